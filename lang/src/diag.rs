@@ -1,0 +1,249 @@
+//! The one diagnostic type: syntax errors, checker errors and rule findings are
+//! all `Diagnostic`s. The terminal renders them with codespan-reporting (here),
+//! the language server converts them (in `lsp/`), JSON serialises them.
+
+use crate::syntax::ast::Span;
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// A text in both languages the tool speaks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
+        Text { zh: zh.into(), en: en.into() }
+    }
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Zh,
+    #[default]
+    En,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            "info" => Severity::Info,
+            "hint" => Severity::Hint,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// A place in a workspace file, named by its path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct SecondaryLabel {
+    pub location: Location,
+    pub message: Text,
+}
+
+/// A replacement of a span's text, offered as a quick fix.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Edit {
+    pub location: Location,
+    pub new_text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Fix {
+    pub title: Text,
+    pub edits: Vec<Edit>,
+}
+
+/// What a finding obliges the processor to do, and by when.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct ObligationDue {
+    pub text: Text,
+    pub due: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Diagnostic {
+    /// A rule id (`PIPL-38`) or a language diagnostic code (`syntax`, `unknown-field`).
+    pub code: String,
+    pub severity: Severity,
+    pub message: Text,
+    pub location: Location,
+    pub labels: Vec<SecondaryLabel>,
+    pub notes: Vec<Text>,
+    pub citations: Vec<Text>,
+    pub obligation: Option<ObligationDue>,
+    pub fixes: Vec<Fix>,
+    /// The entity (flow, dataset, …) a rule finding is about.
+    pub subject: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &str, severity: Severity, file: &str, span: Span, message: Text) -> Diagnostic {
+        Diagnostic {
+            code: code.to_string(),
+            severity,
+            message,
+            location: Location { file: file.to_string(), span },
+            labels: Vec::new(),
+            notes: Vec::new(),
+            citations: Vec::new(),
+            obligation: None,
+            fixes: Vec::new(),
+            subject: None,
+        }
+    }
+    pub fn error(code: &str, file: &str, span: Span, message: Text) -> Diagnostic {
+        Diagnostic::new(code, Severity::Error, file, span, message)
+    }
+    pub fn with_note(mut self, note: Text) -> Diagnostic {
+        self.notes.push(note);
+        self
+    }
+    pub fn with_label(mut self, file: &str, span: Span, message: Text) -> Diagnostic {
+        self.labels.push(SecondaryLabel { location: Location { file: file.to_string(), span }, message });
+        self
+    }
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+
+    /// The deterministic order of output: by file, position, code, message.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (&self.location.file, self.location.span.start, self.location.span.end, &self.code, &self.message.en)
+    }
+}
+
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Files a renderer can show snippets of: path and text.
+pub trait SourceLookup {
+    fn text_of(&self, path: &str) -> Option<&str>;
+}
+
+/// Terminal rendering with codespan-reporting.
+pub mod render {
+    use super::*;
+    use codespan_reporting::diagnostic as cd;
+    use codespan_reporting::files::SimpleFiles;
+    use codespan_reporting::term;
+    use std::collections::BTreeMap;
+
+    pub fn to_string(diags: &[Diagnostic], sources: &dyn SourceLookup, lang: Lang, color: bool) -> String {
+        let mut files = SimpleFiles::new();
+        let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+        let mut id_of = |path: &str, files: &mut SimpleFiles<String, String>| -> Option<usize> {
+            if let Some(id) = ids.get(path) {
+                return Some(*id);
+            }
+            let text = sources.text_of(path)?;
+            let id = files.add(path.to_string(), text.to_string());
+            ids.insert(path.to_string(), id);
+            Some(id)
+        };
+        let config = term::Config::default();
+        let mut out: Vec<u8> = Vec::new();
+        for d in diags {
+            let sev = match d.severity {
+                Severity::Error => cd::Severity::Error,
+                Severity::Warning => cd::Severity::Warning,
+                Severity::Info => cd::Severity::Note,
+                Severity::Hint => cd::Severity::Help,
+            };
+            let mut cdiag = cd::Diagnostic::new(sev).with_code(d.code.clone()).with_message(d.message.get(lang));
+            let mut labels = Vec::new();
+            if let Some(id) = id_of(&d.location.file, &mut files) {
+                labels.push(cd::Label::primary(id, clamp(d.location.span, sources.text_of(&d.location.file))));
+            }
+            for l in &d.labels {
+                if let Some(id) = id_of(&l.location.file, &mut files) {
+                    labels.push(
+                        cd::Label::secondary(id, clamp(l.location.span, sources.text_of(&l.location.file)))
+                            .with_message(l.message.get(lang)),
+                    );
+                }
+            }
+            let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
+            for c in &d.citations {
+                notes.push(match lang {
+                    Lang::Zh => format!("依据：{}", c.zh),
+                    Lang::En => format!("cite: {}", c.en),
+                });
+            }
+            if let Some(o) = &d.obligation {
+                let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                notes.push(match lang {
+                    Lang::Zh => format!("义务：{}（截止 {}）", o.text.zh, due),
+                    Lang::En => format!("obligation: {} (due {})", o.text.en, due),
+                });
+            }
+            for f in &d.fixes {
+                notes.push(match lang {
+                    Lang::Zh => format!("修复：{}", f.title.zh),
+                    Lang::En => format!("fix: {}", f.title.en),
+                });
+            }
+            cdiag = cdiag.with_labels(labels).with_notes(notes);
+            if color {
+                let mut buf = term::termcolor::Buffer::ansi();
+                let _ = term::emit(&mut buf, &config, &files, &cdiag);
+                out.extend_from_slice(buf.as_slice());
+            } else {
+                let mut buf = term::termcolor::Buffer::no_color();
+                let _ = term::emit(&mut buf, &config, &files, &cdiag);
+                out.extend_from_slice(buf.as_slice());
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Keeps a span inside its text and on character boundaries, so rendering never panics.
+    fn clamp(span: Span, text: Option<&str>) -> std::ops::Range<usize> {
+        let Some(text) = text else { return 0..0 };
+        let mut s = (span.start as usize).min(text.len());
+        let mut e = (span.end as usize).min(text.len()).max(s);
+        while !text.is_char_boundary(s) {
+            s -= 1;
+        }
+        while !text.is_char_boundary(e) {
+            e += 1;
+        }
+        s..e
+    }
+}

@@ -1,0 +1,111 @@
+//! Runtime values of the policy language.
+
+use crate::syntax::ast::Unit;
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// Absent: an optional field not given, `none`, or the result of an error.
+    None,
+    Bool(bool),
+    Int(i64),
+    Str(Arc<str>),
+    Date(Date),
+    Duration(i64, Unit),
+    Range(Date, Date),
+    /// An enumeration member, with the fields it carries (`standard_contract { signed = … }`).
+    Member { ty: Arc<str>, name: Arc<str>, fields: Option<Arc<BTreeMap<String, Value>>> },
+    /// A node of a category tree, by its full path.
+    Node { tree: Arc<str>, path: Arc<[String]> },
+    /// A declared party, dataset, flow, … by name.
+    Entity(Arc<str>),
+    List(Arc<Vec<Value>>),
+    Record(Arc<BTreeMap<String, Value>>),
+}
+
+impl Value {
+    pub fn truthy(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    /// Equality as the language sees it: members compare by name (their fields
+    /// are details), everything else structurally.
+    pub fn same(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Member { ty: a, name: n, .. }, Value::Member { ty: b, name: m, .. }) => a == b && n == m,
+            (Value::List(a), Value::List(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same(y)),
+            _ => self == other,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::None => write!(f, "none"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(n) => write!(f, "{}", group_digits(*n)),
+            Value::Str(s) => write!(f, "{s}"),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::Duration(n, u) => {
+                let unit = match u {
+                    Unit::Days => "days",
+                    Unit::WorkingDays => "working_days",
+                    Unit::Months => "months",
+                    Unit::Years => "years",
+                };
+                write!(f, "{n} {unit}")
+            }
+            Value::Range(a, b) => write!(f, "{a}..{b}"),
+            Value::Member { name, .. } => write!(f, "{name}"),
+            Value::Node { path, .. } => write!(f, "{}", path.join(".")),
+            Value::Entity(n) => write!(f, "{n}"),
+            Value::List(items) => {
+                write!(f, "[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                write!(f, "]")
+            }
+            Value::Record(r) => {
+                write!(f, "{{")?;
+                for (i, (k, v)) in r.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ",")?;
+                    }
+                    write!(f, " {k} = {v}")?;
+                }
+                write!(f, " }}")
+            }
+        }
+    }
+}
+
+/// 130000 → "130,000": how people read thresholds.
+pub fn group_digits(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}

@@ -1,0 +1,384 @@
+//! The owned syntax tree. Byte spans into the file's text; comments are not in
+//! the tree (the formatter and hover read them from the text by position).
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// A byte range in one file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start: start as u32, end: end as u32 }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn contains(self, offset: usize) -> bool {
+        (self.start as usize) <= offset && offset <= (self.end as usize)
+    }
+}
+
+/// An identifier with its place in the text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A zh/en pair of display texts (either may be absent in the source).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub zh: Option<Str>,
+    pub en: Option<Str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Str {
+    /// The unescaped text.
+    pub text: String,
+    /// Span of the literal including its quotes.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceAst {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub span: Span,
+    /// `///` lines directly above the item.
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Package(QName),
+    Use(QName),
+    Enum(EnumDecl),
+    Tree(TreeDecl),
+    Schema(SchemaDecl),
+    Derive(DeriveDecl),
+    Const(ConstDecl),
+    Calendar(CalendarDecl),
+    Rule(RuleDecl),
+    Test(TestDecl),
+    Entity(EntityDecl),
+    /// A region that did not parse; its diagnostic is in the parse result.
+    Error,
+}
+
+impl ItemKind {
+    /// The declared name, if the item declares one.
+    pub fn name(&self) -> Option<&Name> {
+        match self {
+            ItemKind::Enum(d) => Some(&d.name),
+            ItemKind::Tree(d) => Some(&d.name),
+            ItemKind::Schema(d) => Some(&d.name),
+            ItemKind::Derive(d) => Some(&d.name),
+            ItemKind::Const(d) => Some(&d.name),
+            ItemKind::Calendar(d) => Some(&d.name),
+            ItemKind::Entity(d) => Some(&d.name),
+            ItemKind::Rule(d) => Some(&d.id),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QName {
+    pub parts: Vec<Name>,
+    pub span: Span,
+}
+
+impl QName {
+    pub fn dotted(&self) -> String {
+        self.parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(".")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumDecl {
+    pub extend: bool,
+    pub name: Name,
+    pub label: Label,
+    pub members: Vec<EnumMember>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumMember {
+    pub name: Name,
+    pub label: Label,
+    /// Fields a value of this member may carry (`standard_contract { signed: date }`).
+    pub fields: Vec<SchemaField>,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeDecl {
+    pub name: Name,
+    pub label: Label,
+    pub nodes: Vec<TreeNode>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeNode {
+    pub name: Name,
+    pub label: Label,
+    pub children: Vec<TreeNode>,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaDecl {
+    pub extend: bool,
+    pub name: Name,
+    pub label: Label,
+    /// The name of the collection of all entities of this kind (`flows`).
+    pub plural: Option<Name>,
+    pub fields: Vec<SchemaField>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaField {
+    pub name: Name,
+    pub ty: TypeExpr,
+    pub required: bool,
+    /// The field whose date is the subject's evaluation date (a flow's `start`).
+    pub subject_date: bool,
+    pub default: Option<Value>,
+    pub label: Label,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeExpr {
+    Named(Name),
+    List(Box<TypeExpr>, Span),
+    Record(Vec<SchemaField>, Span),
+}
+
+impl TypeExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Named(n) => n.span,
+            TypeExpr::List(_, s) | TypeExpr::Record(_, s) => *s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeriveDecl {
+    /// The entity kind the fact belongs to (`flow` in `derive flow.cross_border`).
+    pub subject: Name,
+    pub name: Name,
+    pub label: Label,
+    pub expr: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstDecl {
+    pub name: Name,
+    pub label: Label,
+    pub expr: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarDecl {
+    pub name: Name,
+    pub label: Label,
+    pub body: Record,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleDecl {
+    pub id: Name,
+    pub title: Label,
+    pub cites: Vec<Label>,
+    pub effective: Option<(Date, Span)>,
+    pub until: Option<(Date, Span)>,
+    pub severity: Option<Name>,
+    pub subject: Option<Name>,
+    pub lets: Vec<(Name, Expr)>,
+    pub when: Option<Expr>,
+    pub require: Option<Expr>,
+    pub message: Option<Label>,
+    pub obligation: Option<Obligation>,
+    pub at: Option<QName>,
+    /// Clauses given twice, reported by the checker.
+    pub repeated: Vec<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Obligation {
+    pub label: Label,
+    pub due: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestDecl {
+    pub name: Str,
+    pub as_of: Option<(Date, Span)>,
+    pub entities: Vec<Item>,
+    pub expects: Vec<Expect>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expect {
+    pub negated: bool,
+    pub rule: Name,
+    pub on: Option<Name>,
+    pub due: Option<(Date, Span)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityDecl {
+    pub kind: Name,
+    pub name: Name,
+    pub label: Label,
+    pub body: Record,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: Name,
+    pub value: Value,
+    pub span: Span,
+}
+
+/// A literal value in a declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    Int(i64),
+    Bool(bool),
+    Str(String),
+    Date(Date),
+    Duration(i64, Unit),
+    Range(Date, Date),
+    None,
+    /// A name or dotted path: a reference, an enum member, a category.
+    Path(QName),
+    List(Vec<Value>),
+    Record(Record),
+    /// An enum member with fields: `standard_contract { signed = 2026-02-10 }`.
+    Variant(Name, Record),
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Unit {
+    Days,
+    WorkingDays,
+    Months,
+    Years,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExprKind {
+    Int(i64),
+    Bool(bool),
+    Str(String),
+    Date(Date),
+    Duration(i64, Unit),
+    None,
+    Name(Name),
+    Field(Box<Expr>, Name),
+    List(Vec<Expr>),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Call(Name, Vec<Expr>),
+    Aggregate(Box<Aggregate>),
+    /// Too deep or otherwise unusable; already reported.
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Aggregate {
+    pub kind: AggKind,
+    pub var: Name,
+    pub source: Expr,
+    pub filter: Option<Expr>,
+    pub value: Option<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AggKind {
+    Sum,
+    Count,
+    Any,
+    All,
+    Min,
+    Max,
+    Filter,
+    Map,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Under,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::NotIn => "not in",
+            BinOp::Under => "under",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}
