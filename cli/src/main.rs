@@ -1,1 +1,209 @@
-fn main(){}
+//! The `hegui` binary: commands, exit codes and the terminal. The language
+//! itself lives in `hegui-lang`; the language server in `hegui-lsp`.
+
+mod files;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use hegui_lang::diag::{Lang, Severity};
+use hegui_lang::Analysis;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "hegui",
+    version,
+    about = "合规 — policy-as-code for Chinese health-data compliance"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse, check and evaluate a workspace (folders of .hegui files).
+    Check {
+        /// Files or folders (default: the current folder).
+        paths: Vec<std::path::PathBuf>,
+        /// Judge every flow under the law in force on this date (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Language of messages (default: from the locale).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// `--deny warnings`: warnings also fail the check (exit 1).
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+    },
+    /// Run the policy tests of a workspace, or of the standard library.
+    Test {
+        paths: Vec<std::path::PathBuf>,
+        /// Run the embedded standard library's own tests.
+        #[arg(long)]
+        stdlib: bool,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Why each rule in force applied to a flow (or any entity) or not.
+    Explain {
+        /// The name of the flow (or party, dataset).
+        name: String,
+        paths: Vec<std::path::PathBuf>,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Print the standard library's rule catalogue.
+    Doc {
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Start the language server on stdin/stdout.
+    Lsp {
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+fn lang_of(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::Zh) => Lang::Zh,
+        Some(LangArg::En) => Lang::En,
+        None => {
+            let loc = std::env::var("LC_ALL")
+                .or_else(|_| std::env::var("LC_MESSAGES"))
+                .or_else(|_| std::env::var("LANG"))
+                .unwrap_or_default();
+            if loc.starts_with("zh") {
+                Lang::Zh
+            } else {
+                Lang::En
+            }
+        }
+    }
+}
+
+fn parse_date(s: &Option<String>) -> Result<Option<jiff::civil::Date>, String> {
+    match s {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<jiff::civil::Date>()
+            .map(Some)
+            .map_err(|_| format!("--as-of: `{s}` is not a date (YYYY-MM-DD)")),
+    }
+}
+
+fn main() -> ExitCode {
+    // Deeply nested input is bounded by the parser's limits; a big stack is a
+    // second line of defence, and the whole run happens on that thread.
+    let child = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(run);
+    match child.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("hegui: internal error");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage_error(msg: String) -> u8 {
+    eprintln!("{:?}", miette::miette!("{msg}"));
+    2
+}
+
+fn run() -> u8 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            paths,
+            as_of,
+            lang,
+            format,
+            deny,
+        } => {
+            let as_of = match parse_date(&as_of) {
+                Ok(d) => d,
+                Err(e) => return usage_error(e),
+            };
+            let lang = lang_of(lang);
+            let (mut analysis, load) = match files::load(&paths) {
+                Ok(x) => x,
+                Err(e) => return usage_error(e),
+            };
+            analysis.set_as_of(as_of);
+            let fail_at = if deny.is_some() {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            output::check(&analysis, &load, lang, format == Format::Json, fail_at)
+        }
+        Command::Test {
+            paths,
+            stdlib,
+            lang,
+        } => {
+            let lang = lang_of(lang);
+            let (analysis, load) = if stdlib && paths.is_empty() {
+                (Analysis::new(), files::Loaded::default())
+            } else {
+                match files::load(&paths) {
+                    Ok(x) => x,
+                    Err(e) => return usage_error(e),
+                }
+            };
+            output::test(&analysis, &load, stdlib, lang)
+        }
+        Command::Explain {
+            name,
+            paths,
+            as_of,
+            lang,
+        } => {
+            let as_of = match parse_date(&as_of) {
+                Ok(d) => d,
+                Err(e) => return usage_error(e),
+            };
+            let (mut analysis, _) = match files::load(&paths) {
+                Ok(x) => x,
+                Err(e) => return usage_error(e),
+            };
+            analysis.set_as_of(as_of);
+            output::explain(&analysis, &name, lang_of(lang))
+        }
+        Command::Doc { format } => output::doc(&Analysis::new(), format == Format::Json),
+        Command::Lsp { lang, as_of } => {
+            let as_of = match parse_date(&as_of) {
+                Ok(d) => d,
+                Err(e) => return usage_error(e),
+            };
+            hegui_lsp::run_stdio(lang_of(lang), as_of);
+            0
+        }
+    }
+}

@@ -15,7 +15,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
-        Text { zh: zh.into(), en: en.into() }
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
@@ -112,12 +115,21 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &str, severity: Severity, file: &str, span: Span, message: Text) -> Diagnostic {
+    pub fn new(
+        code: &str,
+        severity: Severity,
+        file: &str,
+        span: Span,
+        message: Text,
+    ) -> Diagnostic {
         Diagnostic {
             code: code.to_string(),
             severity,
             message,
-            location: Location { file: file.to_string(), span },
+            location: Location {
+                file: file.to_string(),
+                span,
+            },
             labels: Vec::new(),
             notes: Vec::new(),
             citations: Vec::new(),
@@ -134,7 +146,13 @@ impl Diagnostic {
         self
     }
     pub fn with_label(mut self, file: &str, span: Span, message: Text) -> Diagnostic {
-        self.labels.push(SecondaryLabel { location: Location { file: file.to_string(), span }, message });
+        self.labels.push(SecondaryLabel {
+            location: Location {
+                file: file.to_string(),
+                span,
+            },
+            message,
+        });
         self
     }
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
@@ -144,7 +162,13 @@ impl Diagnostic {
 
     /// The deterministic order of output: by file, position, code, message.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (&self.location.file, self.location.span.start, self.location.span.end, &self.code, &self.message.en)
+        (
+            &self.location.file,
+            self.location.span.start,
+            self.location.span.end,
+            &self.code,
+            &self.message.en,
+        )
     }
 }
 
@@ -165,7 +189,12 @@ pub mod render {
     use codespan_reporting::term;
     use std::collections::BTreeMap;
 
-    pub fn to_string(diags: &[Diagnostic], sources: &dyn SourceLookup, lang: Lang, color: bool) -> String {
+    pub fn to_string(
+        diags: &[Diagnostic],
+        sources: &dyn SourceLookup,
+        lang: Lang,
+        color: bool,
+    ) -> String {
         let mut files = SimpleFiles::new();
         let mut ids: BTreeMap<String, usize> = BTreeMap::new();
         let mut id_of = |path: &str, files: &mut SimpleFiles<String, String>| -> Option<usize> {
@@ -186,16 +215,24 @@ pub mod render {
                 Severity::Info => cd::Severity::Note,
                 Severity::Hint => cd::Severity::Help,
             };
-            let mut cdiag = cd::Diagnostic::new(sev).with_code(d.code.clone()).with_message(d.message.get(lang));
+            let mut cdiag = cd::Diagnostic::new(sev)
+                .with_code(d.code.clone())
+                .with_message(d.message.get(lang));
             let mut labels = Vec::new();
             if let Some(id) = id_of(&d.location.file, &mut files) {
-                labels.push(cd::Label::primary(id, clamp(d.location.span, sources.text_of(&d.location.file))));
+                labels.push(cd::Label::primary(
+                    id,
+                    clamp(d.location.span, sources.text_of(&d.location.file)),
+                ));
             }
             for l in &d.labels {
                 if let Some(id) = id_of(&l.location.file, &mut files) {
                     labels.push(
-                        cd::Label::secondary(id, clamp(l.location.span, sources.text_of(&l.location.file)))
-                            .with_message(l.message.get(lang)),
+                        cd::Label::secondary(
+                            id,
+                            clamp(l.location.span, sources.text_of(&l.location.file)),
+                        )
+                        .with_message(l.message.get(lang)),
                     );
                 }
             }

@@ -1,5 +1,12 @@
 //! The hegui language: syntax, semantics and evaluation. It knows nothing of
 //! LSP, terminals or the file system: it takes texts and gives answers.
+pub mod analysis;
+pub mod check;
+pub mod db;
 pub mod diag;
-pub mod syntax;
+pub mod eval;
 pub mod model;
+pub mod stdlib;
+pub mod syntax;
+
+pub use analysis::Analysis;

@@ -204,7 +204,12 @@ impl Defs {
         v.extend(self.member_owners.keys().map(|s| s.as_str()));
         v.extend(self.plurals.keys().map(|s| s.as_str()));
         for t in self.trees.values() {
-            v.extend(t.nodes.iter().filter(|n| n.path.len() == 1).map(|n| n.path[0].as_str()));
+            v.extend(
+                t.nodes
+                    .iter()
+                    .filter(|n| n.path.len() == 1)
+                    .map(|n| n.path[0].as_str()),
+            );
         }
         v
     }
@@ -213,7 +218,10 @@ impl Defs {
 fn text(l: &ast::Label) -> Text {
     let zh = l.zh.as_ref().map(|s| s.text.clone());
     let en = l.en.as_ref().map(|s| s.text.clone());
-    Text { zh: zh.clone().or_else(|| en.clone()).unwrap_or_default(), en: en.or(zh).unwrap_or_default() }
+    Text {
+        zh: zh.clone().or_else(|| en.clone()).unwrap_or_default(),
+        en: en.or(zh).unwrap_or_default(),
+    }
 }
 
 /// Files in the order they are given: stdlib first, then user files (sorted by path).
@@ -229,16 +237,30 @@ pub fn build(files: &[SourceRef]) -> Defs {
     let mut d = Defs::default();
     let mut seen: BTreeMap<String, Origin> = BTreeMap::new();
     let mut dup = |d: &mut Defs, name: &ast::Name, file: &str, what: &str| {
-        let origin = Origin { file: file.to_string(), span: name.span };
+        let origin = Origin {
+            file: file.to_string(),
+            span: name.span,
+        };
         if let Some(prev) = seen.get(&format!("{what}:{}", name.text)) {
             d.diagnostics.push(
                 Diagnostic::error(
-                    if what == "rule" { "duplicate-rule-id" } else { "duplicate-definition" },
+                    if what == "rule" {
+                        "duplicate-rule-id"
+                    } else {
+                        "duplicate-definition"
+                    },
                     file,
                     name.span,
-                    Text::new(format!("`{}` 重复定义", name.text), format!("`{}` is defined more than once", name.text)),
+                    Text::new(
+                        format!("`{}` 重复定义", name.text),
+                        format!("`{}` is defined more than once", name.text),
+                    ),
                 )
-                .with_label(&prev.file, prev.span, Text::new("首次定义于此", "first defined here")),
+                .with_label(
+                    &prev.file,
+                    prev.span,
+                    Text::new("首次定义于此", "first defined here"),
+                ),
             );
             true
         } else {
@@ -250,7 +272,10 @@ pub fn build(files: &[SourceRef]) -> Defs {
     // Pass 1: names of types.
     for f in files {
         for item in &f.parsed.ast.items {
-            let o = |n: &ast::Name| Origin { file: f.path.to_string(), span: n.span };
+            let o = |n: &ast::Name| Origin {
+                file: f.path.to_string(),
+                span: n.span,
+            };
             match &item.kind {
                 ItemKind::Schema(s) if !s.extend => {
                     if dup(&mut d, &s.name, f.path, "type") {
@@ -295,11 +320,20 @@ pub fn build(files: &[SourceRef]) -> Defs {
                     flatten_tree(&t.nodes, &mut Vec::new(), f.path, &mut nodes);
                     d.trees.insert(
                         t.name.text.clone(),
-                        TreeDef { name: t.name.text.clone(), label: text(&t.label), nodes, origin: o(&t.name), doc: item.doc.clone() },
+                        TreeDef {
+                            name: t.name.text.clone(),
+                            label: text(&t.label),
+                            nodes,
+                            origin: o(&t.name),
+                            doc: item.doc.clone(),
+                        },
                     );
                 }
                 ItemKind::Package(q) => {
-                    d.packages.entry(q.dotted()).or_default().push(f.path.to_string());
+                    d.packages
+                        .entry(q.dotted())
+                        .or_default()
+                        .push(f.path.to_string());
                 }
                 _ => {}
             }
@@ -313,7 +347,10 @@ pub fn build(files: &[SourceRef]) -> Defs {
     }
     for (name, e) in &d.enums {
         for m in &e.members {
-            d.member_owners.entry(m.name.clone()).or_default().push(name.clone());
+            d.member_owners
+                .entry(m.name.clone())
+                .or_default()
+                .push(name.clone());
         }
     }
     d
@@ -322,16 +359,26 @@ pub fn build(files: &[SourceRef]) -> Defs {
 type DupFn<'a> = dyn FnMut(&mut Defs, &ast::Name, &str, &str) -> bool + 'a;
 
 fn collect_item(d: &mut Defs, dup: &mut DupFn, f: &SourceRef, item: &Item) {
-    let origin = |n: &ast::Name| Origin { file: f.path.to_string(), span: n.span };
+    let origin = |n: &ast::Name| Origin {
+        file: f.path.to_string(),
+        span: n.span,
+    };
     match &item.kind {
         ItemKind::Enum(e) => {
             if !d.enums.contains_key(&e.name.text) {
-                d.diagnostics.push(unknown_to_extend(f.path, &e.name, "enum"));
+                d.diagnostics
+                    .push(unknown_to_extend(f.path, &e.name, "enum"));
                 return;
             }
             for m in &e.members {
                 let fields = field_defs(d, &m.fields, f.path);
-                let member = Member { name: m.name.text.clone(), label: text(&m.label), fields, origin: origin(&m.name), doc: m.doc.clone() };
+                let member = Member {
+                    name: m.name.text.clone(),
+                    label: text(&m.label),
+                    fields,
+                    origin: origin(&m.name),
+                    doc: m.doc.clone(),
+                };
                 let en = d.enums.get_mut(&e.name.text).expect("checked above");
                 if let Some(prev) = en.members.iter().find(|x| x.name == m.name.text) {
                     let prev = prev.origin.clone();
@@ -340,9 +387,16 @@ fn collect_item(d: &mut Defs, dup: &mut DupFn, f: &SourceRef, item: &Item) {
                             "duplicate-definition",
                             f.path,
                             m.name.span,
-                            Text::new(format!("成员 `{}` 重复", m.name.text), format!("member `{}` is declared twice", m.name.text)),
+                            Text::new(
+                                format!("成员 `{}` 重复", m.name.text),
+                                format!("member `{}` is declared twice", m.name.text),
+                            ),
                         )
-                        .with_label(&prev.file, prev.span, Text::new("首次定义于此", "first defined here")),
+                        .with_label(
+                            &prev.file,
+                            prev.span,
+                            Text::new("首次定义于此", "first defined here"),
+                        ),
                     );
                 } else {
                     en.members.push(member);
@@ -351,11 +405,16 @@ fn collect_item(d: &mut Defs, dup: &mut DupFn, f: &SourceRef, item: &Item) {
         }
         ItemKind::Schema(s) => {
             if !d.schemas.contains_key(&s.name.text) {
-                d.diagnostics.push(unknown_to_extend(f.path, &s.name, "schema"));
+                d.diagnostics
+                    .push(unknown_to_extend(f.path, &s.name, "schema"));
                 return;
             }
             let fields = field_defs(d, &s.fields, f.path);
-            let date_field = s.fields.iter().find(|x| x.subject_date).map(|x| x.name.text.clone());
+            let date_field = s
+                .fields
+                .iter()
+                .find(|x| x.subject_date)
+                .map(|x| x.name.text.clone());
             let sc = d.schemas.get_mut(&s.name.text).expect("checked above");
             for (k, v) in fields {
                 if let Some(prev) = sc.fields.get(&k) {
@@ -365,9 +424,16 @@ fn collect_item(d: &mut Defs, dup: &mut DupFn, f: &SourceRef, item: &Item) {
                             "duplicate-definition",
                             f.path,
                             v.origin.span,
-                            Text::new(format!("字段 `{k}` 重复"), format!("field `{k}` is declared twice")),
+                            Text::new(
+                                format!("字段 `{k}` 重复"),
+                                format!("field `{k}` is declared twice"),
+                            ),
                         )
-                        .with_label(&prev.file, prev.span, Text::new("首次定义于此", "first defined here")),
+                        .with_label(
+                            &prev.file,
+                            prev.span,
+                            Text::new("首次定义于此", "first defined here"),
+                        ),
                     );
                 } else {
                     sc.fields.insert(k, v);
@@ -408,7 +474,13 @@ fn collect_item(d: &mut Defs, dup: &mut DupFn, f: &SourceRef, item: &Item) {
             }
             d.consts.insert(
                 c.name.text.clone(),
-                ConstDef { name: c.name.text.clone(), label: text(&c.label), expr: c.expr.clone(), origin: origin(&c.name), doc: item.doc.clone() },
+                ConstDef {
+                    name: c.name.text.clone(),
+                    label: text(&c.label),
+                    expr: c.expr.clone(),
+                    origin: origin(&c.name),
+                    doc: item.doc.clone(),
+                },
             );
         }
         ItemKind::Calendar(c) => collect_calendar(d, f.path, c),
@@ -420,7 +492,11 @@ fn collect_item(d: &mut Defs, dup: &mut DupFn, f: &SourceRef, item: &Item) {
                 d.rules.insert(rule.id.clone(), rule);
             }
         }
-        ItemKind::Test(t) => d.tests.push(TestDef { file: f.path.to_string(), decl: t.clone(), span: item.span }),
+        ItemKind::Test(t) => d.tests.push(TestDef {
+            file: f.path.to_string(),
+            decl: t.clone(),
+            span: item.span,
+        }),
         _ => {}
     }
 }
@@ -430,7 +506,10 @@ fn unknown_to_extend(file: &str, name: &ast::Name, what: &str) -> Diagnostic {
         "unknown-name",
         file,
         name.span,
-        Text::new(format!("没有可扩展的 {what} `{}`", name.text), format!("there is no {what} `{}` to extend", name.text)),
+        Text::new(
+            format!("没有可扩展的 {what} `{}`", name.text),
+            format!("there is no {what} `{}` to extend", name.text),
+        ),
     )
 }
 
@@ -439,21 +518,35 @@ pub fn unknown_kind(d: &Defs, file: &str, name: &ast::Name) -> Diagnostic {
         "unknown-kind",
         file,
         name.span,
-        Text::new(format!("未知的声明种类 `{}`", name.text), format!("unknown kind of declaration `{}`", name.text)),
+        Text::new(
+            format!("未知的声明种类 `{}`", name.text),
+            format!("unknown kind of declaration `{}`", name.text),
+        ),
     );
     if let Some(s) = super::suggest(&name.text, d.schemas.keys().map(|s| s.as_str())) {
-        diag = diag.with_note(Text::new(format!("是否指 `{s}`？"), format!("did you mean `{s}`?")));
+        diag = diag.with_note(Text::new(
+            format!("是否指 `{s}`？"),
+            format!("did you mean `{s}`?"),
+        ));
     }
     diag
 }
 
-fn flatten_tree(nodes: &[ast::TreeNode], prefix: &mut Vec<String>, file: &str, out: &mut Vec<TreeNodeDef>) {
+fn flatten_tree(
+    nodes: &[ast::TreeNode],
+    prefix: &mut Vec<String>,
+    file: &str,
+    out: &mut Vec<TreeNodeDef>,
+) {
     for n in nodes {
         prefix.push(n.name.text.clone());
         out.push(TreeNodeDef {
             path: prefix.clone(),
             label: text(&n.label),
-            origin: Origin { file: file.to_string(), span: n.name.span },
+            origin: Origin {
+                file: file.to_string(),
+                span: n.name.span,
+            },
             doc: n.doc.clone(),
         });
         // Depth is bounded by the parser's nesting limit.
@@ -472,7 +565,10 @@ fn field_defs(d: &mut Defs, fields: &[ast::SchemaField], file: &str) -> BTreeMap
                     "unknown-type",
                     file,
                     f.ty.span(),
-                    Text::new(format!("字段 `{}` 的类型未知", f.name.text), format!("unknown type for field `{}`", f.name.text)),
+                    Text::new(
+                        format!("字段 `{}` 的类型未知", f.name.text),
+                        format!("unknown type for field `{}`", f.name.text),
+                    ),
                 );
                 if let ast::TypeExpr::Named(n) = &f.ty {
                     let mut names: Vec<&str> = vec!["int", "bool", "string", "date", "duration"];
@@ -480,7 +576,10 @@ fn field_defs(d: &mut Defs, fields: &[ast::SchemaField], file: &str) -> BTreeMap
                     names.extend(d.trees.keys().map(|s| s.as_str()));
                     names.extend(d.schemas.keys().map(|s| s.as_str()));
                     if let Some(s) = super::suggest(&n.text, names.into_iter()) {
-                        diag = diag.with_note(Text::new(format!("是否指 `{s}`？"), format!("did you mean `{s}`?")));
+                        diag = diag.with_note(Text::new(
+                            format!("是否指 `{s}`？"),
+                            format!("did you mean `{s}`?"),
+                        ));
                     }
                 }
                 d.diagnostics.push(diag);
@@ -496,7 +595,10 @@ fn field_defs(d: &mut Defs, fields: &[ast::SchemaField], file: &str) -> BTreeMap
                 default: f.default.clone(),
                 label: text(&f.label),
                 doc: f.doc.clone(),
-                origin: Origin { file: file.to_string(), span: f.name.span },
+                origin: Origin {
+                    file: file.to_string(),
+                    span: f.name.span,
+                },
             },
         );
     }
@@ -512,7 +614,10 @@ fn collect_calendar(d: &mut Defs, file: &str, c: &ast::CalendarDecl) {
                     "type-mismatch",
                     file,
                     f.value.span,
-                    Text::new("日历字段应为日期列表", "a calendar field takes a list of dates"),
+                    Text::new(
+                        "日历字段应为日期列表",
+                        "a calendar field takes a list of dates",
+                    ),
                 ));
                 continue;
             }
@@ -527,7 +632,10 @@ fn collect_calendar(d: &mut Defs, file: &str, c: &ast::CalendarDecl) {
                     f.name.span,
                     Text::new(
                         format!("日历没有字段 `{}`（可用：holidays、workdays）", f.name.text),
-                        format!("a calendar has no field `{}` (use holidays or workdays)", f.name.text),
+                        format!(
+                            "a calendar has no field `{}` (use holidays or workdays)",
+                            f.name.text
+                        ),
                     ),
                 ));
                 continue;
@@ -576,7 +684,10 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
             "duplicate-clause",
             f.path,
             *s,
-            Text::new("该子句在规则中重复出现", "this clause appears twice in the rule"),
+            Text::new(
+                "该子句在规则中重复出现",
+                "this clause appears twice in the rule",
+            ),
         ));
     }
     let severity = match &r.severity {
@@ -588,8 +699,14 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
                     f.path,
                     n.span,
                     Text::new(
-                        format!("未知严重级别 `{}`（可用：error、warning、info、hint）", n.text),
-                        format!("unknown severity `{}` (use error, warning, info or hint)", n.text),
+                        format!(
+                            "未知严重级别 `{}`（可用：error、warning、info、hint）",
+                            n.text
+                        ),
+                        format!(
+                            "unknown severity `{}` (use error, warning, info or hint)",
+                            n.text
+                        ),
                     ),
                 ));
                 Severity::Error
@@ -603,7 +720,10 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
                 "invalid-range",
                 f.path,
                 *us,
-                Text::new("失效日期早于生效日期", "the rule ends before it takes effect"),
+                Text::new(
+                    "失效日期早于生效日期",
+                    "the rule ends before it takes effect",
+                ),
             ));
         }
     }
@@ -613,7 +733,10 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
             Severity::Warning,
             f.path,
             r.id.span,
-            Text::new("规则没有引用法条（cite）", "the rule cites no article (cite)"),
+            Text::new(
+                "规则没有引用法条（cite）",
+                "the rule cites no article (cite)",
+            ),
         ));
     }
     let subject = match &r.subject {
@@ -649,7 +772,10 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
         severity,
         subject,
         decl: r.clone(),
-        origin: Origin { file: f.path.to_string(), span: r.id.span },
+        origin: Origin {
+            file: f.path.to_string(),
+            span: r.id.span,
+        },
         doc: item.doc.clone(),
         stdlib: f.stdlib,
     })
@@ -667,7 +793,12 @@ fn infer_subject(d: &Defs, r: &ast::RuleDecl) -> Option<String> {
             }
         })
     };
-    for e in r.when.iter().chain(r.require.iter()).chain(r.lets.iter().map(|(_, e)| e)) {
+    for e in r
+        .when
+        .iter()
+        .chain(r.require.iter())
+        .chain(r.lets.iter().map(|(_, e)| e))
+    {
         visit(e);
     }
     if kinds.len() == 1 {

@@ -3,9 +3,9 @@
 //! lowering does (unknown field, wrong type, unknown reference, missing field).
 
 use super::defs::Defs;
+use super::suggest;
 use super::types::Ty;
 use super::value::Value;
-use super::suggest;
 use crate::diag::{Diagnostic, Text};
 use crate::syntax::ast::{self, Span};
 use std::collections::BTreeMap;
@@ -43,15 +43,32 @@ impl EntityIndex {
                                 "duplicate-definition",
                                 path,
                                 e.name.span,
-                                Text::new(format!("`{}` 重复定义", e.name.text), format!("`{}` is defined more than once", e.name.text)),
+                                Text::new(
+                                    format!("`{}` 重复定义", e.name.text),
+                                    format!("`{}` is defined more than once", e.name.text),
+                                ),
                             )
-                            .with_label(pf, *ps, Text::new("首次定义于此", "first defined here")),
+                            .with_label(
+                                pf,
+                                *ps,
+                                Text::new("首次定义于此", "first defined here"),
+                            ),
                         );
                         continue;
                     }
                     first_span.insert(e.name.text.clone(), (path.to_string(), e.name.span));
-                    idx.by_name.insert(e.name.text.clone(), EntityLoc { kind: e.kind.text.clone(), file: path.to_string(), item: i });
-                    idx.by_kind.entry(e.kind.text.clone()).or_default().push(Arc::from(e.name.text.as_str()));
+                    idx.by_name.insert(
+                        e.name.text.clone(),
+                        EntityLoc {
+                            kind: e.kind.text.clone(),
+                            file: path.to_string(),
+                            item: i,
+                        },
+                    );
+                    idx.by_kind
+                        .entry(e.kind.text.clone())
+                        .or_default()
+                        .push(Arc::from(e.name.text.as_str()));
                 }
             }
         }
@@ -99,21 +116,48 @@ impl Names for EntityIndex {
     }
 }
 
-pub fn lower_entity(defs: &Defs, names: &dyn Names, file: &str, item: &ast::Item, e: &ast::EntityDecl) -> EntityData {
-    let mut cx = Cx { defs, names, file, diags: Vec::new() };
+pub fn lower_entity(
+    defs: &Defs,
+    names: &dyn Names,
+    file: &str,
+    item: &ast::Item,
+    e: &ast::EntityDecl,
+) -> EntityData {
+    let mut cx = Cx {
+        defs,
+        names,
+        file,
+        diags: Vec::new(),
+    };
     let mut fields = BTreeMap::new();
     let label = {
         let zh = e.label.zh.as_ref().map(|s| s.text.clone());
         let en = e.label.en.as_ref().map(|s| s.text.clone());
-        Text { zh: zh.clone().or(en.clone()).unwrap_or_default(), en: en.or(zh).unwrap_or_default() }
+        Text {
+            zh: zh.clone().or(en.clone()).unwrap_or_default(),
+            en: en.or(zh).unwrap_or_default(),
+        }
     };
     match defs.schemas.get(&e.kind.text) {
-        None => cx.diags.push(super::defs::unknown_kind(defs, file, &e.kind)),
+        None => cx
+            .diags
+            .push(super::defs::unknown_kind(defs, file, &e.kind)),
         Some(schema) => {
-            let tys: BTreeMap<String, Ty> = schema.fields.iter().map(|(k, f)| (k.clone(), f.ty.clone())).collect();
+            let tys: BTreeMap<String, Ty> = schema
+                .fields
+                .iter()
+                .map(|(k, f)| (k.clone(), f.ty.clone()))
+                .collect();
             let lowered = cx.record(&tys, &e.body, &format!("{} `{}`", e.kind.text, e.name.text));
             for (k, (v, span, vspan)) in lowered {
-                fields.insert(k, FieldData { value: v, span, value_span: vspan });
+                fields.insert(
+                    k,
+                    FieldData {
+                        value: v,
+                        span,
+                        value_span: vspan,
+                    },
+                );
             }
             for (k, f) in &schema.fields {
                 if fields.contains_key(k) {
@@ -121,7 +165,14 @@ pub fn lower_entity(defs: &Defs, names: &dyn Names, file: &str, item: &ast::Item
                 }
                 if let Some(def) = &f.default {
                     let v = cx.value(&f.ty, def);
-                    fields.insert(k.clone(), FieldData { value: v, span: e.name.span, value_span: e.name.span });
+                    fields.insert(
+                        k.clone(),
+                        FieldData {
+                            value: v,
+                            span: e.name.span,
+                            value_span: e.name.span,
+                        },
+                    );
                 } else if f.required {
                     cx.diags.push(Diagnostic::error(
                         "missing-field",
@@ -129,7 +180,10 @@ pub fn lower_entity(defs: &Defs, names: &dyn Names, file: &str, item: &ast::Item
                         e.name.span,
                         Text::new(
                             format!("{} `{}` 缺少必填字段 `{}`", e.kind.text, e.name.text, k),
-                            format!("{} `{}` is missing the required field `{}`", e.kind.text, e.name.text, k),
+                            format!(
+                                "{} `{}` is missing the required field `{}`",
+                                e.kind.text, e.name.text, k
+                            ),
                         ),
                     ));
                 }
@@ -166,14 +220,23 @@ impl Cx<'_> {
                     "unknown-field",
                     self.file,
                     f.name.span,
-                    Text::new(format!("{owner} 没有字段 `{}`", f.name.text), format!("{owner} has no field `{}`", f.name.text)),
+                    Text::new(
+                        format!("{owner} 没有字段 `{}`", f.name.text),
+                        format!("{owner} has no field `{}`", f.name.text),
+                    ),
                 );
                 if let Some(s) = suggest(&f.name.text, tys.keys().map(|k| k.as_str())) {
-                    d = d.with_note(Text::new(format!("是否指 `{s}`？"), format!("did you mean `{s}`?")));
+                    d = d.with_note(Text::new(
+                        format!("是否指 `{s}`？"),
+                        format!("did you mean `{s}`?"),
+                    ));
                     d = d.with_fix(crate::diag::Fix {
                         title: Text::new(format!("改为 `{s}`"), format!("change to `{s}`")),
                         edits: vec![crate::diag::Edit {
-                            location: crate::diag::Location { file: self.file.to_string(), span: f.name.span },
+                            location: crate::diag::Location {
+                                file: self.file.to_string(),
+                                span: f.name.span,
+                            },
                             new_text: s,
                         }],
                     });
@@ -186,7 +249,10 @@ impl Cx<'_> {
                     "duplicate-definition",
                     self.file,
                     f.name.span,
-                    Text::new(format!("字段 `{}` 重复", f.name.text), format!("field `{}` is given twice", f.name.text)),
+                    Text::new(
+                        format!("字段 `{}` 重复", f.name.text),
+                        format!("field `{}` is given twice", f.name.text),
+                    ),
                 ));
                 continue;
             }
@@ -214,7 +280,10 @@ impl Cx<'_> {
             "type-mismatch",
             self.file,
             v.span,
-            Text::new(format!("类型不符：应为 {}", ty.display()), format!("wrong type: expected {}, found {what}", ty.display())),
+            Text::new(
+                format!("类型不符：应为 {}", ty.display()),
+                format!("wrong type: expected {}, found {what}", ty.display()),
+            ),
         ));
         Value::None
     }
@@ -230,13 +299,21 @@ impl Cx<'_> {
             (K::Date(d), Ty::Date | Ty::Any) => Value::Date(*d),
             (K::Duration(n, u), Ty::Duration | Ty::Any) => Value::Duration(*n, *u),
             (K::Range(a, b), Ty::Any) => Value::Range(*a, *b),
-            (K::List(items), Ty::List(inner)) => Value::list(items.iter().map(|x| self.value(inner, x)).collect()),
-            (K::List(items), Ty::Any) => Value::list(items.iter().map(|x| self.value(&Ty::Any, x)).collect()),
+            (K::List(items), Ty::List(inner)) => {
+                Value::list(items.iter().map(|x| self.value(inner, x)).collect())
+            }
+            (K::List(items), Ty::Any) => {
+                Value::list(items.iter().map(|x| self.value(&Ty::Any, x)).collect())
+            }
             (K::Record(r), Ty::Record(tys)) => {
                 let l = self.record(tys, r, "record");
-                Value::Record(Arc::new(l.into_iter().map(|(k, (v, _, _))| (k, v)).collect()))
+                Value::Record(Arc::new(
+                    l.into_iter().map(|(k, (v, _, _))| (k, v)).collect(),
+                ))
             }
-            (K::Path(q), Ty::Enum(e)) if q.parts.len() == 1 || (q.parts.len() == 2 && q.parts[0].text == *e) => {
+            (K::Path(q), Ty::Enum(e))
+                if q.parts.len() == 1 || (q.parts.len() == 2 && q.parts[0].text == *e) =>
+            {
                 let m = q.parts.last().expect("non-empty path");
                 self.member(e, m, None, v.span)
             }
@@ -245,17 +322,27 @@ impl Cx<'_> {
                 let path: Vec<String> = q.parts.iter().map(|p| p.text.clone()).collect();
                 let tree = &self.defs.trees[t];
                 match tree.resolve(&path) {
-                    Some(n) => Value::Node { tree: Arc::from(t.as_str()), path: Arc::from(n.path.clone()) },
+                    Some(n) => Value::Node {
+                        tree: Arc::from(t.as_str()),
+                        path: Arc::from(n.path.clone()),
+                    },
                     None => {
                         let mut d = Diagnostic::error(
                             "unknown-name",
                             self.file,
                             v.span,
-                            Text::new(format!("`{}` 不是 {t} 中的类别", q.dotted()), format!("`{}` is not a category of {t}", q.dotted())),
+                            Text::new(
+                                format!("`{}` 不是 {t} 中的类别", q.dotted()),
+                                format!("`{}` is not a category of {t}", q.dotted()),
+                            ),
                         );
-                        let all: Vec<String> = tree.nodes.iter().map(|n| n.path.join(".")).collect();
+                        let all: Vec<String> =
+                            tree.nodes.iter().map(|n| n.path.join(".")).collect();
                         if let Some(s) = suggest(&q.dotted(), all.iter().map(|s| s.as_str())) {
-                            d = d.with_note(Text::new(format!("是否指 `{s}`？"), format!("did you mean `{s}`?")));
+                            d = d.with_note(Text::new(
+                                format!("是否指 `{s}`？"),
+                                format!("did you mean `{s}`?"),
+                            ));
                         }
                         self.diags.push(d);
                         Value::None
@@ -271,7 +358,10 @@ impl Cx<'_> {
                             "type-mismatch",
                             self.file,
                             n.span,
-                            Text::new(format!("`{}` 是 {k}，此处应为 {kind}", n.text), format!("`{}` is a {k}, expected a {kind}", n.text)),
+                            Text::new(
+                                format!("`{}` 是 {k}，此处应为 {kind}", n.text),
+                                format!("`{}` is a {k}, expected a {kind}", n.text),
+                            ),
                         ));
                         Value::None
                     }
@@ -280,11 +370,17 @@ impl Cx<'_> {
                             "unknown-reference",
                             self.file,
                             n.span,
-                            Text::new(format!("未找到 {kind} `{}`", n.text), format!("no {kind} named `{}`", n.text)),
+                            Text::new(
+                                format!("未找到 {kind} `{}`", n.text),
+                                format!("no {kind} named `{}`", n.text),
+                            ),
                         );
                         let names = self.names.names();
                         if let Some(s) = suggest(&n.text, names.iter().map(|s| s.as_str())) {
-                            d = d.with_note(Text::new(format!("是否指 `{s}`？"), format!("did you mean `{s}`?")));
+                            d = d.with_note(Text::new(
+                                format!("是否指 `{s}`？"),
+                                format!("did you mean `{s}`?"),
+                            ));
                         }
                         self.diags.push(d);
                         Value::None
@@ -295,20 +391,42 @@ impl Cx<'_> {
         }
     }
 
-    fn member(&mut self, e: &str, m: &ast::Name, fields: Option<&ast::Record>, span: Span) -> Value {
-        let Some(en) = self.defs.enums.get(e) else { return Value::None };
+    fn member(
+        &mut self,
+        e: &str,
+        m: &ast::Name,
+        fields: Option<&ast::Record>,
+        span: Span,
+    ) -> Value {
+        let Some(en) = self.defs.enums.get(e) else {
+            return Value::None;
+        };
         let Some(member) = en.member(&m.text) else {
             let mut d = Diagnostic::error(
                 "unknown-name",
                 self.file,
                 m.span,
-                Text::new(format!("`{}` 不是 {e} 的取值", m.text), format!("`{}` is not a value of {e}", m.text)),
+                Text::new(
+                    format!("`{}` 不是 {e} 的取值", m.text),
+                    format!("`{}` is not a value of {e}", m.text),
+                ),
             );
             if let Some(s) = suggest(&m.text, en.members.iter().map(|x| x.name.as_str())) {
-                d = d.with_note(Text::new(format!("是否指 `{s}`？"), format!("did you mean `{s}`?")));
+                d = d.with_note(Text::new(
+                    format!("是否指 `{s}`？"),
+                    format!("did you mean `{s}`?"),
+                ));
             } else {
-                let all: Vec<&str> = en.members.iter().map(|x| x.name.as_str()).take(12).collect();
-                d = d.with_note(Text::new(format!("可用取值：{}", all.join("、")), format!("values: {}", all.join(", "))));
+                let all: Vec<&str> = en
+                    .members
+                    .iter()
+                    .map(|x| x.name.as_str())
+                    .take(12)
+                    .collect();
+                d = d.with_note(Text::new(
+                    format!("可用取值：{}", all.join("、")),
+                    format!("values: {}", all.join(", ")),
+                ));
             }
             self.diags.push(d);
             return Value::None;
@@ -316,12 +434,24 @@ impl Cx<'_> {
         let fields = match fields {
             None => None,
             Some(r) => {
-                let tys: BTreeMap<String, Ty> = member.fields.iter().map(|(k, f)| (k.clone(), f.ty.clone())).collect();
+                let tys: BTreeMap<String, Ty> = member
+                    .fields
+                    .iter()
+                    .map(|(k, f)| (k.clone(), f.ty.clone()))
+                    .collect();
                 let l = self.record(&tys, r, &m.text);
-                Some(Arc::new(l.into_iter().map(|(k, (v, _, _))| (k, v)).collect::<BTreeMap<_, _>>()))
+                Some(Arc::new(
+                    l.into_iter()
+                        .map(|(k, (v, _, _))| (k, v))
+                        .collect::<BTreeMap<_, _>>(),
+                ))
             }
         };
         let _ = span;
-        Value::Member { ty: Arc::from(e), name: Arc::from(m.text.as_str()), fields }
+        Value::Member {
+            ty: Arc::from(e),
+            name: Arc::from(m.text.as_str()),
+            fields,
+        }
     }
 }

@@ -33,7 +33,10 @@ impl Ty {
             Ty::Enum(n) | Ty::Tree(n) | Ty::Entity(n) => n.clone(),
             Ty::List(t) => format!("[{}]", t.display()),
             Ty::Record(f) => {
-                let inner: Vec<String> = f.iter().map(|(k, v)| format!("{k}: {}", v.display())).collect();
+                let inner: Vec<String> = f
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", v.display()))
+                    .collect();
                 format!("{{ {} }}", inner.join(", "))
             }
             Ty::Any => "any".into(),

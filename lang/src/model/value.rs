@@ -17,9 +17,16 @@ pub enum Value {
     Duration(i64, Unit),
     Range(Date, Date),
     /// An enumeration member, with the fields it carries (`standard_contract { signed = … }`).
-    Member { ty: Arc<str>, name: Arc<str>, fields: Option<Arc<BTreeMap<String, Value>>> },
+    Member {
+        ty: Arc<str>,
+        name: Arc<str>,
+        fields: Option<Arc<BTreeMap<String, Value>>>,
+    },
     /// A node of a category tree, by its full path.
-    Node { tree: Arc<str>, path: Arc<[String]> },
+    Node {
+        tree: Arc<str>,
+        path: Arc<[String]>,
+    },
     /// A declared party, dataset, flow, … by name.
     Entity(Arc<str>),
     List(Arc<Vec<Value>>),
@@ -41,8 +48,12 @@ impl Value {
     /// are details), everything else structurally.
     pub fn same(&self, other: &Value) -> bool {
         match (self, other) {
-            (Value::Member { ty: a, name: n, .. }, Value::Member { ty: b, name: m, .. }) => a == b && n == m,
-            (Value::List(a), Value::List(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same(y)),
+            (Value::Member { ty: a, name: n, .. }, Value::Member { ty: b, name: m, .. }) => {
+                a == b && n == m
+            }
+            (Value::List(a), Value::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same(y))
+            }
             _ => self == other,
         }
     }
@@ -98,7 +109,7 @@ pub fn group_digits(n: i64) -> String {
     let s = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

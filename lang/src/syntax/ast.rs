@@ -13,7 +13,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
@@ -59,6 +62,10 @@ pub struct Item {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "items are built once per parse and never copied in bulk"
+)]
 pub enum ItemKind {
     Package(QName),
     Use(QName),
@@ -100,7 +107,11 @@ pub struct QName {
 
 impl QName {
     pub fn dotted(&self) -> String {
-        self.parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(".")
+        self.parts
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
     }
 }
 

@@ -15,15 +15,27 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// `Some(None)` for "parse as is" or `Some(Some(masked))` where every item whose
 /// brackets nest too deep has been blanked out (same byte length, newlines kept)
 /// and reported, so the other items still parse.
-pub fn mask_over_limits(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Option<String>> {
+pub fn mask_over_limits(
+    path: &str,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<String>> {
     if text.len() > MAX_FILE_BYTES {
         diags.push(Diagnostic::error(
             "limit",
             path,
             Span::new(0, 0),
             Text::new(
-                format!("文件过大（{} 字节，上限 {} 字节）", text.len(), MAX_FILE_BYTES),
-                format!("the file is too large ({} bytes; the limit is {} bytes)", text.len(), MAX_FILE_BYTES),
+                format!(
+                    "文件过大（{} 字节，上限 {} 字节）",
+                    text.len(),
+                    MAX_FILE_BYTES
+                ),
+                format!(
+                    "the file is too large ({} bytes; the limit is {} bytes)",
+                    text.len(),
+                    MAX_FILE_BYTES
+                ),
             ),
         ));
         return None;
@@ -81,7 +93,9 @@ pub fn mask_over_limits(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> 
             Span::new(at, at + 1),
             Text::new(
                 format!("括号嵌套超过 {MAX_NESTING} 层，此项未被解析"),
-                format!("brackets nest deeper than {MAX_NESTING} levels here; this item was not parsed"),
+                format!(
+                    "brackets nest deeper than {MAX_NESTING} levels here; this item was not parsed"
+                ),
             ),
         ));
         // Blank out the item: up to the next line starting at column 0 with a letter.

@@ -24,16 +24,28 @@ pub struct Parsed {
 }
 
 pub fn parse(path: &str, text: &str) -> Parsed {
-    let mut cx = Lower { path, text, diags: Vec::new() };
+    let mut cx = Lower {
+        path,
+        text,
+        diags: Vec::new(),
+    };
     let Some(masked) = limits::mask_over_limits(path, text, &mut cx.diags) else {
-        return Parsed { ast: SourceAst::default(), diagnostics: cx.diags };
+        return Parsed {
+            ast: SourceAst::default(),
+            diagnostics: cx.diags,
+        };
     };
     let src: &str = masked.as_deref().unwrap_or(text);
     let items = match Grammar::parse(Rule::file, src) {
         Ok(mut pairs) => {
             let file = pairs.next().map(|p| p.into_inner());
-            file.map(|inner| inner.filter(|p| p.as_rule() != Rule::EOI).map(|p| cx.item(p)).collect())
-                .unwrap_or_default()
+            file.map(|inner| {
+                inner
+                    .filter(|p| p.as_rule() != Rule::EOI)
+                    .map(|p| cx.item(p))
+                    .collect()
+            })
+            .unwrap_or_default()
         }
         Err(e) => {
             // Only resource limits (stack, call budget) make the total grammar fail.
@@ -45,31 +57,55 @@ pub fn parse(path: &str, text: &str) -> Parsed {
                 "limit",
                 path,
                 Span::new(pos, pos),
-                Text::new("文件嵌套过深或过于复杂，无法解析", "the file is too deeply nested or too complex to parse"),
+                Text::new(
+                    "文件嵌套过深或过于复杂，无法解析",
+                    "the file is too deeply nested or too complex to parse",
+                ),
             ));
             Vec::new()
         }
     };
-    Parsed { ast: SourceAst { items }, diagnostics: cx.diags }
+    Parsed {
+        ast: SourceAst { items },
+        diagnostics: cx.diags,
+    }
 }
 
 /// Parses one expression (used for `{…}` in message templates).
-pub fn parse_expr_fragment(path: &str, text: &str, offset: usize, diags: &mut Vec<Diagnostic>) -> Expr {
-    let mut cx = Lower { path, text: "", diags: Vec::new() };
+pub fn parse_expr_fragment(
+    path: &str,
+    text: &str,
+    offset: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Expr {
+    let mut cx = Lower {
+        path,
+        text: "",
+        diags: Vec::new(),
+    };
     let span = Span::new(offset, offset + text.len());
     let result = match Grammar::parse(Rule::strict_expr, text) {
         Ok(mut pairs) => match pairs.next() {
             Some(p) => shift_expr(cx.expr(p, 0).0, offset),
-            None => Expr { kind: ExprKind::Error, span },
+            None => Expr {
+                kind: ExprKind::Error,
+                span,
+            },
         },
         Err(_) => {
             cx.diags.push(Diagnostic::error(
                 "syntax",
                 path,
                 span,
-                Text::new("消息模板中的 {…} 不是有效的表达式", "the {…} in this message template is not a valid expression"),
+                Text::new(
+                    "消息模板中的 {…} 不是有效的表达式",
+                    "the {…} in this message template is not a valid expression",
+                ),
             ));
-            Expr { kind: ExprKind::Error, span }
+            Expr {
+                kind: ExprKind::Error,
+                span,
+            }
         }
     };
     diags.extend(cx.diags);
@@ -161,39 +197,62 @@ impl<'a> Lower<'a> {
             .find(|(_, c)| c.is_whitespace())
             .map(|(i, _)| i)
             .unwrap_or(rest.len());
-        let tok_len = if tok_len == 0 { rest.chars().next().map(|c| c.len_utf8()).unwrap_or(0) } else { tok_len };
+        let tok_len = if tok_len == 0 {
+            rest.chars().next().map(|c| c.len_utf8()).unwrap_or(0)
+        } else {
+            tok_len
+        };
         let found = &rest[..tok_len];
         let span = Span::new(base + pos, base + pos + tok_len);
         let words = expected_in_words(&expected);
         let message = if found.is_empty() {
-            Text::new(format!("此处应为{}", words.zh), format!("expected {} here", words.en))
+            Text::new(
+                format!("此处应为{}", words.zh),
+                format!("expected {} here", words.en),
+            )
         } else {
             Text::new(
                 format!("此处应为{}，但写的是 `{}`", words.zh, found),
                 format!("expected {}, found `{}`", words.en, found),
             )
         };
-        self.diags.push(Diagnostic::error("syntax", self.path, span, message));
+        self.diags
+            .push(Diagnostic::error("syntax", self.path, span, message));
     }
 
     fn name(&mut self, p: P) -> Name {
-        Name { text: p.as_str().to_string(), span: span_of(&p) }
+        Name {
+            text: p.as_str().to_string(),
+            span: span_of(&p),
+        }
     }
 
     fn qname(&mut self, p: P) -> QName {
         let span = span_of(&p);
-        let parts = p.into_inner().map(|n| Name { text: n.as_str().to_string(), span: span_of(&n) }).collect();
+        let parts = p
+            .into_inner()
+            .map(|n| Name {
+                text: n.as_str().to_string(),
+                span: span_of(&n),
+            })
+            .collect();
         QName { parts, span }
     }
 
     fn string(&mut self, p: P) -> Str {
         let span = span_of(&p);
         let raw = p.into_inner().next().map(|i| i.as_str()).unwrap_or("");
-        Str { text: unescape(raw), span }
+        Str {
+            text: unescape(raw),
+            span,
+        }
     }
 
     /// Consumes the optional zh/en strings at the front of `it`.
-    fn label<'i>(&mut self, it: &mut std::iter::Peekable<pest::iterators::Pairs<'i, Rule>>) -> Label {
+    fn label<'i>(
+        &mut self,
+        it: &mut std::iter::Peekable<pest::iterators::Pairs<'i, Rule>>,
+    ) -> Label {
         let mut label = Label::default();
         if it.peek().map(|p| p.as_rule()) == Some(Rule::string) {
             let p = it.next().expect("peeked");
@@ -223,12 +282,22 @@ impl<'a> Lower<'a> {
                     let name = self.name(mi.next().expect("grammar: member name"));
                     let label = self.label(&mut mi);
                     let fields = mi.filter_map(|f| self.schema_field_or_error(f)).collect();
-                    members.push(EnumMember { name, label, fields, doc });
+                    members.push(EnumMember {
+                        name,
+                        label,
+                        fields,
+                        doc,
+                    });
                 }
                 _ => self.syntax_error(&m, Rule::strict_member),
             }
         }
-        EnumDecl { extend, name, label, members }
+        EnumDecl {
+            extend,
+            name,
+            label,
+            members,
+        }
     }
 
     fn tree_decl<'i>(&mut self, p: P<'i>) -> TreeDecl {
@@ -253,7 +322,12 @@ impl<'a> Lower<'a> {
                         Some(b) if depth < MAX_EXPR_DEPTH => self.tree_body(b, depth + 1),
                         _ => Vec::new(),
                     };
-                    nodes.push(TreeNode { name, label, children, doc });
+                    nodes.push(TreeNode {
+                        name,
+                        label,
+                        children,
+                        doc,
+                    });
                 }
                 _ => self.syntax_error(&n, Rule::strict_member),
             }
@@ -275,7 +349,13 @@ impl<'a> Lower<'a> {
             None
         };
         let fields = it.filter_map(|f| self.schema_field_or_error(f)).collect();
-        SchemaDecl { extend, name, label, plural, fields }
+        SchemaDecl {
+            extend,
+            name,
+            label,
+            plural,
+            fields,
+        }
     }
 
     fn schema_field_or_error<'i>(&mut self, p: P<'i>) -> Option<SchemaField> {
@@ -324,7 +404,9 @@ impl<'a> Lower<'a> {
         let inner = first(p);
         let span = span_of(&inner);
         match inner.as_rule() {
-            Rule::list_type if depth < MAX_EXPR_DEPTH => TypeExpr::List(Box::new(self.type_expr(first(inner), depth + 1)), span),
+            Rule::list_type if depth < MAX_EXPR_DEPTH => {
+                TypeExpr::List(Box::new(self.type_expr(first(inner), depth + 1)), span)
+            }
             Rule::record_type if depth < MAX_EXPR_DEPTH => {
                 let fields = inner
                     .into_inner()
@@ -340,7 +422,10 @@ impl<'a> Lower<'a> {
                 TypeExpr::Record(fields, span)
             }
             Rule::name => TypeExpr::Named(self.name(inner)),
-            _ => TypeExpr::Named(Name { text: String::new(), span }),
+            _ => TypeExpr::Named(Name {
+                text: String::new(),
+                span,
+            }),
         }
     }
 
@@ -350,7 +435,12 @@ impl<'a> Lower<'a> {
         let name = self.name(it.next().expect("grammar: derive name"));
         let label = self.label(&mut it);
         let expr = self.expr(it.next().expect("grammar: derive expr"), 0).0;
-        DeriveDecl { subject, name, label, expr }
+        DeriveDecl {
+            subject,
+            name,
+            label,
+            expr,
+        }
     }
 
     fn const_decl<'i>(&mut self, p: P<'i>) -> ConstDecl {
@@ -377,7 +467,10 @@ impl<'a> Lower<'a> {
                     "invalid-date",
                     self.path,
                     span_of(p),
-                    Text::new(format!("`{}` 不是有效日期", p.as_str()), format!("`{}` is not a valid date", p.as_str())),
+                    Text::new(
+                        format!("`{}` 不是有效日期", p.as_str()),
+                        format!("`{}` is not a valid date", p.as_str()),
+                    ),
                 ));
                 Date::constant(1970, 1, 1)
             }
@@ -391,7 +484,10 @@ impl<'a> Lower<'a> {
         let en = self.string(it.next().expect("grammar: rule title en"));
         let mut r = RuleDecl {
             id,
-            title: Label { zh: Some(zh), en: Some(en) },
+            title: Label {
+                zh: Some(zh),
+                en: Some(en),
+            },
             cites: Vec::new(),
             effective: None,
             until: None,
@@ -481,7 +577,12 @@ impl<'a> Lower<'a> {
     fn test_decl<'i>(&mut self, p: P<'i>) -> TestDecl {
         let mut it = p.into_inner();
         let name = self.string(it.next().expect("grammar: test name"));
-        let mut t = TestDecl { name, as_of: None, entities: Vec::new(), expects: Vec::new() };
+        let mut t = TestDecl {
+            name,
+            as_of: None,
+            entities: Vec::new(),
+            expects: Vec::new(),
+        };
         for s in it {
             match s.as_rule() {
                 Rule::as_of_stmt => {
@@ -496,7 +597,13 @@ impl<'a> Lower<'a> {
                         si.next();
                     }
                     let rule = self.name(si.next().expect("grammar: expected rule id"));
-                    let mut e = Expect { negated, rule, on: None, due: None, span };
+                    let mut e = Expect {
+                        negated,
+                        rule,
+                        on: None,
+                        due: None,
+                        span,
+                    };
                     for q in si {
                         match q.as_rule() {
                             Rule::name => e.on = Some(self.name(q)),
@@ -509,7 +616,11 @@ impl<'a> Lower<'a> {
                 Rule::entity_decl => {
                     let span = span_of(&s);
                     let doc = doc_above(self.text, span.start as usize);
-                    t.entities.push(Item { kind: ItemKind::Entity(self.entity_decl(s)), span, doc });
+                    t.entities.push(Item {
+                        kind: ItemKind::Entity(self.entity_decl(s)),
+                        span,
+                        doc,
+                    });
                 }
                 _ => self.syntax_error(&s, Rule::strict_clause),
             }
@@ -523,7 +634,12 @@ impl<'a> Lower<'a> {
         let name = self.name(it.next().expect("grammar: entity name"));
         let label = self.label(&mut it);
         let body = self.record(it.next().expect("grammar: entity body"), 0);
-        EntityDecl { kind, name, label, body }
+        EntityDecl {
+            kind,
+            name,
+            label,
+            body,
+        }
     }
 
     fn record<'i>(&mut self, p: P<'i>, depth: usize) -> Record {
@@ -536,7 +652,11 @@ impl<'a> Lower<'a> {
                     let mut fi = f.into_inner();
                     let name = self.name(fi.next().expect("grammar: field name"));
                     let value = self.value(fi.next().expect("grammar: field value"), depth + 1);
-                    fields.push(Field { name, value, span: fspan });
+                    fields.push(Field {
+                        name,
+                        value,
+                        span: fspan,
+                    });
                 }
                 _ => self.syntax_error(&f, Rule::strict_field),
             }
@@ -547,7 +667,10 @@ impl<'a> Lower<'a> {
     fn value<'i>(&mut self, p: P<'i>, depth: usize) -> Value {
         let span = span_of(&p);
         if depth > MAX_EXPR_DEPTH {
-            return Value { kind: ValueKind::Error, span };
+            return Value {
+                kind: ValueKind::Error,
+                span,
+            };
         }
         let v = first(p);
         let kind = match v.as_rule() {
@@ -564,9 +687,12 @@ impl<'a> Lower<'a> {
             }
             Rule::duration => {
                 let (n, u) = self.duration(v);
-                n.map(|n| ValueKind::Duration(n, u)).unwrap_or(ValueKind::Error)
+                n.map(|n| ValueKind::Duration(n, u))
+                    .unwrap_or(ValueKind::Error)
             }
-            Rule::list => ValueKind::List(v.into_inner().map(|x| self.value(x, depth + 1)).collect()),
+            Rule::list => {
+                ValueKind::List(v.into_inner().map(|x| self.value(x, depth + 1)).collect())
+            }
             Rule::record => ValueKind::Record(self.record(v, depth + 1)),
             Rule::variant => {
                 let mut vi = v.into_inner();
@@ -616,11 +742,19 @@ impl<'a> Lower<'a> {
         let span = span_of(&p);
         if depth > MAX_EXPR_DEPTH {
             self.too_deep(span);
-            return (Expr { kind: ExprKind::Error, span }, 0);
+            return (
+                Expr {
+                    kind: ExprKind::Error,
+                    span,
+                },
+                0,
+            );
         }
         match p.as_rule() {
             Rule::expr | Rule::paren => self.expr(first(p), depth + 1),
-            Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr => self.left_assoc(p, depth),
+            Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr => {
+                self.left_assoc(p, depth)
+            }
             Rule::not_expr | Rule::unary => {
                 let is_not = p.as_rule() == Rule::not_expr;
                 let mut ops = 0usize;
@@ -633,15 +767,31 @@ impl<'a> Lower<'a> {
                 }
                 let (mut e, mut d) = match operand {
                     Some(o) => self.expr(o, depth + 1),
-                    None => (Expr { kind: ExprKind::Error, span }, 0),
+                    None => (
+                        Expr {
+                            kind: ExprKind::Error,
+                            span,
+                        },
+                        0,
+                    ),
                 };
                 for _ in 0..ops {
                     d += 1;
                     if d > MAX_EXPR_DEPTH {
                         self.too_deep(span);
-                        return (Expr { kind: ExprKind::Error, span }, 0);
+                        return (
+                            Expr {
+                                kind: ExprKind::Error,
+                                span,
+                            },
+                            0,
+                        );
                     }
-                    let kind = if is_not { ExprKind::Not(Box::new(e)) } else { ExprKind::Neg(Box::new(e)) };
+                    let kind = if is_not {
+                        ExprKind::Not(Box::new(e))
+                    } else {
+                        ExprKind::Neg(Box::new(e))
+                    };
                     e = Expr { kind, span };
                 }
                 (e, d)
@@ -653,7 +803,13 @@ impl<'a> Lower<'a> {
                     (Some(op), Some(r)) => {
                         let (r, dr) = self.expr(r, depth + 1);
                         let op = binop(first(op).as_rule());
-                        (Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span }, dl.max(dr) + 1)
+                        (
+                            Expr {
+                                kind: ExprKind::Binary(op, Box::new(l), Box::new(r)),
+                                span,
+                            },
+                            dl.max(dr) + 1,
+                        )
                     }
                     _ => (l, dl),
                 }
@@ -665,11 +821,20 @@ impl<'a> Lower<'a> {
                     d += 1;
                     if d > MAX_EXPR_DEPTH {
                         self.too_deep(span);
-                        return (Expr { kind: ExprKind::Error, span }, 0);
+                        return (
+                            Expr {
+                                kind: ExprKind::Error,
+                                span,
+                            },
+                            0,
+                        );
                     }
                     let name = self.name(n);
                     let fspan = Span::new(e.span.start as usize, name.span.end as usize);
-                    e = Expr { kind: ExprKind::Field(Box::new(e), name), span: fspan };
+                    e = Expr {
+                        kind: ExprKind::Field(Box::new(e), name),
+                        span: fspan,
+                    };
                 }
                 (e, d)
             }
@@ -678,7 +843,13 @@ impl<'a> Lower<'a> {
                 let (c, d1) = self.expr(it.next().expect("grammar: if"), depth + 1);
                 let (t, d2) = self.expr(it.next().expect("grammar: then"), depth + 1);
                 let (e, d3) = self.expr(it.next().expect("grammar: else"), depth + 1);
-                (Expr { kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)), span }, d1.max(d2).max(d3) + 1)
+                (
+                    Expr {
+                        kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)),
+                        span,
+                    },
+                    d1.max(d2).max(d3) + 1,
+                )
             }
             Rule::aggregate => {
                 let mut it = p.into_inner();
@@ -707,8 +878,20 @@ impl<'a> Lower<'a> {
                         filter = Some(e);
                     }
                 }
-                let agg = Aggregate { kind, var, source, filter, value };
-                (Expr { kind: ExprKind::Aggregate(Box::new(agg)), span }, d + 1)
+                let agg = Aggregate {
+                    kind,
+                    var,
+                    source,
+                    filter,
+                    value,
+                };
+                (
+                    Expr {
+                        kind: ExprKind::Aggregate(Box::new(agg)),
+                        span,
+                    },
+                    d + 1,
+                )
             }
             Rule::call => {
                 let mut it = p.into_inner();
@@ -721,7 +904,13 @@ impl<'a> Lower<'a> {
                         e
                     })
                     .collect();
-                (Expr { kind: ExprKind::Call(name, args), span }, d + 1)
+                (
+                    Expr {
+                        kind: ExprKind::Call(name, args),
+                        span,
+                    },
+                    d + 1,
+                )
             }
             Rule::list_expr => {
                 let mut d = 0;
@@ -733,22 +922,78 @@ impl<'a> Lower<'a> {
                         e
                     })
                     .collect();
-                (Expr { kind: ExprKind::List(items), span }, d + 1)
+                (
+                    Expr {
+                        kind: ExprKind::List(items),
+                        span,
+                    },
+                    d + 1,
+                )
             }
-            Rule::int => (Expr { kind: self.int(&p).map(ExprKind::Int).unwrap_or(ExprKind::Error), span }, 1),
-            Rule::boolean => (Expr { kind: ExprKind::Bool(p.as_str() == "true"), span }, 1),
-            Rule::none_lit => (Expr { kind: ExprKind::None, span }, 1),
+            Rule::int => (
+                Expr {
+                    kind: self.int(&p).map(ExprKind::Int).unwrap_or(ExprKind::Error),
+                    span,
+                },
+                1,
+            ),
+            Rule::boolean => (
+                Expr {
+                    kind: ExprKind::Bool(p.as_str() == "true"),
+                    span,
+                },
+                1,
+            ),
+            Rule::none_lit => (
+                Expr {
+                    kind: ExprKind::None,
+                    span,
+                },
+                1,
+            ),
             Rule::string => {
                 let s = self.string(p);
-                (Expr { kind: ExprKind::Str(s.text), span }, 1)
+                (
+                    Expr {
+                        kind: ExprKind::Str(s.text),
+                        span,
+                    },
+                    1,
+                )
             }
-            Rule::date => (Expr { kind: ExprKind::Date(self.date(&p)), span }, 1),
+            Rule::date => (
+                Expr {
+                    kind: ExprKind::Date(self.date(&p)),
+                    span,
+                },
+                1,
+            ),
             Rule::duration => {
                 let (n, u) = self.duration(p);
-                (Expr { kind: n.map(|n| ExprKind::Duration(n, u)).unwrap_or(ExprKind::Error), span }, 1)
+                (
+                    Expr {
+                        kind: n
+                            .map(|n| ExprKind::Duration(n, u))
+                            .unwrap_or(ExprKind::Error),
+                        span,
+                    },
+                    1,
+                )
             }
-            Rule::name => (Expr { kind: ExprKind::Name(self.name(p)), span }, 1),
-            _ => (Expr { kind: ExprKind::Error, span }, 1),
+            Rule::name => (
+                Expr {
+                    kind: ExprKind::Name(self.name(p)),
+                    span,
+                },
+                1,
+            ),
+            _ => (
+                Expr {
+                    kind: ExprKind::Error,
+                    span,
+                },
+                1,
+            ),
         }
     }
 
@@ -772,15 +1017,28 @@ impl<'a> Lower<'a> {
             let span = Span::new(acc.span.start as usize, r.span.end as usize);
             if d > MAX_EXPR_DEPTH {
                 self.too_deep(span);
-                return (Expr { kind: ExprKind::Error, span }, 0);
+                return (
+                    Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    },
+                    0,
+                );
             }
-            acc = Expr { kind: ExprKind::Binary(binop(op_rule), Box::new(acc), Box::new(r)), span };
+            acc = Expr {
+                kind: ExprKind::Binary(binop(op_rule), Box::new(acc), Box::new(r)),
+                span,
+            };
         }
         (acc, d)
     }
 
     fn too_deep(&mut self, span: Span) {
-        if self.diags.iter().any(|d| d.code == "limit" && d.location.span.start <= span.start) {
+        if self
+            .diags
+            .iter()
+            .any(|d| d.code == "limit" && d.location.span.start <= span.start)
+        {
             return;
         }
         self.diags.push(Diagnostic::error(
@@ -817,7 +1075,9 @@ fn binop(r: Rule) -> BinOp {
 
 fn first(p: P) -> P {
     let span = p.as_span();
-    p.into_inner().next().unwrap_or_else(|| panic!("grammar guarantees an inner pair at {span:?}"))
+    p.into_inner()
+        .next()
+        .unwrap_or_else(|| panic!("grammar guarantees an inner pair at {span:?}"))
 }
 
 fn unescape(raw: &str) -> String {

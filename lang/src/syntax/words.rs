@@ -14,16 +14,23 @@ pub fn expected_in_words(expected: &[String]) -> Text {
             "date" | "range" => ("日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)"),
             "int" | "duration" => ("数字", "a number"),
             "value" | "boolean" | "none_lit" | "list" | "record" | "variant" => ("值", "a value"),
-            "expr" | "or_expr" | "and_expr" | "not_expr" | "cmp_expr" | "add_expr" | "mul_expr" | "unary" | "postfix"
-            | "paren" | "if_expr" | "aggregate" | "call" | "list_expr" => ("表达式", "an expression"),
+            "expr" | "or_expr" | "and_expr" | "not_expr" | "cmp_expr" | "add_expr" | "mul_expr"
+            | "unary" | "postfix" | "paren" | "if_expr" | "aggregate" | "call" | "list_expr" => {
+                ("表达式", "an expression")
+            }
             "field" | "schema_field" => ("字段（名称 = 值）", "a field (name = value)"),
             "type_expr" | "list_type" | "record_type" => ("类型", "a type"),
             "rule_id" => ("规则编号", "a rule id"),
-            "cite" | "effective" | "until" | "severity" | "for_clause" | "let_clause" | "when_clause"
-            | "require_clause" | "message" | "obligation" | "at_clause" => ("规则子句", "a rule clause"),
+            "cite" | "effective" | "until" | "severity" | "for_clause" | "let_clause"
+            | "when_clause" | "require_clause" | "message" | "obligation" | "at_clause" => {
+                ("规则子句", "a rule clause")
+            }
             "as_of_stmt" | "expect_stmt" | "entity_decl" => ("测试语句", "a test statement"),
             "enum_member" | "tree_node" => ("成员", "a member"),
-            "unit" => ("时间单位（days、working_days、months、years）", "a unit (days, working_days, months, years)"),
+            "unit" => (
+                "时间单位（days、working_days、months、years）",
+                "a unit (days, working_days, months, years)",
+            ),
             "{" => ("`{`", "`{`"),
             "}" => ("`}`", "`}`"),
             "=" => ("`=`", "`=`"),

@@ -1,0 +1,100 @@
+//! Reading a workspace from disk: folders are walked for `.hegui` files (other
+//! files are ignored), in a stable order. Unreadable or non-UTF-8 files become
+//! located diagnostics, not crashes.
+
+use hegui_lang::diag::{Diagnostic, Text};
+use hegui_lang::syntax::ast::Span;
+use hegui_lang::Analysis;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Files that could not join the workspace, with the text to show them by.
+#[derive(Default)]
+pub struct Loaded {
+    pub errors: Vec<Diagnostic>,
+    pub texts: BTreeMap<String, String>,
+}
+
+/// Folders deeper than this are not walked (symlink loops, runaway trees).
+const MAX_DEPTH: usize = 32;
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if depth > MAX_DEPTH {
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "target" || name == "node_modules" {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, depth + 1, out)?;
+        } else if name.ends_with(".hegui") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), String> {
+    let roots: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = Vec::new();
+    for r in &roots {
+        if r.is_dir() {
+            walk(r, 0, &mut files)
+                .map_err(|e| format!("cannot read folder {}: {e}", r.display()))?;
+        } else if r.exists() {
+            files.push(r.clone());
+        } else {
+            return Err(format!("no such file or folder: {}", r.display()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut analysis = Analysis::new();
+    let mut loaded = Loaded::default();
+    for f in files {
+        let path = f.to_string_lossy().replace('\\', "/");
+        let path = path.strip_prefix("./").unwrap_or(&path).to_string();
+        match std::fs::read(&f) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => analysis.set_file(&path, &text),
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    loaded.errors.push(Diagnostic::error(
+                        "encoding",
+                        &path,
+                        Span::new(at, at + 1),
+                        Text::new(
+                            format!("文件不是有效的 UTF-8（第 {at} 字节）",),
+                            format!("the file is not valid UTF-8 (at byte {at})"),
+                        ),
+                    ));
+                    loaded.texts.insert(path, lossy);
+                }
+            },
+            Err(e) => {
+                loaded.errors.push(Diagnostic::error(
+                    "io",
+                    &path,
+                    Span::new(0, 0),
+                    Text::new(
+                        format!("无法读取文件：{e}"),
+                        format!("cannot read the file: {e}"),
+                    ),
+                ));
+                loaded.texts.insert(path, String::new());
+            }
+        }
+    }
+    Ok((analysis, loaded))
+}

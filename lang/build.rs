@@ -1,0 +1,45 @@
+//! Embeds every `stdlib/**/*.hegui` file in the library, so the binary works
+//! with no configuration.
+use std::path::{Path, PathBuf};
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|x| x == "hegui") {
+            out.push(p);
+        }
+    }
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    files.sort();
+    let mut src = String::from(
+        "/// The embedded standard library: (path, text).\npub const FILES: &[(&str, &str)] = &[\n",
+    );
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let rel = f
+            .strip_prefix(&root)
+            .expect("under root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        src.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            format!("stdlib/{rel}"),
+            f.canonicalize().expect("exists")
+        ));
+    }
+    src.push_str("];\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("stdlib_files.rs");
+    std::fs::write(out, src).expect("write generated file");
+}

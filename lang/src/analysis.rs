@@ -1,0 +1,170 @@
+//! The API the CLI and the language server share: a workspace of texts (the
+//! embedded stdlib plus the user's files) over the incremental database.
+
+use crate::db::{self, Database, EntityKey, SourceFile, Workspace};
+use crate::diag::{Diagnostic, SourceLookup};
+use crate::eval::rules::{self, Outcome};
+use crate::eval::tests::{self as policy_tests, TestResult};
+use crate::model::defs::Defs;
+use crate::model::{EntityData, EntityIndex};
+use crate::syntax::Parsed;
+use jiff::civil::Date;
+use salsa::{Durability, Setter};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub struct Analysis {
+    pub db: Database,
+    pub ws: Workspace,
+    files: BTreeMap<String, SourceFile>,
+}
+
+impl Analysis {
+    /// A workspace with the embedded standard library and no user files.
+    pub fn new() -> Analysis {
+        Analysis::with_stdlib(crate::stdlib::FILES)
+    }
+
+    pub fn with_stdlib(stdlib: &[(&str, &str)]) -> Analysis {
+        let db = Database::default();
+        let mut files = BTreeMap::new();
+        for (path, text) in stdlib {
+            let f = SourceFile::builder(path.to_string(), Arc::from(*text), true)
+                .durability(Durability::HIGH)
+                .new(&db);
+            files.insert(path.to_string(), f);
+        }
+        let ws = Workspace::new(&db, Vec::new(), None);
+        let mut a = Analysis { db, ws, files };
+        a.sync_file_list();
+        a
+    }
+
+    /// Stdlib first, then user files by path: the order definitions are read in.
+    fn sync_file_list(&mut self) {
+        let mut list: Vec<SourceFile> = self.files.values().copied().collect();
+        let db = &self.db;
+        list.sort_by(|a, b| (!a.stdlib(db), a.path(db)).cmp(&(!b.stdlib(db), b.path(db))));
+        if *self.ws.files(&self.db) != list {
+            self.ws.set_files(&mut self.db).to(list);
+        }
+    }
+
+    /// Adds or replaces a user file.
+    pub fn set_file(&mut self, path: &str, text: &str) {
+        match self.files.get(path) {
+            Some(f) => {
+                if &**f.text(&self.db) != text {
+                    f.set_text(&mut self.db).to(Arc::from(text));
+                }
+            }
+            None => {
+                let f = SourceFile::builder(path.to_string(), Arc::from(text), false)
+                    .durability(Durability::LOW)
+                    .new(&self.db);
+                self.files.insert(path.to_string(), f);
+                self.sync_file_list();
+            }
+        }
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        if self.files.get(path).is_some_and(|f| !f.stdlib(&self.db)) {
+            self.files.remove(path);
+            self.sync_file_list();
+        }
+    }
+
+    pub fn set_as_of(&mut self, as_of: Option<Date>) {
+        if self.ws.as_of(&self.db) != as_of {
+            self.ws.set_as_of(&mut self.db).to(as_of);
+        }
+    }
+
+    pub fn user_paths(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .filter(|(_, f)| !f.stdlib(&self.db))
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    pub fn all_paths(&self) -> Vec<String> {
+        self.files.keys().cloned().collect()
+    }
+
+    pub fn is_stdlib(&self, path: &str) -> bool {
+        self.files.get(path).is_some_and(|f| f.stdlib(&self.db))
+    }
+
+    pub fn text(&self, path: &str) -> Option<Arc<str>> {
+        self.files.get(path).map(|f| f.text(&self.db).clone())
+    }
+
+    pub fn parsed(&self, path: &str) -> Option<Arc<Parsed>> {
+        self.files.get(path).map(|f| db::parse_file(&self.db, *f))
+    }
+
+    pub fn defs(&self) -> Arc<Defs> {
+        db::definitions(&self.db, self.ws)
+    }
+
+    pub fn entity_index(&self) -> Arc<EntityIndex> {
+        db::entity_index(&self.db, self.ws)
+    }
+
+    pub fn entity(&self, name: &str) -> Option<Arc<EntityData>> {
+        db::entity_data(
+            &self.db,
+            EntityKey::new(&self.db, self.ws, name.to_string()),
+        )
+    }
+
+    /// Every diagnostic: syntax, definitions, checks and rule findings, sorted.
+    pub fn diagnostics(&self) -> Arc<Vec<Diagnostic>> {
+        db::workspace_diagnostics(&self.db, self.ws)
+    }
+
+    /// Diagnostics located in one file.
+    pub fn file_diagnostics(&self, path: &str) -> Vec<Diagnostic> {
+        self.diagnostics()
+            .iter()
+            .filter(|d| d.location.file == path)
+            .cloned()
+            .collect()
+    }
+
+    /// Each rule's outcome for one entity: for `hegui explain` and hover.
+    pub fn explain(&self, name: &str) -> Option<(Arc<EntityData>, Vec<Outcome>)> {
+        let e = self.entity(name)?;
+        let world = db::SalsaWorld {
+            db: &self.db,
+            ws: self.ws,
+            defs: self.defs(),
+        };
+        let out = rules::outcomes(&world, &e, self.ws.as_of(&self.db));
+        Some((e, out))
+    }
+
+    /// Runs the `test` blocks of the stdlib (`stdlib = true`) or of the user's files.
+    pub fn run_tests(&self, stdlib: bool) -> Vec<TestResult> {
+        let defs = self.defs();
+        defs.tests
+            .iter()
+            .filter(|t| self.is_stdlib(&t.file) == stdlib)
+            .map(|t| policy_tests::run(&defs, t))
+            .collect()
+    }
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis::new()
+    }
+}
+
+impl SourceLookup for Analysis {
+    fn text_of(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(|f| &**f.text(&self.db))
+    }
+}

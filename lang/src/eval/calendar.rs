@@ -1,0 +1,141 @@
+//! Date arithmetic and the built-in functions. Working days follow the
+//! workspace calendar (public holidays and adjusted working days are data in
+//! the stdlib); outside the years it lists, Monday to Friday are working days.
+
+use crate::model::defs::Calendar;
+use crate::model::Value;
+use crate::syntax::ast::Unit;
+use jiff::civil::{Date, Weekday};
+
+/// The most working days one addition may step over (about forty years).
+const MAX_WORKING_DAYS: i64 = 10_000;
+
+pub fn is_working_day(d: Date, cal: &Calendar) -> bool {
+    if cal.workdays.contains(&d) {
+        return true;
+    }
+    if cal.holidays.contains(&d) {
+        return false;
+    }
+    !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+pub fn add(d: Date, n: i64, unit: Unit, cal: &Calendar) -> Value {
+    let r = match unit {
+        Unit::Days => d
+            .checked_add(jiff::Span::new().try_days(n).unwrap_or_default())
+            .ok(),
+        Unit::Months => d
+            .checked_add(jiff::Span::new().try_months(n).unwrap_or_default())
+            .ok(),
+        Unit::Years => d
+            .checked_add(jiff::Span::new().try_years(n).unwrap_or_default())
+            .ok(),
+        Unit::WorkingDays => add_working_days(d, n, cal),
+    };
+    r.map(Value::Date).unwrap_or(Value::None)
+}
+
+/// The date `n` working days after `d` (the day `d` itself does not count).
+pub fn add_working_days(d: Date, n: i64, cal: &Calendar) -> Option<Date> {
+    if n.abs() > MAX_WORKING_DAYS {
+        return None;
+    }
+    let mut x = d;
+    let mut left = n.abs();
+    while left > 0 {
+        x = if n > 0 {
+            x.tomorrow().ok()?
+        } else {
+            x.yesterday().ok()?
+        };
+        if is_working_day(x, cal) {
+            left -= 1;
+        }
+    }
+    Some(x)
+}
+
+/// Built-in functions. Unknown names and wrong arguments give `none` (the
+/// checker reports them before evaluation).
+pub fn builtin(name: &str, args: &[Value], cal: &Calendar) -> Value {
+    match (name, args) {
+        ("year", [Value::Date(d)]) => Value::Int(d.year() as i64),
+        ("start_of_year", [Value::Date(d)]) => Date::new(d.year(), 1, 1)
+            .map(Value::Date)
+            .unwrap_or(Value::None),
+        ("end_of_year", [Value::Date(d)]) => Date::new(d.year(), 12, 31)
+            .map(Value::Date)
+            .unwrap_or(Value::None),
+        ("date", [Value::Int(y), Value::Int(m), Value::Int(d)]) => {
+            match (i16::try_from(*y), i8::try_from(*m), i8::try_from(*d)) {
+                (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).map(Value::Date).unwrap_or(Value::None),
+                _ => Value::None,
+            }
+        }
+        ("add_working_days", [Value::Date(d), Value::Int(n)]) => add_working_days(*d, *n, cal)
+            .map(Value::Date)
+            .unwrap_or(Value::None),
+        ("is_working_day", [Value::Date(d)]) => Value::Bool(is_working_day(*d, cal)),
+        ("days_between", [Value::Date(a), Value::Date(b)]) => match a.until(*b) {
+            Ok(s) => Value::Int(s.get_days() as i64),
+            Err(_) => Value::None,
+        },
+        ("len", [Value::List(l)]) => Value::Int(l.len() as i64),
+        ("len", [Value::Str(s)]) => Value::Int(s.chars().count() as i64),
+        ("len", [Value::None]) => Value::Int(0),
+        ("exists", [v]) => Value::Bool(!v.is_none()),
+        ("default", [v, d]) => {
+            if v.is_none() {
+                d.clone()
+            } else {
+                v.clone()
+            }
+        }
+        ("starts_with", [Value::Str(s), Value::Str(p)]) => Value::Bool(s.starts_with(&**p)),
+        ("min", [a, b]) => match super::compare(a, b) {
+            Some(std::cmp::Ordering::Greater) => b.clone(),
+            Some(_) => a.clone(),
+            None => Value::None,
+        },
+        ("max", [a, b]) => match super::compare(a, b) {
+            Some(std::cmp::Ordering::Less) => b.clone(),
+            Some(_) => a.clone(),
+            None => Value::None,
+        },
+        _ => Value::None,
+    }
+}
+
+/// Names and arities of the built-in functions, for the checker and completion.
+pub const BUILTINS: &[(&str, usize, &str)] = &[
+    ("year", 1, "year(date) → int"),
+    (
+        "start_of_year",
+        1,
+        "start_of_year(date) → 1 January of that year",
+    ),
+    (
+        "end_of_year",
+        1,
+        "end_of_year(date) → 31 December of that year",
+    ),
+    ("date", 3, "date(year, month, day) → date"),
+    (
+        "add_working_days",
+        2,
+        "add_working_days(date, n) → the date n working days later",
+    ),
+    ("is_working_day", 1, "is_working_day(date) → bool"),
+    ("days_between", 2, "days_between(a, b) → days from a to b"),
+    ("len", 1, "len(list) → int"),
+    ("exists", 1, "exists(x) → x is not none"),
+    (
+        "default",
+        2,
+        "default(x, fallback) → x, or fallback when x is none",
+    ),
+    ("starts_with", 2, "starts_with(text, prefix) → bool"),
+    ("min", 2, "min(a, b)"),
+    ("max", 2, "max(a, b)"),
+];

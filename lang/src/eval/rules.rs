@@ -1,0 +1,283 @@
+//! Rules applied to one subject entity: which are in force, which apply, which
+//! are violated, and the finding each violation produces.
+
+use super::{Abort, Evaluator, World};
+use crate::diag::{Diagnostic, ObligationDue, Text};
+use crate::model::defs::RuleDef;
+use crate::model::{EntityData, Value};
+use crate::syntax::ast::{Expr, ExprKind, Span};
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Not law on the evaluation date.
+    NotInForce,
+    /// In force, but its `when` condition is false.
+    NotApplicable,
+    /// Applies and its requirement holds.
+    Satisfied,
+    /// Applies and its requirement fails (or it has none: an informational rule).
+    Fired,
+}
+
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub rule: String,
+    pub status: Status,
+    pub date: Option<Date>,
+    pub finding: Option<Diagnostic>,
+    /// Facts of the subject read while deciding, and the `let` values.
+    pub facts: BTreeMap<String, Value>,
+}
+
+/// The date a subject is judged at: `--as-of` if given, else its own date field.
+pub fn judgement_date(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> Option<Date> {
+    as_of.or_else(|| {
+        let field = world.defs().schemas.get(&e.kind)?.subject_date.as_ref()?;
+        match e.fields.get(field)?.value {
+            Value::Date(d) => Some(d),
+            _ => None,
+        }
+    })
+}
+
+/// Evaluates every rule about `e`'s kind; returns the findings, sorted.
+pub fn findings_for(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> Vec<Diagnostic> {
+    let mut ev = Evaluator::new(world);
+    let mut out: Vec<Diagnostic> = outcomes_with(&mut ev, world, e, as_of)
+        .into_iter()
+        .filter_map(|o| o.finding)
+        .collect();
+    crate::diag::sort(&mut out);
+    out
+}
+
+pub fn outcomes(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> Vec<Outcome> {
+    let mut ev = Evaluator::new(world);
+    outcomes_with(&mut ev, world, e, as_of)
+}
+
+fn outcomes_with(
+    ev: &mut Evaluator,
+    world: &dyn World,
+    e: &EntityData,
+    as_of: Option<Date>,
+) -> Vec<Outcome> {
+    let date = judgement_date(world, e, as_of);
+    ev.as_of = date;
+    world
+        .defs()
+        .rules
+        .values()
+        .filter(|r| r.subject == e.kind)
+        .map(|r| outcome(ev, r, e, date))
+        .collect()
+}
+
+fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date>) -> Outcome {
+    let mut o = Outcome {
+        rule: rule.id.clone(),
+        status: Status::NotInForce,
+        date,
+        finding: None,
+        facts: BTreeMap::new(),
+    };
+    if !rule.in_force(date) {
+        return o;
+    }
+    ev.refuel();
+    ev.contributors.clear();
+    ev.facts.clear();
+    let subject: Arc<str> = Arc::from(e.name.as_str());
+    ev.subject = Some((subject.clone(), e.kind.clone()));
+    let base = ev.locals.len();
+    ev.frame = base;
+    ev.bind(&e.kind, Value::Entity(subject));
+    let mut lets = BTreeMap::new();
+    for (n, x) in &rule.decl.lets {
+        let v = ev.eval(x);
+        lets.insert(n.text.clone(), v.clone());
+        ev.bind(&n.text, v);
+    }
+    let applies = rule
+        .decl
+        .when
+        .as_ref()
+        .map(|w| ev.eval(w).truthy())
+        .unwrap_or(true);
+    let holds = applies
+        && rule
+            .decl
+            .require
+            .as_ref()
+            .map(|r| ev.eval(r).truthy())
+            .unwrap_or(false);
+    let mut facts = std::mem::take(&mut ev.facts);
+    facts.extend(lets.into_iter().map(|(k, v)| (format!("let {k}"), v)));
+    o.facts = facts;
+    if let Some(abort) = ev.abort.clone() {
+        ev.locals.truncate(base);
+        o.status = Status::Fired;
+        o.finding = Some(abort_diag(rule, e, &abort));
+        return o;
+    }
+    o.status = match (applies, holds) {
+        (false, _) => Status::NotApplicable,
+        (true, true) => Status::Satisfied,
+        (true, false) => Status::Fired,
+    };
+    if o.status == Status::Fired {
+        o.finding = Some(finding(ev, rule, e));
+    }
+    ev.locals.truncate(base);
+    o
+}
+
+fn abort_diag(rule: &RuleDef, e: &EntityData, abort: &Abort) -> Diagnostic {
+    let msg = match abort {
+        Abort::OutOfFuel => Text::new(
+            format!("规则 {} 的计算超出了步数上限，结果未知", rule.id),
+            format!(
+                "evaluating {} exceeded the evaluation budget; its result is unknown",
+                rule.id
+            ),
+        ),
+        Abort::Cycle(what) => Text::new(
+            format!("规则 {} 依赖循环定义的 `{what}`", rule.id),
+            format!(
+                "{} depends on `{what}`, which is defined in terms of itself",
+                rule.id
+            ),
+        ),
+    };
+    let mut d = Diagnostic::error("limit", &e.file, e.name_span, msg);
+    d.subject = Some(e.name.clone());
+    d.with_label(
+        &rule.origin.file,
+        rule.origin.span,
+        Text::new("规则定义于此", "rule defined here"),
+    )
+}
+
+fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
+    let message = match &rule.decl.message {
+        Some(m) => {
+            let zh =
+                m.zh.as_ref()
+                    .map(|s| interpolate(ev, &s.text))
+                    .unwrap_or_default();
+            let en =
+                m.en.as_ref()
+                    .map(|s| interpolate(ev, &s.text))
+                    .unwrap_or_else(|| zh.clone());
+            Text::new(if zh.is_empty() { en.clone() } else { zh }, en)
+        }
+        None => rule.title.clone(),
+    };
+    let span = primary_span(rule, e);
+    let mut d = Diagnostic::new(&rule.id, rule.severity, &e.file, span, message);
+    d.subject = Some(e.name.clone());
+    d.citations = rule.cites.clone();
+    if rule.decl.message.is_some() {
+        d.notes.push(rule.title.clone());
+    }
+    if let Some(ob) = &rule.decl.obligation {
+        let due = match ev.eval(&ob.due) {
+            Value::Date(d) => Some(d),
+            _ => None,
+        };
+        let l = &ob.label;
+        let zh = l.zh.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        let en =
+            l.en.as_ref()
+                .map(|s| s.text.clone())
+                .unwrap_or_else(|| zh.clone());
+        d.obligation = Some(ObligationDue {
+            text: Text::new(zh, en),
+            due,
+        });
+    }
+    let contributors: Vec<Arc<str>> = ev.contributors.iter().cloned().collect();
+    for c in contributors {
+        if let Some(other) = ev.world.entity(&c) {
+            d = d.with_label(
+                &other.file,
+                other.name_span,
+                Text::new(
+                    format!("计入累计的 {}", other.kind),
+                    format!("counted in the cumulative total ({})", other.kind),
+                ),
+            );
+        }
+    }
+    d
+}
+
+/// The span a finding points at: the field named by `at`, else the first field
+/// of the subject that the requirement reads and the declaration states, else
+/// the subject's name.
+fn primary_span(rule: &RuleDef, e: &EntityData) -> Span {
+    let field_span = |f: &str| {
+        e.fields
+            .get(f)
+            .filter(|fd| fd.span != e.name_span)
+            .map(|fd| fd.span)
+    };
+    if let Some(at) = &rule.decl.at {
+        let parts: Vec<&str> = at.parts.iter().map(|p| p.text.as_str()).collect();
+        let field = if parts.first() == Some(&e.kind.as_str()) {
+            parts.get(1)
+        } else {
+            parts.first()
+        };
+        if let Some(s) = field.and_then(|f| field_span(f)) {
+            return s;
+        }
+        return e.name_span;
+    }
+    if let Some(req) = &rule.decl.require {
+        let mut found = None;
+        crate::model::walk(req, &mut |x| {
+            if found.is_some() {
+                return;
+            }
+            if let ExprKind::Field(base, f) = &x.kind {
+                if matches!(&base.kind, ExprKind::Name(n) if n.text == e.kind) {
+                    found = field_span(&f.text);
+                }
+            }
+        });
+        if let Some(s) = found {
+            return s;
+        }
+    }
+    e.name_span
+}
+
+/// Replaces each `{expr}` of a message template by its value.
+pub fn interpolate(ev: &mut Evaluator, template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let src = &after[..close];
+                let mut diags = Vec::new();
+                let expr: Expr = crate::syntax::parse::parse_expr_fragment("", src, 0, &mut diags);
+                let v = ev.eval(&expr);
+                out.push_str(&v.to_string());
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

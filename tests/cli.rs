@@ -1,0 +1,144 @@
+//! The binary's contract: exit codes, determinism, bad input.
+
+mod common;
+use common::*;
+use std::io::Write;
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("hegui-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::File::create(&p)
+        .and_then(|mut f| f.write_all(bytes))
+        .expect("write");
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = hegui(&["check", "examples", "--format", "json"]);
+    let b = hegui(&["check", "examples", "--format", "json"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn empty_file_is_clean() {
+    let d = temp_dir("empty");
+    let p = write(&d, "empty.hegui", b"");
+    let (code, _, _) = hegui(&["check", &p]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn three_syntax_errors_in_three_items_are_all_reported_and_valid_items_checked() {
+    let d = temp_dir("three");
+    let src = "party a { jurisdiction = \"CN\" kind = hospital }\n\
+flow f1 {\n  from = = a\n}\n\
+dataset d1 {\n  categories = [health_status\n  subjects = 10\n}\n\
+party b { jurisdiction = \"US\" kind = pharma }\n\
+flow f2 {\n  from a\n}\n\
+party c { jurisdiction = \"CN\" kind = hospitl }\n";
+    let p = write(&d, "three.hegui", src.as_bytes());
+    let (code, fs) = findings(&[&p]);
+    assert_eq!(code, 2);
+    let syntax: Vec<u64> = fs
+        .iter()
+        .filter(|f| f.rule == "syntax")
+        .map(|f| f.line)
+        .collect();
+    assert_eq!(syntax, vec![3, 6, 11]);
+    // The valid party `c` is still checked: its kind is misspelt.
+    assert!(
+        fs.iter().any(|f| f.rule == "unknown-name" && f.line == 13),
+        "{fs:?}"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_located_diagnostic() {
+    let d = temp_dir("utf8");
+    let p = write(
+        &d,
+        "bad.hegui",
+        b"party a {\n  jurisdiction = \"CN\xff\"\n}\n",
+    );
+    let (code, fs) = findings(&[&p]);
+    assert_eq!(code, 2);
+    assert_eq!(fs.len(), 1);
+    assert_eq!((fs[0].rule.as_str(), fs[0].line), ("encoding", 2));
+}
+
+#[test]
+fn random_bytes_do_not_crash() {
+    let d = temp_dir("random");
+    let mut x: u64 = 0x9e3779b97f4a7c15;
+    let bytes: Vec<u8> = (0..20_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 96 + 32) as u8
+        })
+        .collect();
+    let p = write(&d, "random.hegui", &bytes);
+    let (code, _, err) = hegui(&["check", &p]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn deep_nesting_and_long_paths_are_limits_not_crashes() {
+    let d = temp_dir("deep");
+    let deep = format!(
+        "const x = {}1{}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let p1 = write(&d, "deep.hegui", deep.as_bytes());
+    let (code, fs) = findings(&[&p1]);
+    assert_eq!(code, 2);
+    assert!(fs.iter().any(|f| f.rule == "limit" && f.line == 1));
+
+    let path = vec!["a"; 200_000].join(".");
+    let long = format!("const y = {path}\n");
+    let p2 = write(&d, "long.hegui", long.as_bytes());
+    let (code, fs) = findings(&[&p2]);
+    assert_eq!(code, 2);
+    assert!(fs.iter().any(|f| f.rule == "limit"));
+
+    let nots = format!("const z = {}true\n", "not ".repeat(100_000));
+    let p3 = write(&d, "nots.hegui", nots.as_bytes());
+    let (code, _) = findings(&[&p3]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let (code, _, err) = hegui(&["check", "no/such/dir"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such file"));
+}
+
+#[test]
+fn bad_as_of_is_a_usage_error() {
+    let (code, _, _) = hegui(&["check", "examples", "--as-of", "2024-13-45"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn stdlib_tests_pass_with_full_coverage() {
+    let (code, out, _) = hegui(&["test", "--stdlib"]);
+    assert_eq!(code, 0, "{out}");
+    let last = out.lines().last().unwrap_or("");
+    assert!(last.ends_with(" 0 failed"), "{last}");
+    let cov = out
+        .lines()
+        .find(|l| l.starts_with("rules covered: "))
+        .expect("coverage line");
+    let (hit, total) = cov["rules covered: ".len()..].split_once('/').expect("x/y");
+    assert_eq!(hit, total, "{out}");
+}

@@ -1,0 +1,74 @@
+//! Helpers for end-to-end tests: run the real binary, read its JSON output.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn hegui(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hegui"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run hegui");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// One finding of `hegui check --format json`, reduced to what tests assert.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct F {
+    pub rule: String,
+    pub severity: String,
+    pub flow: Option<String>,
+    pub line: u64,
+    pub due: Option<String>,
+    pub related: usize,
+}
+
+pub fn findings(args: &[&str]) -> (i32, Vec<F>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, out, err) = hegui(&all);
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad json ({e}): {out}\n{err}"));
+    let list = v["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| F {
+            rule: f["rule"].as_str().unwrap_or("").to_string(),
+            severity: f["severity"].as_str().unwrap_or("").to_string(),
+            flow: f["flow"].as_str().map(|s| s.to_string()),
+            line: f["span"]["start"]["line"].as_u64().unwrap_or(0),
+            due: f["obligation"]["due"].as_str().map(|s| s.to_string()),
+            related: f["related"].as_array().map(|a| a.len()).unwrap_or(0),
+        });
+    (code, list.collect())
+}
+
+/// The (rule, severity, subject) triples, sorted.
+pub fn triples(fs: &[F]) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = fs
+        .iter()
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.severity.clone(),
+                f.flow.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn t(rule: &str, sev: &str, subject: &str) -> (String, String, String) {
+    (rule.to_string(), sev.to_string(), subject.to_string())
+}
