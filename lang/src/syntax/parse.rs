@@ -168,7 +168,12 @@ impl<'a> Lower<'a> {
     fn syntax_error(&mut self, p: &P, strict: Rule) {
         let frag = p.as_str();
         let base = p.as_span().start();
-        let (pos, expected) = match Grammar::parse(strict, frag) {
+        // Token-level detail (which literal was expected) costs time, so it is
+        // only collected for this re-parse of a broken fragment.
+        pest::set_error_detail(true);
+        let strict_result = Grammar::parse(strict, frag);
+        pest::set_error_detail(false);
+        let (pos, expected) = match strict_result {
             Ok(_) => (frag.len(), Vec::new()),
             Err(e) => {
                 let pos = match e.location {

@@ -1,0 +1,165 @@
+//! Checker tests, one per diagnostic kind: each asserts the code and the exact
+//! underlined text (never the wording), the way Cedar's error tests do.
+
+use hegui_lang::Analysis;
+
+/// Diagnostics of the user file as `code: underlined text`, in order.
+fn check(src: &str) -> Vec<String> {
+    let mut a = Analysis::new();
+    a.set_file("t.hegui", src);
+    a.file_diagnostics("t.hegui")
+        .iter()
+        .filter(|d| {
+            !d.code.contains('-')
+                || !d
+                    .code
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase())
+        })
+        .map(|d| format!("{}: {}", d.code, &src[d.location.span.range()]))
+        .collect()
+}
+
+const BASE: &str = r#"
+party h { jurisdiction = "CN" kind = hospital }
+party us { jurisdiction = "US" kind = pharma }
+dataset d { categories = [health_status] subjects = 10 grade = 4 }
+"#;
+
+fn with_base(s: &str) -> String {
+    format!("{BASE}{s}")
+}
+
+#[test]
+fn clean_workspace_has_no_language_diagnostics() {
+    assert_eq!(check(BASE), Vec::<String>::new());
+}
+
+#[test]
+fn unknown_field_suggests_the_close_one() {
+    let src =
+        with_base("flow f { from = h to = us data = [d] start = 2025-01-01 purpos = research }\n");
+    assert_eq!(check(&src), vec!["unknown-field: purpos"]);
+    let mut a = Analysis::new();
+    a.set_file("t.hegui", &src);
+    let d = a
+        .file_diagnostics("t.hegui")
+        .into_iter()
+        .find(|d| d.code == "unknown-field")
+        .expect("diagnostic");
+    assert!(d.notes.iter().any(|n| n.en.contains("`purpose`")));
+    assert_eq!(d.fixes[0].edits[0].new_text, "purpose");
+}
+
+#[test]
+fn wrong_type() {
+    let src = with_base("party p { jurisdiction = 86 }\n");
+    assert_eq!(check(&src), vec!["type-mismatch: 86"]);
+}
+
+#[test]
+fn unknown_reference_and_wrong_kind_of_reference() {
+    let src = with_base("flow f { from = hh to = d data = [d] start = 2025-01-01 }\n");
+    assert_eq!(
+        check(&src),
+        vec!["unknown-reference: hh", "type-mismatch: d"]
+    );
+}
+
+#[test]
+fn unknown_enum_member_and_category() {
+    let src = with_base("party p { jurisdiction = \"CN\" kind = hospitl }\ndataset e { categories = [health_stat] subjects = 1 }\n");
+    assert_eq!(
+        check(&src),
+        vec!["unknown-name: hospitl", "unknown-name: health_stat"]
+    );
+}
+
+#[test]
+fn duplicate_definition_points_at_the_second() {
+    let src = with_base("party h { jurisdiction = \"CN\" }\n");
+    assert_eq!(check(&src), vec!["duplicate-definition: h"]);
+}
+
+#[test]
+fn duplicate_field() {
+    let src = with_base("party p { jurisdiction = \"CN\" jurisdiction = \"US\" }\n");
+    assert_eq!(check(&src), vec!["duplicate-definition: jurisdiction"]);
+}
+
+#[test]
+fn missing_required_field() {
+    let src = with_base("flow f { from = h to = us start = 2025-01-01 }\n");
+    assert_eq!(check(&src), vec!["missing-field: f"]);
+}
+
+#[test]
+fn invalid_date() {
+    let src = with_base("flow f { from = h to = us data = [d] start = 2025-02-30 }\n");
+    assert_eq!(check(&src), vec!["invalid-date: 2025-02-30"]);
+}
+
+#[test]
+fn invalid_effective_range_and_rule_id_reuse() {
+    let src = "rule X-1 \"甲\" \"A\" {\n  cite \"c\" \"c\"\n  effective 2025-01-01 until 2024-01-01\n  when flow.cross_border\n}\nrule X-1 \"乙\" \"B\" {\n  cite \"c\" \"c\"\n  when flow.cross_border\n}\n";
+    assert_eq!(
+        check(src),
+        vec!["invalid-range: 2024-01-01", "duplicate-rule-id: X-1"]
+    );
+}
+
+#[test]
+fn stdlib_rule_id_reuse_is_reported() {
+    let src = "rule PIPL-38 \"甲\" \"A\" {\n  cite \"c\" \"c\"\n  when flow.cross_border\n}\n";
+    assert_eq!(check(src), vec!["duplicate-rule-id: PIPL-38"]);
+}
+
+#[test]
+fn unknown_names_fields_and_functions_in_rules() {
+    let src = "rule X-2 \"甲\" \"A\" {\n  cite \"c\" \"c\"\n  when flow.cross_bordr and foo\n  require yeer(flow.start) > 2020 and len(flow.data, 1) > 0\n}\n";
+    assert_eq!(
+        check(src),
+        vec![
+            "unknown-field: cross_bordr",
+            "unknown-name: foo",
+            "unknown-name: yeer",
+            "wrong-arity: len(flow.data, 1)"
+        ]
+    );
+}
+
+#[test]
+fn ambiguous_enum_member_must_be_qualified() {
+    let src =
+        "rule X-3 \"甲\" \"A\" {\n  cite \"c\" \"c\"\n  when flow.purpose == hr_management\n}\n";
+    assert_eq!(check(src), vec!["ambiguous-name: hr_management"]);
+}
+
+#[test]
+fn unknown_kind_of_declaration() {
+    let src = "flw f { from = h }\n";
+    assert_eq!(check(src), vec!["unknown-kind: flw"]);
+}
+
+#[test]
+fn unknown_type_in_schema_extension() {
+    let src = "extend schema flow { reviewer: persn }\n";
+    assert_eq!(check(src), vec!["unknown-type: persn"]);
+}
+
+#[test]
+fn a_derived_fact_defined_in_terms_of_itself_is_reported_not_looped() {
+    let src = with_base(
+        "derive flow.loop_a = flow.loop_b\nderive flow.loop_b = flow.loop_a\nrule X-4 \"甲\" \"A\" {\n  cite \"c\" \"c\"\n  when flow.loop_a\n}\nflow f { from = h to = us data = [d] start = 2025-01-01 }\n",
+    );
+    let mut a = Analysis::new();
+    a.set_file("t.hegui", &src);
+    let limit: Vec<_> = a
+        .file_diagnostics("t.hegui")
+        .into_iter()
+        .filter(|d| d.code == "limit")
+        .collect();
+    assert_eq!(limit.len(), 1, "{limit:#?}");
+    assert_eq!(&src[limit[0].location.span.range()], "f");
+}
