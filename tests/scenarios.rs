@@ -25,21 +25,33 @@ fn s1_diabetes_trial_needs_filing_and_department_approval() {
     assert_eq!(filing.line, 30, "points at the mechanism field");
 }
 
+/// scenarios.md expects a standard contract as of 2023-09-01 too, but the
+/// hospital processes 2,400,000 persons, and under the 2022 measures a processor
+/// of ≥ 1,000,000 persons needs a security assessment for any PI export
+/// (数据出境安全评估办法 第四条(二); rule catalogue CAC-SA-4-2). The catalogue
+/// wins: 2023 needs an assessment, 2025 (the 2024 provisions dropped that
+/// branch) a standard contract, which is declared.
 #[test]
-fn s1_same_conclusions_as_of_2023_and_2025() {
-    for as_of in ["2023-09-01", "2025-01-01"] {
-        let (_, fs) = findings(&["examples/s1-diabetes-trial", "--as-of", as_of]);
-        let rules: Vec<&str> = fs.iter().map(|f| f.rule.as_str()).collect();
+fn s1_assessment_in_2023_because_of_persons_processed_contract_in_2025() {
+    let (_, fs) = findings(&["examples/s1-diabetes-trial", "--as-of", "2023-09-01"]);
+    let rules: Vec<&str> = fs.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"CAC-SA-4"), "{rules:?}");
+    assert!(
+        !rules.contains(&"PIPL-38"),
+        "a mechanism is declared: {rules:?}"
+    );
+    assert!(rules.contains(&"GBT39725-7.p"));
+
+    let (_, fs) = findings(&["examples/s1-diabetes-trial", "--as-of", "2025-01-01"]);
+    let rules: Vec<&str> = fs.iter().map(|f| f.rule.as_str()).collect();
+    for absent in ["CAC-SA-4", "CAC-2024-7", "CAC-2024-8", "PIPL-38"] {
         assert!(
-            !rules.contains(&"CAC-SA-4") && !rules.contains(&"CAC-2024-7"),
-            "no assessment as of {as_of}: {rules:?}"
+            !rules.contains(&absent),
+            "{absent} as of 2025-01-01: {rules:?}"
         );
-        assert!(
-            !rules.contains(&"PIPL-38"),
-            "mechanism declared as of {as_of}"
-        );
-        assert!(rules.contains(&"GBT39725-7.p"));
     }
+    assert!(rules.contains(&"GBT39725-7.p"));
+    assert!(rules.contains(&"CAC-SC-7"));
 }
 
 #[test]
@@ -58,4 +70,212 @@ fn s10_cumulative_2024_regime_needs_contract_and_february_is_exempt() {
     let (code, fs) = findings(&["examples/s10-cumulative-2024"]);
     assert_eq!(code, 0);
     assert_eq!(triples(&fs), vec![t("CAC-2024-5", "info", "feb_export")]);
+}
+
+/// The sorted (rule, severity, subject) triples of a workspace, optionally as of a date.
+fn triples_of(dir: &str, as_of: Option<&str>) -> (i32, Vec<F>, Vec<(String, String, String)>) {
+    let mut args = vec![dir];
+    if let Some(d) = as_of {
+        args.extend_from_slice(&["--as-of", d]);
+    }
+    let (code, fs) = findings(&args);
+    let tr = triples(&fs);
+    (code, fs, tr)
+}
+
+fn sorted(mut v: Vec<(String, String, String)>) -> Vec<(String, String, String)> {
+    v.sort();
+    v
+}
+
+#[test]
+fn s2_als_genetic_needs_hgr_approval_and_prior_report() {
+    // The HGR authority is modelled by date: MOST until 2024-04-30, NHC from 2024-05-01.
+    for as_of in [None, Some("2024-04-30"), Some("2024-05-01")] {
+        let (code, fs, tr) = triples_of("examples/s2-als-genetic", as_of);
+        assert_eq!(code, 1);
+        assert_eq!(
+            tr,
+            sorted(vec![
+                t("HGR-22", "error", "als_research"),
+                t("HGR-28", "error", "als_research"),
+            ]),
+            "as of {as_of:?}"
+        );
+        // 300 persons sequenced: no security review; standard contract suffices.
+        assert!(fs
+            .iter()
+            .all(|f| f.rule != "HGR-28-REVIEW" && f.rule != "CAC-2024-7"));
+    }
+    let (_, out, _) = hegui(&["check", "examples/s2-als-genetic", "--as-of", "2024-04-30"]);
+    assert!(out.contains("MOST"), "{out}");
+    let (_, out, _) = hegui(&["check", "examples/s2-als-genetic", "--as-of", "2024-05-01"]);
+    assert!(out.contains("NHC"), "{out}");
+}
+
+#[test]
+fn s2_with_600_persons_needs_a_security_review() {
+    let (code, _, tr) = triples_of("examples/s2-als-genetic-600", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("HGR-22", "error", "als_research"),
+            t("HGR-28", "error", "als_research"),
+            t("HGR-28-REVIEW", "warning", "als_research"),
+        ])
+    );
+}
+
+#[test]
+fn s2_as_important_data_needs_a_security_assessment() {
+    let (code, _, tr) = triples_of("examples/s2-als-genetic-important", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("CAC-2024-7", "error", "als_research"),
+            t("DSL-27", "error", "huashan"),
+            t("GBT39725-7.p.conditions", "error", "als_research"),
+            t("HGR-22", "error", "als_research"),
+            t("HGR-28", "error", "als_research"),
+            t("NDSR-31", "error", "als_research"),
+            t("NDSR-33", "error", "huashan"),
+            t("SH-GL-9", "warning", "als_research"),
+        ])
+    );
+}
+
+#[test]
+fn s3_india_imaging_needs_an_assessment_in_both_regimes() {
+    let (code, fs, tr) = triples_of("examples/s3-india-imaging", None);
+    assert_eq!(code, 1);
+    assert_eq!(tr, vec![t("CAC-2024-7", "error", "imaging_analysis")]);
+    assert_eq!(fs[0].line, 30, "points at the mechanism");
+    let (_, _, tr) = triples_of("examples/s3-india-imaging", Some("2023-09-01"));
+    assert_eq!(tr, vec![t("CAC-SA-4", "error", "imaging_analysis")]);
+    // The processing agreement is declared: no PIPL-21 / GB/T 7 k finding.
+}
+
+#[test]
+fn s3_storage_on_servers_abroad_breaks_gbt_7q() {
+    let (code, fs, tr) = triples_of("examples/s3-india-imaging-storage", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("CAC-2024-7", "error", "imaging_analysis"),
+            t("GBT39725-7.q", "error", "imaging_analysis"),
+        ])
+    );
+    let q = fs.iter().find(|f| f.rule == "GBT39725-7.q").expect("7 q");
+    assert_eq!(q.line, 34, "points at the storage field");
+}
+
+#[test]
+fn s4_hr_needs_a_contract_in_2023_and_is_exempt_in_2024() {
+    let (code, _, tr) = triples_of("examples/s4-pharma-hr", Some("2023-09-01"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("CAC-SC-4", "error", "hr_sync"),
+            t("PIPL-38", "error", "hr_sync"),
+        ])
+    );
+    for as_of in [None, Some("2024-06-01")] {
+        let (code, _, tr) = triples_of("examples/s4-pharma-hr", as_of);
+        assert_eq!(code, 0, "an exemption is a note, not an error");
+        assert_eq!(tr, vec![t("CAC-2024-5", "info", "hr_sync")]);
+    }
+}
+
+#[test]
+fn s5_wearable_needs_an_assessment_in_both_regimes() {
+    let (code, _, tr) = triples_of("examples/s5-wearable", None);
+    assert_eq!(code, 1);
+    assert_eq!(tr, vec![t("CAC-2024-7", "error", "vitals_sync")]);
+    let (_, _, tr) = triples_of("examples/s5-wearable", Some("2023-09-01"));
+    assert_eq!(tr, vec![t("CAC-SA-4", "error", "vitals_sync")]);
+}
+
+#[test]
+fn s5_with_8000_users_a_standard_contract_suffices() {
+    let (code, fs, _) = triples_of("examples/s5-wearable-8000", Some("2025-01-01"));
+    assert_eq!(code, 0);
+    assert!(fs.is_empty(), "{fs:?}");
+}
+
+#[test]
+fn s6_foreign_court_needs_approval_regardless_of_mechanism() {
+    let (code, _, tr) = triples_of("examples/s6-us-discovery", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("DSL-36", "error", "discovery"),
+            t("PIPL-41", "error", "discovery"),
+        ])
+    );
+}
+
+#[test]
+fn s7_domestic_processor_needs_an_agreement_and_grade_4() {
+    let (code, fs, tr) = triples_of("examples/s7-domestic-processor", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("GBT39725-6.2", "error", "inpatients"),
+            t("GBT39725-7.k", "error", "analysis"),
+            t("PIPL-21", "error", "analysis"),
+        ])
+    );
+    // Not cross-border: no mechanism rule at all.
+    assert!(fs
+        .iter()
+        .all(|f| !f.rule.starts_with("CAC") && f.rule != "PIPL-38"));
+    let grade = fs.iter().find(|f| f.rule == "GBT39725-6.2").expect("grade");
+    assert_eq!(grade.line, 21, "points at the declared grade");
+}
+
+#[test]
+fn s8_academic_exchange_satisfies_gbt_7o_but_pipl_still_applies() {
+    let (code, fs, tr) = triples_of("examples/s8-academic-exchange", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("CAC-2024-8", "error", "conference_talk"),
+            t("PIPL-38", "error", "conference_talk"),
+        ])
+    );
+    assert!(fs.iter().all(|f| f.rule != "GBT39725-7.o"));
+    let (code, fs, _) = triples_of("examples/s8-academic-exchange-anonymised", None);
+    assert_eq!(code, 0);
+    assert!(fs.is_empty(), "anonymised data are not PI: {fs:?}");
+}
+
+#[test]
+fn s9_hong_kong_has_the_same_conclusions_as_s1() {
+    for as_of in [None, Some("2023-09-01"), Some("2025-01-01")] {
+        let (_, s1, s1t) = triples_of("examples/s1-diabetes-trial", as_of);
+        let (code, s9, s9t) = triples_of("examples/s9-hong-kong", as_of);
+        assert_eq!(code, 1);
+        assert_eq!(s9t, s1t, "as of {as_of:?}");
+        let due = |fs: &[F]| {
+            fs.iter()
+                .find(|f| f.rule == "CAC-SC-7")
+                .and_then(|f| f.due.clone())
+        };
+        assert_eq!(due(&s9), due(&s1));
+    }
+    let (_, _, tr) = triples_of("examples/s9-hong-kong", None);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("CAC-SC-7", "error", "trial_export"),
+            t("GBT39725-7.p", "error", "trial_export"),
+        ])
+    );
 }

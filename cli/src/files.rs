@@ -13,6 +13,34 @@ use std::path::{Path, PathBuf};
 pub struct Loaded {
     pub errors: Vec<Diagnostic>,
     pub texts: BTreeMap<String, String>,
+    /// JSON/YAML declaration files: their original text (what diagnostics are
+    /// shown against) and the map from the generated `.hegui` text back to it.
+    pub originals: BTreeMap<String, String>,
+    pub maps: BTreeMap<String, Vec<(Span, Span)>>,
+}
+
+impl Loaded {
+    /// Moves diagnostics in converted JSON/YAML files onto the original text.
+    pub fn relocate(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if self.maps.is_empty() {
+            return diags;
+        }
+        diags
+            .into_iter()
+            .map(|mut d| {
+                if let Some(m) = self.maps.get(&d.location.file) {
+                    d.location.span = crate::decl::relocate(m, d.location.span);
+                    d.fixes.clear();
+                }
+                for l in &mut d.labels {
+                    if let Some(m) = self.maps.get(&l.location.file) {
+                        l.location.span = crate::decl::relocate(m, l.location.span);
+                    }
+                }
+                d
+            })
+            .collect()
+    }
 }
 
 /// Folders deeper than this are not walked (symlink loops, runaway trees).
@@ -33,7 +61,7 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()>
         }
         if p.is_dir() {
             walk(&p, depth + 1, out)?;
-        } else if name.ends_with(".hegui") {
+        } else if name.ends_with(".hegui") || crate::decl::is_decl_file(name) {
             out.push(p);
         }
     }
@@ -61,11 +89,18 @@ pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), String> {
     files.dedup();
     let mut analysis = Analysis::new();
     let mut loaded = Loaded::default();
-    for f in files {
+    // `.hegui` files first: declaration files are typed against their schemas.
+    let (decls, files): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|f| crate::decl::is_decl_file(&f.to_string_lossy()));
+    let mut decl_texts = Vec::new();
+    for f in files.into_iter().chain(decls) {
+        let is_decl = crate::decl::is_decl_file(&f.to_string_lossy());
         let path = f.to_string_lossy().replace('\\', "/");
         let path = path.strip_prefix("./").unwrap_or(&path).to_string();
         match std::fs::read(&f) {
             Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) if is_decl => decl_texts.push((path, text)),
                 Ok(text) => analysis.set_file(&path, &text),
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
@@ -94,6 +129,22 @@ pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), String> {
                 ));
                 loaded.texts.insert(path, String::new());
             }
+        }
+    }
+    if !decl_texts.is_empty() {
+        let defs = analysis.defs();
+        for (path, text) in decl_texts {
+            match crate::decl::convert(&path, &text, &defs) {
+                Ok(c) => {
+                    analysis.set_file(&path, &c.text);
+                    loaded.maps.insert(path.clone(), c.map);
+                }
+                Err(d) => {
+                    loaded.errors.push(d);
+                    loaded.texts.insert(path.clone(), text.clone());
+                }
+            }
+            loaded.originals.insert(path, text);
         }
     }
     Ok((analysis, loaded))

@@ -1,8 +1,13 @@
 //! The `hegui` binary: commands, exit codes and the terminal. The language
 //! itself lives in `hegui-lang`; the language server in `hegui-lsp`.
 
+mod decl;
 mod files;
+mod fmt_cmd;
+mod init;
 mod output;
+mod report;
+mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use hegui_lang::diag::{Lang, Severity};
@@ -30,6 +35,20 @@ enum LangArg {
 enum Format {
     Human,
     Json,
+    Sarif,
+    Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum DocFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ReportFormat {
+    Md,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -39,7 +58,7 @@ enum Deny {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse, check and evaluate a workspace (folders of .hegui files).
+    /// Parse, check and evaluate a workspace (.hegui, .hegui.json and .hegui.yaml files).
     Check {
         /// Files or folders (default: the current folder).
         paths: Vec<std::path::PathBuf>,
@@ -49,6 +68,7 @@ enum Command {
         /// Language of messages (default: from the locale).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Output: human (terminal), json, sarif (SARIF 2.1.0) or junit (JUnit XML).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
         /// `--deny warnings`: warnings also fail the check (exit 1).
@@ -77,7 +97,33 @@ enum Command {
     /// Print the standard library's rule catalogue.
     Doc {
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: DocFormat,
+    },
+    /// Format .hegui files in place (canonical layout, comments kept).
+    Fmt {
+        /// Files or folders (default: the current folder).
+        paths: Vec<std::path::PathBuf>,
+        /// Change nothing: list the files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the JSON Schema (draft 2020-12) of JSON/YAML declaration files.
+    Schema,
+    /// A compliance report for people: per flow, the required mechanism,
+    /// missing items, obligations with due dates and the filing checklist.
+    Report {
+        paths: Vec<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Create a starter workspace: a party, a dataset, a flow and a CI workflow.
+    Init {
+        /// The folder to create it in (default: the current folder).
+        dir: Option<std::path::PathBuf>,
     },
     /// Start the language server on stdin/stdout.
     Lsp {
@@ -161,7 +207,13 @@ fn run() -> u8 {
             } else {
                 Severity::Error
             };
-            output::check(&analysis, &load, lang, format == Format::Json, fail_at)
+            let format = match format {
+                Format::Human => output::CheckFormat::Human,
+                Format::Json => output::CheckFormat::Json,
+                Format::Sarif => output::CheckFormat::Sarif,
+                Format::Junit => output::CheckFormat::Junit,
+            };
+            output::check(&analysis, &load, lang, format, fail_at)
         }
         Command::Test {
             paths,
@@ -196,7 +248,39 @@ fn run() -> u8 {
             analysis.set_as_of(as_of);
             output::explain(&analysis, &name, lang_of(lang))
         }
-        Command::Doc { format } => output::doc(&Analysis::new(), format == Format::Json),
+        Command::Doc { format } => output::doc(&Analysis::new(), format == DocFormat::Json),
+        Command::Fmt { paths, check } => fmt_cmd::run(&paths, check),
+        Command::Schema => {
+            let s = schema::generate(&Analysis::new().defs());
+            output::emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&s).unwrap_or_default()
+            ));
+            0
+        }
+        Command::Report {
+            paths,
+            format,
+            lang,
+            as_of,
+        } => {
+            let as_of = match parse_date(&as_of) {
+                Ok(d) => d,
+                Err(e) => return usage_error(e),
+            };
+            let (mut analysis, load) = match files::load(&paths) {
+                Ok(x) => x,
+                Err(e) => return usage_error(e),
+            };
+            analysis.set_as_of(as_of);
+            report::run(
+                &analysis,
+                &load,
+                lang_of(lang),
+                format == ReportFormat::Html,
+            )
+        }
+        Command::Init { dir } => init::run(dir.as_deref()),
         Command::Lsp { lang, as_of } => {
             let as_of = match parse_date(&as_of) {
                 Ok(d) => d,

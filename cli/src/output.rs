@@ -1,15 +1,21 @@
 //! What each command prints, and its exit code: 0 clean, 1 findings at or
 //! above the failing severity, 2 unreadable or unparsable input.
 
+mod json;
+mod junit;
+pub use junit::escape as escape_xml;
+mod sarif;
+
 use crate::files::Loaded;
 use hegui_lang::diag::{render, Diagnostic, Lang, Severity, SourceLookup};
 use hegui_lang::eval::rules::Status;
+use hegui_lang::syntax::ast::Span;
 use hegui_lang::Analysis;
 use serde_json::json;
 use std::io::IsTerminal;
 
 /// Codes that mean the input could not be read or parsed.
-const INPUT_ERRORS: &[&str] = &[
+pub const INPUT_ERRORS: &[&str] = &[
     "syntax",
     "limit",
     "encoding",
@@ -18,20 +24,23 @@ const INPUT_ERRORS: &[&str] = &[
     "invalid-number",
 ];
 
-struct Sources<'a> {
-    analysis: &'a Analysis,
-    loaded: &'a Loaded,
+pub struct Sources<'a> {
+    pub analysis: &'a Analysis,
+    pub loaded: &'a Loaded,
 }
 
 impl SourceLookup for Sources<'_> {
     fn text_of(&self, path: &str) -> Option<&str> {
-        self.analysis
-            .text_of(path)
+        self.loaded
+            .originals
+            .get(path)
+            .map(|s| s.as_str())
+            .or_else(|| self.analysis.text_of(path))
             .or_else(|| self.loaded.texts.get(path).map(|s| s.as_str()))
     }
 }
 
-fn line_col(text: &str, offset: u32) -> (usize, usize) {
+pub fn line_col(text: &str, offset: u32) -> (usize, usize) {
     let offset = (offset as usize).min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
@@ -44,16 +53,51 @@ fn line_col(text: &str, offset: u32) -> (usize, usize) {
     (line, col)
 }
 
+/// Which machine or human format `check` prints.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+}
+
+/// Writes to stdout; a closed pipe (`hegui check | head`) is not an error.
+pub fn emit(s: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// Every diagnostic of a workspace (load errors too), re-located into the
+/// JSON/YAML files they came from, sorted.
+pub fn all_diagnostics(analysis: &Analysis, loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut diags: Vec<Diagnostic> = loaded.errors.clone();
+    diags.extend(analysis.diagnostics().iter().cloned());
+    let mut diags = loaded.relocate(diags);
+    hegui_lang::diag::sort(&mut diags);
+    diags
+}
+
+/// Line and column (both 1-based, columns in Unicode scalar values) of a span's ends.
+pub fn position(
+    sources: &dyn SourceLookup,
+    file: &str,
+    span: Span,
+) -> ((usize, usize), (usize, usize)) {
+    let text = sources.text_of(file).unwrap_or("");
+    (line_col(text, span.start), line_col(text, span.end))
+}
+
 pub fn check(
     analysis: &Analysis,
     loaded: &Loaded,
     lang: Lang,
-    json_out: bool,
+    format: CheckFormat,
     fail_at: Severity,
 ) -> u8 {
-    let mut diags: Vec<Diagnostic> = loaded.errors.clone();
-    diags.extend(analysis.diagnostics().iter().cloned());
-    hegui_lang::diag::sort(&mut diags);
+    let diags = all_diagnostics(analysis, loaded);
     let sources = Sources { analysis, loaded };
     let input_error = diags
         .iter()
@@ -66,76 +110,53 @@ pub fn check(
         .get("flow")
         .map(|v| v.len())
         .unwrap_or(0);
-    if json_out {
-        let findings: Vec<serde_json::Value> = diags
-            .iter()
-            .map(|d| {
-                let text = sources.text_of(&d.location.file).unwrap_or("");
-                let (sl, sc) = line_col(text, d.location.span.start);
-                let (el, ec) = line_col(text, d.location.span.end);
-                let mut v = json!({
-                    "rule": d.code,
-                    "severity": d.severity.as_str(),
-                    "message": d.message,
-                    "citations": d.citations,
-                    "file": d.location.file,
-                    "span": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
-                    "flow": d.subject,
-                    "notes": d.notes,
-                });
-                if let Some(o) = &d.obligation {
-                    v["obligation"] = json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
+    let files = analysis.user_paths().len();
+    match format {
+        CheckFormat::Json => {
+            let findings: Vec<serde_json::Value> =
+                diags.iter().map(|d| json::finding(d, &sources)).collect();
+            let out = json!({
+                "findings": findings,
+                "summary": {
+                    "files": files,
+                    "flows": flows,
+                    "errors": count(Severity::Error),
+                    "warnings": count(Severity::Warning),
+                    "infos": count(Severity::Info),
                 }
-                if !d.labels.is_empty() {
-                    v["related"] = d
-                        .labels
-                        .iter()
-                        .map(|l| {
-                            let t = sources.text_of(&l.location.file).unwrap_or("");
-                            let (line, column) = line_col(t, l.location.span.start);
-                            json!({"file": l.location.file, "line": line, "column": column, "message": l.message})
-                        })
-                        .collect();
-                }
-                v
-            })
-            .collect();
-        let out = json!({
-            "findings": findings,
-            "summary": {
-                "files": analysis.user_paths().len(),
-                "flows": flows,
-                "errors": count(Severity::Error),
-                "warnings": count(Severity::Warning),
-                "infos": count(Severity::Info),
-            }
-        });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-    } else {
-        let color = std::io::stdout().is_terminal();
-        print!("{}", render::to_string(&diags, &sources, lang, color));
-        let (e, w, i) = (
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info),
-        );
-        match lang {
-            Lang::Zh => println!(
-                "检查了 {} 个文件、{} 个数据流：{} 个错误，{} 个警告，{} 个提示",
-                analysis.user_paths().len(),
-                flows,
-                e,
-                w,
-                i
-            ),
-            Lang::En => println!(
-                "checked {} files, {} flows: {} errors, {} warnings, {} infos",
-                analysis.user_paths().len(),
-                flows,
-                e,
-                w,
-                i
-            ),
+            });
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&out).unwrap_or_default()
+            ));
+        }
+        CheckFormat::Sarif => {
+            let log = sarif::log(analysis, &diags, &sources, lang);
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&log).unwrap_or_default()
+            ));
+        }
+        CheckFormat::Junit => {
+            emit(&junit::render(analysis, &diags, &sources, lang, fail_at));
+        }
+        CheckFormat::Human => {
+            let color = std::io::stdout().is_terminal();
+            let mut s = render::to_string(&diags, &sources, lang, color);
+            let (e, w, i) = (
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info),
+            );
+            s.push_str(&match lang {
+                Lang::Zh => format!(
+                    "检查了 {files} 个文件、{flows} 个数据流：{e} 个错误，{w} 个警告，{i} 个提示\n"
+                ),
+                Lang::En => format!(
+                    "checked {files} files, {flows} flows: {e} errors, {w} warnings, {i} infos\n"
+                ),
+            });
+            emit(&s);
         }
     }
     if input_error {

@@ -125,13 +125,13 @@ impl Analysis {
         db::workspace_diagnostics(&self.db, self.ws)
     }
 
-    /// Diagnostics located in one file.
+    /// Diagnostics located in one file (computed for that file alone).
     pub fn file_diagnostics(&self, path: &str) -> Vec<Diagnostic> {
-        self.diagnostics()
-            .iter()
-            .filter(|d| d.location.file == path)
-            .cloned()
-            .collect()
+        db::file_diagnostics(
+            &self.db,
+            db::FileKey::new(&self.db, self.ws, path.to_string()),
+        )
+        .to_vec()
     }
 
     /// Each rule's outcome for one entity: for `hegui explain` and hover.

@@ -5,12 +5,13 @@
 
 use crate::check;
 use crate::diag::Diagnostic;
+use crate::eval::plan::{PlanKey, RangeTable};
 use crate::eval::rules::findings_for;
-use crate::eval::World;
+use crate::eval::{Derived, Evaluator, World};
 use crate::model::defs::{self, Defs, SourceRef};
 use crate::model::entity::lower_entity;
 use crate::model::{EntityData, EntityIndex, Value};
-use crate::syntax::{self, ast::ItemKind, Parsed};
+use crate::syntax::{self, ast, ast::Item, ast::ItemKind, Parsed};
 use jiff::civil::Date;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -53,6 +54,28 @@ pub struct GroupKey<'db> {
     pub kind: String,
     #[returns(ref)]
     pub field: String,
+}
+
+#[salsa::interned(debug)]
+pub struct DerivedKey<'db> {
+    #[returns(copy)]
+    pub ws: Workspace,
+    #[returns(ref)]
+    pub entity: String,
+    #[returns(ref)]
+    pub kind: String,
+    #[returns(ref)]
+    pub fact: String,
+}
+
+#[salsa::interned(debug)]
+pub struct TableKey<'db> {
+    #[returns(copy)]
+    pub ws: Workspace,
+    #[returns(ref)]
+    pub plan: PlanKey,
+    #[returns(ref)]
+    pub group: Value,
 }
 
 #[salsa::db]
@@ -112,34 +135,94 @@ pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<Parsed> {
     Arc::new(syntax::parse(file.path(db), file.text(db)))
 }
 
+/// A file's definition items (everything but entities). Editing an entity
+/// leaves it equal, so the definition table is not rebuilt.
+#[salsa::tracked(returns(clone))]
+pub fn file_def_items(db: &dyn Db, file: SourceFile) -> Arc<Vec<Item>> {
+    let parsed = parse_file(db, file);
+    Arc::new(
+        parsed
+            .ast
+            .items
+            .iter()
+            .filter(|i| !matches!(i.kind, ItemKind::Entity(_) | ItemKind::Error))
+            .cloned()
+            .collect(),
+    )
+}
+
 #[salsa::tracked(returns(clone))]
 pub fn definitions(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
-    let parsed: Vec<(SourceFile, Arc<Parsed>)> = ws
+    let items: Vec<(SourceFile, Arc<Vec<Item>>)> = ws
         .files(db)
         .iter()
-        .map(|f| (*f, parse_file(db, *f)))
+        .map(|f| (*f, file_def_items(db, *f)))
         .collect();
-    let refs: Vec<SourceRef> = parsed
+    let refs: Vec<SourceRef> = items
         .iter()
-        .map(|(f, p)| SourceRef {
+        .map(|(f, it)| SourceRef {
             path: f.path(db).as_str(),
-            parsed: p,
+            items: it,
             stdlib: f.stdlib(db),
         })
         .collect();
     Arc::new(defs::build(&refs))
 }
 
+/// A file's entities: (name, kind, item position, name span). The span moves
+/// when text above moves, so edits inside a body usually keep it equal.
+#[salsa::tracked(returns(clone))]
+pub fn file_entities(db: &dyn Db, file: SourceFile) -> Arc<ast::SourceAst> {
+    let parsed = parse_file(db, file);
+    // Keep only entity headers: bodies are emptied so that body edits compare equal.
+    let items = parsed
+        .ast
+        .items
+        .iter()
+        .map(|i| match &i.kind {
+            ItemKind::Entity(e) => {
+                let mut e = e.clone();
+                e.body.fields.clear();
+                e.body.span = ast::Span::default();
+                e.label = ast::Label::default();
+                e.name.span = ast::Span::default();
+                e.kind.span = ast::Span::default();
+                ast::Item {
+                    kind: ItemKind::Entity(e),
+                    span: ast::Span::default(),
+                    doc: None,
+                }
+            }
+            _ => ast::Item {
+                kind: ItemKind::Error,
+                span: ast::Span::default(),
+                doc: None,
+            },
+        })
+        .collect();
+    Arc::new(ast::SourceAst { items })
+}
+
 #[salsa::tracked(returns(clone))]
 pub fn entity_index(db: &dyn Db, ws: Workspace) -> Arc<EntityIndex> {
-    let parsed: Vec<(String, Arc<Parsed>)> = ws
+    let heads: Vec<(String, Arc<ast::SourceAst>)> = ws
         .files(db)
         .iter()
-        .map(|f| (f.path(db).clone(), parse_file(db, *f)))
+        .map(|f| (f.path(db).clone(), file_entities(db, *f)))
         .collect();
-    Arc::new(EntityIndex::build(
-        parsed.iter().map(|(p, x)| (p.as_str(), &x.ast)),
-    ))
+    let mut index = EntityIndex::build(heads.iter().map(|(p, x)| (p.as_str(), &**x)));
+    // Duplicate-name diagnostics need real spans: take them from the parses of
+    // the files concerned (rare, so the cost is only paid when there are any).
+    if !index.diagnostics.is_empty() {
+        let parsed: Vec<(String, Arc<Parsed>)> = ws
+            .files(db)
+            .iter()
+            .map(|f| (f.path(db).clone(), parse_file(db, *f)))
+            .collect();
+        index.diagnostics =
+            EntityIndex::build(parsed.iter().map(|(p, x)| (p.as_str(), &x.ast))).diagnostics;
+    }
+    Arc::new(index)
 }
 
 #[salsa::tracked(returns(clone))]
@@ -147,7 +230,7 @@ pub fn entity_data<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Option<Arc<Enti
     let ws = key.ws(db);
     let index = entity_index(db, ws);
     let loc = index.by_name.get(key.name(db))?;
-    let file = *ws.files(db).iter().find(|f| *f.path(db) == loc.file)?;
+    let file = *ws.files(db).get(loc.file_index)?;
     let parsed = parse_file(db, file);
     let item = parsed.ast.items.get(loc.item)?;
     let ItemKind::Entity(e) = &item.kind else {
@@ -157,34 +240,76 @@ pub fn entity_data<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Option<Arc<Enti
     Some(Arc::new(lower_entity(&defs, &*index, &loc.file, item, e)))
 }
 
+#[salsa::interned(debug)]
+pub struct FileGroupKey<'db> {
+    #[returns(copy)]
+    pub ws: Workspace,
+    #[returns(copy)]
+    pub file: SourceFile,
+    #[returns(ref)]
+    pub kind: String,
+    #[returns(ref)]
+    pub field: String,
+}
+
+/// One file's part of a grouping: (field value, entity) for its entities of
+/// the kind. Equal after an edit that leaves the grouped field alone.
+#[salsa::tracked(returns(clone))]
+pub fn file_groups<'db>(db: &'db dyn Db, key: FileGroupKey<'db>) -> Arc<Vec<(Value, Arc<str>)>> {
+    let ws = key.ws(db);
+    let heads = file_entities(db, key.file(db));
+    let mut out = Vec::new();
+    for item in heads.items.iter() {
+        let ItemKind::Entity(e) = &item.kind else {
+            continue;
+        };
+        if e.kind.text != *key.kind(db) {
+            continue;
+        }
+        let Some(data) = entity_data(db, EntityKey::new(db, ws, e.name.text.clone())) else {
+            continue;
+        };
+        // An entity shadowed by an earlier one of the same name is not this file's.
+        if data.file != *key.file(db).path(db) {
+            continue;
+        }
+        let v = data
+            .fields
+            .get(key.field(db))
+            .map(|f| group_value(&f.value))
+            .unwrap_or(Value::None);
+        out.push((v, Arc::from(e.name.text.as_str())));
+    }
+    Arc::new(out)
+}
+
 /// Entities of a kind grouped by the value of one field: the index behind
-/// `sum(f in flows where f.from == flow.from …)`. It re-runs when any entity
-/// changes, but is equal (and so reused) unless the grouping changed.
+/// `sum(f in flows where f.from == flow.from …)`, merged from the files' parts.
 #[salsa::tracked(returns(clone))]
 pub fn group_index<'db>(
     db: &'db dyn Db,
     key: GroupKey<'db>,
 ) -> Arc<HashMap<Value, Arc<Vec<Arc<str>>>>> {
     let ws = key.ws(db);
-    let index = entity_index(db, ws);
     let mut groups: HashMap<Value, Vec<Arc<str>>> = HashMap::new();
-    for name in index
-        .by_kind
-        .get(key.kind(db))
-        .map(|v| v.as_slice())
-        .unwrap_or(&[])
-    {
-        let Some(e) = entity_data(db, EntityKey::new(db, ws, name.to_string())) else {
-            continue;
-        };
-        let v = e
-            .fields
-            .get(key.field(db))
-            .map(|f| group_value(&f.value))
-            .unwrap_or(Value::None);
-        groups.entry(v).or_default().push(name.clone());
+    for f in ws.files(db) {
+        let part = file_groups(
+            db,
+            FileGroupKey::new(db, ws, *f, key.kind(db).clone(), key.field(db).clone()),
+        );
+        for (v, n) in part.iter() {
+            groups.entry(v.clone()).or_default().push(n.clone());
+        }
     }
-    Arc::new(groups.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    Arc::new(
+        groups
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.sort();
+                (k, Arc::new(v))
+            })
+            .collect(),
+    )
 }
 
 /// Members group by name: their fields do not take part in equality.
@@ -216,6 +341,64 @@ pub fn entity_findings<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Arc<Vec<Dia
     Arc::new(out)
 }
 
+/// A date-free derived fact of one entity, shared by every evaluation that reads it.
+#[salsa::tracked(returns(clone))]
+pub fn derived_fact<'db>(db: &'db dyn Db, key: DerivedKey<'db>) -> Option<Derived> {
+    let ws = key.ws(db);
+    let world = SalsaWorld {
+        db,
+        ws,
+        defs: definitions(db, ws),
+    };
+    let mut ev = Evaluator::new(&world);
+    let entity: Arc<str> = Arc::from(key.entity(db).as_str());
+    let d = ev.compute_derived(&entity, key.kind(db), key.fact(db))?;
+    // A fact that ran out of fuel or met a cycle is not cached: the caller
+    // evaluates it and reports why.
+    ev.abort.is_none().then_some(d)
+}
+
+/// The prefix-sum table of a planned cumulative sum, for one group.
+#[salsa::tracked(returns(clone))]
+pub fn range_table<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<RangeTable>> {
+    let ws = key.ws(db);
+    let plan = key.plan(db);
+    let world = SalsaWorld {
+        db,
+        ws,
+        defs: definitions(db, ws),
+    };
+    let members = world.group_by(&plan.kind, &plan.eq_field, key.group(db));
+    let mut ev = Evaluator::new(&world);
+    let mut rows = Vec::with_capacity(members.len());
+    for name in members.iter() {
+        ev.refuel();
+        let item = Value::Entity(name.clone());
+        ev.bind(&plan.var, item.clone());
+        let passes = plan.filter.iter().all(|c| ev.eval(c).truthy());
+        let value = match &plan.value {
+            Some(v) => ev.eval(v),
+            None => item.clone(),
+        };
+        let sort = match &plan.range_field {
+            Some(f) => ev.field(&item, f),
+            None => Value::Int(0),
+        };
+        ev.unbind(1);
+        if ev.abort.is_some() {
+            return None;
+        }
+        if passes && !sort.is_none() {
+            let n = match value {
+                Value::Int(n) => n,
+                _ => 0,
+            };
+            rows.push((sort, n, name.clone()));
+        }
+    }
+    Some(Arc::new(RangeTable::from_rows(rows)))
+}
+
 #[salsa::tracked(returns(clone))]
 pub fn def_checks(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     let defs = definitions(db, ws);
@@ -227,24 +410,51 @@ pub fn def_checks(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     Arc::new(out)
 }
 
+#[salsa::interned(debug)]
+pub struct FileKey<'db> {
+    #[returns(copy)]
+    pub ws: Workspace,
+    #[returns(ref)]
+    pub path: String,
+}
+
+/// The diagnostics located in one file, sorted: what an editor shows for it.
+#[salsa::tracked(returns(clone))]
+pub fn file_diagnostics<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<Vec<Diagnostic>> {
+    let ws = key.ws(db);
+    let path = key.path(db);
+    let mut out = Vec::new();
+    if let Some(f) = ws.files(db).iter().find(|f| f.path(db) == path) {
+        out.extend(parse_file(db, *f).diagnostics.iter().cloned());
+    }
+    out.extend(
+        def_checks(db, ws)
+            .iter()
+            .filter(|d| d.location.file == *path)
+            .cloned(),
+    );
+    let index = entity_index(db, ws);
+    for name in index.by_file.get(path).map(|v| v.as_slice()).unwrap_or(&[]) {
+        let found = entity_findings(db, EntityKey::new(db, ws, name.clone()));
+        out.extend(found.iter().filter(|d| d.location.file == *path).cloned());
+    }
+    crate::diag::sort(&mut out);
+    out.dedup();
+    Arc::new(out)
+}
+
 /// Every diagnostic of the workspace, sorted: syntax, definitions, checks, findings.
 #[salsa::tracked(returns(clone))]
 pub fn workspace_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     let mut out = Vec::new();
     for f in ws.files(db) {
-        out.extend(parse_file(db, *f).diagnostics.iter().cloned());
-    }
-    out.extend(def_checks(db, ws).iter().cloned());
-    let index = entity_index(db, ws);
-    for name in index.by_name.keys() {
         out.extend(
-            entity_findings(db, EntityKey::new(db, ws, name.clone()))
+            file_diagnostics(db, FileKey::new(db, ws, f.path(db).clone()))
                 .iter()
                 .cloned(),
         );
     }
     crate::diag::sort(&mut out);
-    out.dedup();
     Arc::new(out)
 }
 
@@ -277,5 +487,21 @@ impl World for SalsaWorld<'_> {
             GroupKey::new(self.db, self.ws, kind.to_string(), field.to_string()),
         );
         groups.get(&group_value(key)).cloned().unwrap_or_default()
+    }
+    fn cached_derived(&self, entity: &Arc<str>, kind: &str, fact: &str) -> Option<Derived> {
+        let key = DerivedKey::new(
+            self.db,
+            self.ws,
+            entity.to_string(),
+            kind.to_string(),
+            fact.to_string(),
+        );
+        derived_fact(self.db, key)
+    }
+    fn range_table(&self, plan: &PlanKey, key: &Value) -> Option<Arc<RangeTable>> {
+        range_table(
+            self.db,
+            TableKey::new(self.db, self.ws, plan.clone(), group_value(key)),
+        )
     }
 }

@@ -5,6 +5,8 @@ pub mod check;
 pub mod db;
 pub mod diag;
 pub mod eval;
+pub mod fmt;
+pub mod ide;
 pub mod model;
 pub mod stdlib;
 pub mod syntax;

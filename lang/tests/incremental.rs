@@ -32,7 +32,7 @@ fn workspace() -> Analysis {
 fn executed(a: &Analysis, log: &[String], query: &str, name: &str) -> bool {
     let key = EntityKey::new(&a.db, a.ws, name.to_string());
     let needle = format!("{query}({:?})", key.as_id());
-    log.iter().any(|l| *l == needle)
+    log.contains(&needle)
 }
 
 fn count(log: &[String], query: &str) -> usize {

@@ -3,6 +3,7 @@
 //! and deterministic (collections iterate in name order).
 
 pub mod calendar;
+pub mod plan;
 pub mod rules;
 pub mod tests;
 
@@ -10,6 +11,7 @@ use crate::model::defs::Defs;
 use crate::model::{EntityData, Value};
 use crate::syntax::ast::{AggKind, BinOp, Expr, ExprKind, Unit};
 use jiff::civil::Date;
+use plan::{LazyRange, PlanKey, RangeTable};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -39,10 +41,25 @@ pub trait World {
             .collect();
         Arc::new(v)
     }
+    /// A date-free derived fact, computed once for the whole workspace. `None`:
+    /// the caller computes it itself.
+    fn cached_derived(&self, _entity: &Arc<str>, _kind: &str, _fact: &str) -> Option<Derived> {
+        None
+    }
+    /// The prefix-sum table of a planned cumulative sum for one group. `None`:
+    /// the caller scans instead.
+    fn range_table(&self, _plan: &PlanKey, _key: &Value) -> Option<Arc<RangeTable>> {
+        None
+    }
 }
 
 /// A derived fact's value and the entities its aggregates counted.
-type Derived = (Value, BTreeSet<Arc<str>>);
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Derived {
+    pub value: Value,
+    pub contributors: BTreeSet<Arc<str>>,
+    pub ranges: Vec<LazyRange>,
+}
 
 /// Why an evaluation stopped early.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +80,8 @@ pub struct Evaluator<'w> {
     consts: BTreeMap<String, Value>,
     /// Entities of the subject's kind that made up an aggregate (for secondary labels).
     pub contributors: BTreeSet<Arc<str>>,
+    /// Ranges of prefix-sum tables that made up an aggregate (resolved lazily).
+    pub ranges: Vec<LazyRange>,
     pub subject: Option<(Arc<str>, String)>,
     /// `subject.field` values read, for `hegui explain`.
     pub facts: BTreeMap<String, Value>,
@@ -81,6 +100,7 @@ impl<'w> Evaluator<'w> {
             in_progress: BTreeSet::new(),
             consts: BTreeMap::new(),
             contributors: BTreeSet::new(),
+            ranges: Vec::new(),
             subject: None,
             facts: BTreeMap::new(),
             abort: None,
@@ -99,6 +119,11 @@ impl<'w> Evaluator<'w> {
 
     pub fn bind(&mut self, name: &str, v: Value) {
         self.locals.push((name.to_string(), v));
+    }
+
+    pub fn unbind(&mut self, n: usize) {
+        let keep = self.locals.len().saturating_sub(n);
+        self.locals.truncate(keep);
     }
 
     fn lookup_local(&self, name: &str) -> Option<&Value> {
@@ -297,31 +322,61 @@ impl<'w> Evaluator<'w> {
 
     fn derived_fact(&mut self, entity: &Arc<str>, kind: &str, f: &str) -> Value {
         let key = (entity.clone(), f.to_string());
-        if let Some((v, used)) = self.derived.get(&key) {
-            let v = v.clone();
-            let used = used.clone();
-            self.contributors.extend(used);
-            return v;
-        }
-        let Some(d) = self.defs().derives.get(&(kind.to_string(), f.to_string())) else {
-            return Value::None;
+        let cached = match self.derived.get(&key) {
+            Some(d) => Some(d.clone()),
+            None if self.defs().date_free.contains(f) => self.world.cached_derived(entity, kind, f),
+            None => None,
         };
+        if let Some(d) = cached {
+            self.contributors.extend(d.contributors.iter().cloned());
+            self.ranges.extend(d.ranges.iter().cloned());
+            self.derived.entry(key).or_insert_with(|| d.clone());
+            return d.value;
+        }
+        match self.compute_derived(entity, kind, f) {
+            Some(d) => {
+                self.contributors.extend(d.contributors.iter().cloned());
+                self.ranges.extend(d.ranges.iter().cloned());
+                let v = d.value.clone();
+                if self.abort.is_none() {
+                    self.derived.insert(key, d);
+                }
+                v
+            }
+            None => Value::None,
+        }
+    }
+
+    /// Evaluates a derived fact of an entity (without asking the world's
+    /// cache for this fact itself), with what its aggregates counted.
+    pub fn compute_derived(&mut self, entity: &Arc<str>, kind: &str, f: &str) -> Option<Derived> {
+        let d = self
+            .defs()
+            .derives
+            .get(&(kind.to_string(), f.to_string()))?;
+        let key = (entity.clone(), f.to_string());
         if !self.in_progress.insert(key.clone()) {
             self.abort = Some(Abort::Cycle(format!("{kind}.{f}")));
-            return Value::None;
+            return Some(Derived {
+                value: Value::None,
+                contributors: BTreeSet::new(),
+                ranges: Vec::new(),
+            });
         }
         let outer = std::mem::take(&mut self.contributors);
-        let v = self.in_frame(|s| {
+        let outer_ranges = std::mem::take(&mut self.ranges);
+        let value = self.in_frame(|s| {
             s.bind(kind, Value::Entity(entity.clone()));
             s.eval(&d.expr)
         });
         self.in_progress.remove(&key);
-        let used = std::mem::replace(&mut self.contributors, outer);
-        self.contributors.extend(used.iter().cloned());
-        if self.abort.is_none() {
-            self.derived.insert(key, (v.clone(), used));
-        }
-        v
+        let contributors = std::mem::replace(&mut self.contributors, outer);
+        let ranges = std::mem::replace(&mut self.ranges, outer_ranges);
+        Some(Derived {
+            value,
+            contributors,
+            ranges,
+        })
     }
 
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Value {
@@ -345,6 +400,9 @@ impl<'w> Evaluator<'w> {
     }
 
     fn aggregate(&mut self, agg: &crate::syntax::ast::Aggregate) -> Value {
+        if let Some(v) = self.planned_sum(agg) {
+            return v;
+        }
         let source = self.aggregate_source(agg);
         let items: Vec<Value> = match source {
             Value::List(items) => items.iter().cloned().collect(),
@@ -446,6 +504,57 @@ impl<'w> Evaluator<'w> {
             AggKind::Min | AggKind::Max => best.unwrap_or(Value::None),
             AggKind::Filter | AggKind::Map => Value::list(out),
         }
+    }
+
+    /// A cumulative sum answered from the world's prefix-sum table, if the
+    /// aggregate has the planned shape and the world keeps such tables.
+    fn planned_sum(&mut self, agg: &crate::syntax::ast::Aggregate) -> Option<Value> {
+        let ExprKind::Name(coll) = &agg.source.kind else {
+            return None;
+        };
+        if self.lookup_local(&coll.text).is_some() {
+            return None;
+        }
+        let defs = self.defs();
+        let kind = defs.plurals.get(&coll.text)?;
+        let is_dated =
+            |f: &str| defs.derives.keys().any(|(_, n)| n == f) && !defs.date_free.contains(f);
+        let is_global = |n: &str| {
+            defs.consts.contains_key(n)
+                || defs.enums.contains_key(n)
+                || defs.member_owners.contains_key(n)
+                || defs
+                    .trees
+                    .values()
+                    .any(|t| t.nodes.iter().any(|x| x.path.len() == 1 && x.path[0] == n))
+        };
+        let p = plan::plan(agg, kind, &is_dated, &is_global)?;
+        let key = self.eval(p.eq_value);
+        let table = self.world.range_table(&p.key, &key)?;
+        let lower: Vec<(Value, bool)> = p
+            .lower
+            .iter()
+            .map(|(e, inc)| (self.eval(e), *inc))
+            .collect();
+        let upper: Vec<(Value, bool)> = p
+            .upper
+            .iter()
+            .map(|(e, inc)| (self.eval(e), *inc))
+            .collect();
+        // A comparison with `none` is false: no element can pass such a bound.
+        if lower.iter().chain(upper.iter()).any(|(v, _)| v.is_none()) {
+            return Some(Value::Int(0));
+        }
+        let (lo, hi) = table.range(&lower, &upper);
+        let sum = table.sum(lo, hi);
+        if self.subject.as_ref().is_some_and(|(_, k)| k == kind) {
+            self.ranges.push(LazyRange {
+                table: table.clone(),
+                lo,
+                hi,
+            });
+        }
+        Some(Value::Int(sum))
     }
 
     /// The list an aggregate runs over. Over a whole collection filtered by

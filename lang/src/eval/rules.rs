@@ -10,6 +10,9 @@ use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Secondary labels shown for the entities of a cumulative sum.
+const MAX_LABELS: usize = 10;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
     /// Not law on the evaluation date.
@@ -89,6 +92,7 @@ fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date
     }
     ev.refuel();
     ev.contributors.clear();
+    ev.ranges.clear();
     ev.facts.clear();
     let subject: Arc<str> = Arc::from(e.name.as_str());
     ev.subject = Some((subject.clone(), e.kind.clone()));
@@ -199,9 +203,19 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
             due,
         });
     }
-    let contributors: Vec<Arc<str>> = ev.contributors.iter().cloned().collect();
-    for c in contributors {
-        if let Some(other) = ev.world.entity(&c) {
+    // Every other entity that made up a cumulative sum, labelled (the first
+    // few by name order; the count of the rest in a note).
+    let mut names: std::collections::BTreeSet<Arc<str>> = ev.contributors.iter().cloned().collect();
+    for r in &ev.ranges {
+        names.extend(r.names().cloned());
+    }
+    names.remove(e.name.as_str());
+    let total = names.len();
+    for c in names.iter().take(MAX_LABELS) {
+        if let Some(other) = ev.world.entity(c) {
+            if other.kind != e.kind {
+                continue;
+            }
             d = d.with_label(
                 &other.file,
                 other.name_span,
@@ -211,6 +225,13 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
                 ),
             );
         }
+    }
+    if total > MAX_LABELS {
+        let more = total - MAX_LABELS;
+        d = d.with_note(Text::new(
+            format!("另有 {more} 个计入累计"),
+            format!("and {more} more counted in the total"),
+        ));
     }
     d
 }

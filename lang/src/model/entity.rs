@@ -18,6 +18,8 @@ pub struct EntityIndex {
     pub by_name: BTreeMap<String, EntityLoc>,
     /// Kind → names, sorted.
     pub by_kind: BTreeMap<String, Vec<Arc<str>>>,
+    /// File path → names of the entities declared there, sorted.
+    pub by_file: BTreeMap<String, Vec<String>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -25,6 +27,8 @@ pub struct EntityIndex {
 pub struct EntityLoc {
     pub kind: String,
     pub file: String,
+    /// Position of the file in the workspace's file list.
+    pub file_index: usize,
     pub item: usize,
 }
 
@@ -34,7 +38,7 @@ impl EntityIndex {
     pub fn build<'a>(files: impl Iterator<Item = (&'a str, &'a ast::SourceAst)>) -> EntityIndex {
         let mut idx = EntityIndex::default();
         let mut first_span: BTreeMap<String, (String, Span)> = BTreeMap::new();
-        for (path, ast) in files {
+        for (file_index, (path, ast)) in files.enumerate() {
             for (i, item) in ast.items.iter().enumerate() {
                 if let ast::ItemKind::Entity(e) = &item.kind {
                     if let Some((pf, ps)) = first_span.get(&e.name.text) {
@@ -62,6 +66,7 @@ impl EntityIndex {
                         EntityLoc {
                             kind: e.kind.text.clone(),
                             file: path.to_string(),
+                            file_index,
                             item: i,
                         },
                     );
@@ -71,6 +76,12 @@ impl EntityIndex {
                         .push(Arc::from(e.name.text.as_str()));
                 }
             }
+        }
+        for (name, loc) in &idx.by_name {
+            idx.by_file
+                .entry(loc.file.clone())
+                .or_default()
+                .push(name.clone());
         }
         for v in idx.by_kind.values_mut() {
             v.sort();

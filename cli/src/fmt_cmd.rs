@@ -1,0 +1,110 @@
+//! `hegui fmt [PATHS] [--check]`: rewrites `.hegui` files in their canonical
+//! layout (see `hegui_lang::fmt`). With `--check` nothing is written: the files
+//! that would change are listed and the exit code is 1 if there are any.
+
+use hegui_lang::diag::{render, Lang, SourceLookup};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+struct One<'a>(&'a BTreeMap<String, String>);
+impl SourceLookup for One<'_> {
+    fn text_of(&self, path: &str) -> Option<&str> {
+        self.0.get(path).map(|s| s.as_str())
+    }
+}
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if depth > 32 {
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "target" || name == "node_modules" {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, depth + 1, out)?;
+        } else if name.ends_with(".hegui") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+pub fn run(paths: &[PathBuf], check: bool) -> u8 {
+    let roots: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = Vec::new();
+    for r in &roots {
+        if r.is_dir() {
+            if let Err(e) = walk(r, 0, &mut files) {
+                eprintln!("hegui fmt: cannot read folder {}: {e}", r.display());
+                return 2;
+            }
+        } else if r.exists() {
+            files.push(r.clone());
+        } else {
+            eprintln!("hegui fmt: no such file or folder: {}", r.display());
+            return 2;
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut broken = false;
+    let mut changed = Vec::new();
+    for f in &files {
+        let path = f.to_string_lossy().replace('\\', "/");
+        let path = path.strip_prefix("./").unwrap_or(&path).to_string();
+        let text = match std::fs::read(f).map(String::from_utf8) {
+            Ok(Ok(t)) => t,
+            _ => {
+                eprintln!("hegui fmt: {path}: cannot read the file as UTF-8 text");
+                broken = true;
+                continue;
+            }
+        };
+        match hegui_lang::fmt::format(&path, &text) {
+            Ok(out) if out == text => {}
+            Ok(out) => {
+                if !check {
+                    if let Err(e) = std::fs::write(f, &out) {
+                        eprintln!("hegui fmt: {path}: cannot write: {e}");
+                        broken = true;
+                        continue;
+                    }
+                }
+                changed.push(path);
+            }
+            Err(diags) => {
+                let texts = BTreeMap::from([(path.clone(), text.clone())]);
+                eprint!(
+                    "{}",
+                    render::to_string(&diags, &One(&texts), Lang::En, false)
+                );
+                eprintln!("hegui fmt: {path}: not formatted (syntax errors)");
+                broken = true;
+            }
+        }
+    }
+    for c in &changed {
+        if check {
+            println!("would reformat {c}");
+        } else {
+            println!("formatted {c}");
+        }
+    }
+    if broken {
+        2
+    } else if check && !changed.is_empty() {
+        1
+    } else {
+        0
+    }
+}

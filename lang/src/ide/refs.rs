@@ -1,0 +1,516 @@
+//! Name occurrences: every name written in a file, resolved to what it means
+//! (an entity, a schema field, an enum member, a rule, …). Hover, go to
+//! definition, references, rename and semantic tokens all read this one walk.
+
+use crate::diag::Location;
+use crate::model::defs::Defs;
+use crate::model::types::Ty;
+use crate::syntax::ast::{self, Expr, ExprKind, ItemKind, Span, TypeExpr, ValueKind};
+use crate::Analysis;
+use std::collections::BTreeMap;
+
+/// What a name means.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Entity(String),
+    /// An entity kind: a schema (`flow`).
+    Kind(String),
+    Field {
+        kind: String,
+        field: String,
+    },
+    Derive {
+        kind: String,
+        name: String,
+    },
+    Enum(String),
+    Member {
+        ty: String,
+        member: String,
+    },
+    Tree(String),
+    Node {
+        tree: String,
+        path: Vec<String>,
+    },
+    Rule(String),
+    Const(String),
+}
+
+/// One written name and its meaning; `decl` when this is where it is declared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub span: Span,
+    pub target: Target,
+    pub decl: bool,
+}
+
+/// Every resolved name of a file, in source order.
+pub fn occurrences(a: &Analysis, path: &str) -> Vec<Occurrence> {
+    let Some(parsed) = a.parsed(path) else {
+        return Vec::new();
+    };
+    let defs = a.defs();
+    let mut w = Walker {
+        defs: &defs,
+        out: Vec::new(),
+    };
+    for item in &parsed.ast.items {
+        w.item(item, true);
+    }
+    w.out.sort_by_key(|o| (o.span.start, o.span.end));
+    w.out
+}
+
+/// The occurrence under the cursor: one that strictly contains the offset,
+/// else one that ends at it (the cursor just after a name).
+pub fn occurrence_at(a: &Analysis, path: &str, offset: usize) -> Option<Occurrence> {
+    let all = occurrences(a, path);
+    let inside = all
+        .iter()
+        .filter(|o| (o.span.start as usize) <= offset && offset < o.span.end as usize)
+        .min_by_key(|o| o.span.end - o.span.start);
+    inside
+        .or_else(|| all.iter().find(|o| o.span.end as usize == offset))
+        .cloned()
+}
+
+/// Where a target is declared.
+pub fn definition(a: &Analysis, t: &Target) -> Option<Location> {
+    let defs = a.defs();
+    let loc = |o: &crate::model::defs::Origin| Location {
+        file: o.file.clone(),
+        span: o.span,
+    };
+    match t {
+        Target::Entity(n) => a.entity(n).map(|e| Location {
+            file: e.file.clone(),
+            span: e.name_span,
+        }),
+        Target::Kind(k) => defs.schemas.get(k).map(|s| loc(&s.origin)),
+        Target::Field { kind, field } => defs.field(kind, field).map(|f| loc(&f.origin)),
+        Target::Derive { kind, name } => defs
+            .derives
+            .get(&(kind.clone(), name.clone()))
+            .map(|d| loc(&d.origin)),
+        Target::Enum(e) => defs.enums.get(e).map(|d| loc(&d.origin)),
+        Target::Member { ty, member } => defs
+            .enums
+            .get(ty)
+            .and_then(|e| e.member(member))
+            .map(|m| loc(&m.origin)),
+        Target::Tree(t) => defs.trees.get(t).map(|d| loc(&d.origin)),
+        Target::Node { tree, path } => defs
+            .trees
+            .get(tree)
+            .and_then(|t| t.node(path))
+            .map(|n| loc(&n.origin)),
+        Target::Rule(r) => defs.rules.get(r).map(|d| loc(&d.origin)),
+        Target::Const(c) => defs.consts.get(c).map(|d| loc(&d.origin)),
+    }
+}
+
+/// The type of an expression, as far as names need it.
+#[derive(Clone, Debug, PartialEq)]
+enum ETy {
+    Any,
+    Entity(String),
+    Enum(String),
+    /// The enumeration itself, written by name (`mechanism.exempt`).
+    EnumName(String),
+    Node(String, Vec<String>),
+    Tree(String),
+    List(Box<ETy>),
+}
+
+impl ETy {
+    fn of(t: &Ty) -> ETy {
+        match t {
+            Ty::Entity(k) => ETy::Entity(k.clone()),
+            Ty::Enum(e) => ETy::Enum(e.clone()),
+            Ty::Tree(t) => ETy::Tree(t.clone()),
+            Ty::List(x) => ETy::List(Box::new(ETy::of(x))),
+            _ => ETy::Any,
+        }
+    }
+}
+
+struct Walker<'a> {
+    defs: &'a Defs,
+    out: Vec<Occurrence>,
+}
+
+type Env = Vec<(String, ETy)>;
+
+impl Walker<'_> {
+    fn push(&mut self, span: Span, target: Target, decl: bool) {
+        self.out.push(Occurrence { span, target, decl });
+    }
+
+    /// `top` is false inside a test, whose entities are its own.
+    fn item(&mut self, item: &ast::Item, top: bool) {
+        match &item.kind {
+            ItemKind::Enum(d) => {
+                self.push(d.name.span, Target::Enum(d.name.text.clone()), !d.extend);
+                for m in &d.members {
+                    let t = Target::Member {
+                        ty: d.name.text.clone(),
+                        member: m.name.text.clone(),
+                    };
+                    self.push(m.name.span, t, true);
+                    for f in &m.fields {
+                        self.type_expr(&f.ty);
+                    }
+                }
+            }
+            ItemKind::Tree(d) => {
+                self.push(d.name.span, Target::Tree(d.name.text.clone()), true);
+                self.tree_nodes(&d.name.text, &d.nodes, &mut Vec::new());
+            }
+            ItemKind::Schema(d) => {
+                let kind = d.name.text.clone();
+                self.push(d.name.span, Target::Kind(kind.clone()), !d.extend);
+                for f in &d.fields {
+                    let t = Target::Field {
+                        kind: kind.clone(),
+                        field: f.name.text.clone(),
+                    };
+                    self.push(f.name.span, t, true);
+                    self.type_expr(&f.ty);
+                }
+            }
+            ItemKind::Derive(d) => {
+                let kind = d.subject.text.clone();
+                self.push(d.subject.span, Target::Kind(kind.clone()), false);
+                let t = Target::Derive {
+                    kind: kind.clone(),
+                    name: d.name.text.clone(),
+                };
+                self.push(d.name.span, t, true);
+                let mut env = vec![(kind.clone(), ETy::Entity(kind))];
+                self.expr(&d.expr, &mut env);
+            }
+            ItemKind::Const(d) => {
+                self.push(d.name.span, Target::Const(d.name.text.clone()), true);
+                self.expr(&d.expr, &mut Vec::new());
+            }
+            ItemKind::Rule(d) => self.rule(d),
+            ItemKind::Test(d) => {
+                for e in &d.entities {
+                    self.item(e, false);
+                }
+                for x in &d.expects {
+                    self.push(x.rule.span, Target::Rule(x.rule.text.clone()), false);
+                }
+            }
+            ItemKind::Entity(e) => {
+                let kind = e.kind.text.clone();
+                self.push(e.kind.span, Target::Kind(kind.clone()), false);
+                if top {
+                    self.push(e.name.span, Target::Entity(e.name.text.clone()), true);
+                }
+                if let Some(schema) = self.defs.schemas.get(&kind) {
+                    let tys: BTreeMap<String, Ty> = schema
+                        .fields
+                        .iter()
+                        .map(|(k, f)| (k.clone(), f.ty.clone()))
+                        .collect();
+                    self.record(&e.body, &tys, Some(&kind), top);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn tree_nodes(&mut self, tree: &str, nodes: &[ast::TreeNode], prefix: &mut Vec<String>) {
+        for n in nodes {
+            prefix.push(n.name.text.clone());
+            let t = Target::Node {
+                tree: tree.to_string(),
+                path: prefix.clone(),
+            };
+            self.push(n.name.span, t, true);
+            self.tree_nodes(tree, &n.children, prefix);
+            prefix.pop();
+        }
+    }
+
+    fn type_expr(&mut self, t: &TypeExpr) {
+        match t {
+            TypeExpr::Named(n) => {
+                let name = n.text.clone();
+                if self.defs.enums.contains_key(&name) {
+                    self.push(n.span, Target::Enum(name), false);
+                } else if self.defs.trees.contains_key(&name) {
+                    self.push(n.span, Target::Tree(name), false);
+                } else if self.defs.schemas.contains_key(&name) {
+                    self.push(n.span, Target::Kind(name), false);
+                }
+            }
+            TypeExpr::List(inner, _) => self.type_expr(inner),
+            TypeExpr::Record(fields, _) => {
+                for f in fields {
+                    self.type_expr(&f.ty);
+                }
+            }
+        }
+    }
+
+    fn record(
+        &mut self,
+        r: &ast::Record,
+        tys: &BTreeMap<String, Ty>,
+        kind: Option<&str>,
+        top: bool,
+    ) {
+        for f in &r.fields {
+            let Some(ty) = tys.get(&f.name.text) else {
+                continue;
+            };
+            if let Some(kind) = kind {
+                let t = Target::Field {
+                    kind: kind.to_string(),
+                    field: f.name.text.clone(),
+                };
+                self.push(f.name.span, t, false);
+            }
+            self.value(&f.value, ty, top);
+        }
+    }
+
+    fn value(&mut self, v: &ast::Value, ty: &Ty, top: bool) {
+        match (&v.kind, ty) {
+            (ValueKind::List(items), Ty::List(inner)) => {
+                for it in items {
+                    self.value(it, inner, top);
+                }
+            }
+            (ValueKind::Path(q), Ty::Entity(_)) if top && q.parts.len() == 1 => {
+                let n = &q.parts[0];
+                self.push(n.span, Target::Entity(n.text.clone()), false);
+            }
+            (ValueKind::Path(q), Ty::Enum(e)) if q.parts.len() == 1 => {
+                self.member(&q.parts[0], e);
+            }
+            (ValueKind::Path(q), Ty::Tree(t)) => {
+                let Some(tree) = self.defs.trees.get(t) else {
+                    return;
+                };
+                let mut written = Vec::new();
+                for part in &q.parts {
+                    written.push(part.text.clone());
+                    if let Some(node) = tree.resolve(&written) {
+                        let t = Target::Node {
+                            tree: tree.name.clone(),
+                            path: node.path.clone(),
+                        };
+                        self.push(part.span, t, false);
+                    }
+                }
+            }
+            (ValueKind::Variant(name, rec), Ty::Enum(e)) => {
+                self.member(name, e);
+                let fields = self
+                    .defs
+                    .enums
+                    .get(e)
+                    .and_then(|d| d.member(&name.text))
+                    .map(|m| {
+                        m.fields
+                            .iter()
+                            .map(|(k, f)| (k.clone(), f.ty.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.record(rec, &fields, None, top);
+            }
+            (ValueKind::Record(rec), Ty::Record(fields)) => self.record(rec, fields, None, top),
+            _ => {}
+        }
+    }
+
+    fn member(&mut self, n: &ast::Name, ty: &str) {
+        if self
+            .defs
+            .enums
+            .get(ty)
+            .and_then(|e| e.member(&n.text))
+            .is_some()
+        {
+            let t = Target::Member {
+                ty: ty.to_string(),
+                member: n.text.clone(),
+            };
+            self.push(n.span, t, false);
+        }
+    }
+
+    fn rule(&mut self, d: &ast::RuleDecl) {
+        self.push(d.id.span, Target::Rule(d.id.text.clone()), true);
+        let kind = self
+            .defs
+            .rules
+            .get(&d.id.text)
+            .map(|r| r.subject.clone())
+            .or_else(|| d.subject.as_ref().map(|s| s.text.clone()))
+            .unwrap_or_else(|| "flow".to_string());
+        if let Some(s) = &d.subject {
+            self.push(s.span, Target::Kind(s.text.clone()), false);
+        }
+        let mut env: Env = vec![(kind.clone(), ETy::Entity(kind.clone()))];
+        for (name, e) in &d.lets {
+            let t = self.expr(e, &mut env);
+            env.push((name.text.clone(), t));
+        }
+        for e in [&d.when, &d.require].into_iter().flatten() {
+            self.expr(e, &mut env);
+        }
+        if let Some(o) = &d.obligation {
+            self.expr(&o.due, &mut env);
+        }
+        if let Some(at) = &d.at {
+            if let [var, field, ..] = at.parts.as_slice() {
+                if var.text == kind {
+                    self.push(var.span, Target::Kind(kind.clone()), false);
+                    self.field_of(&kind, field);
+                }
+            }
+        }
+    }
+
+    /// `kind.name`: a schema field or a derived fact. Returns the field's type.
+    fn field_of(&mut self, kind: &str, name: &ast::Name) -> ETy {
+        if let Some(f) = self.defs.field(kind, &name.text) {
+            let ty = ETy::of(&f.ty);
+            let t = Target::Field {
+                kind: kind.to_string(),
+                field: name.text.clone(),
+            };
+            self.push(name.span, t, false);
+            return ty;
+        }
+        let key = (kind.to_string(), name.text.clone());
+        if self.defs.derives.contains_key(&key) {
+            let t = Target::Derive {
+                kind: kind.to_string(),
+                name: name.text.clone(),
+            };
+            self.push(name.span, t, false);
+        }
+        ETy::Any
+    }
+
+    fn name(&mut self, n: &ast::Name, env: &Env) -> ETy {
+        let text = n.text.as_str();
+        if let Some((_, t)) = env.iter().rev().find(|(v, _)| v == text) {
+            return t.clone();
+        }
+        let d = self.defs;
+        if d.consts.contains_key(text) {
+            self.push(n.span, Target::Const(text.to_string()), false);
+            return ETy::Any;
+        }
+        if d.enums.contains_key(text) {
+            self.push(n.span, Target::Enum(text.to_string()), false);
+            return ETy::EnumName(text.to_string());
+        }
+        if let Some(kind) = d.plurals.get(text) {
+            self.push(n.span, Target::Kind(kind.clone()), false);
+            return ETy::List(Box::new(ETy::Entity(kind.clone())));
+        }
+        if let Some([owner]) = d.member_owners.get(text).map(|v| v.as_slice()) {
+            self.member(n, owner);
+            return ETy::Enum(owner.clone());
+        }
+        let root = vec![text.to_string()];
+        if let Some(t) = d.trees.values().find(|t| t.node(&root).is_some()) {
+            let target = Target::Node {
+                tree: t.name.clone(),
+                path: root.clone(),
+            };
+            self.push(n.span, target, false);
+            return ETy::Node(t.name.clone(), root);
+        }
+        ETy::Any
+    }
+
+    fn expr(&mut self, e: &Expr, env: &mut Env) -> ETy {
+        match &e.kind {
+            ExprKind::Name(n) => self.name(n, env),
+            ExprKind::Field(base, name) => {
+                let bt = self.expr(base, env);
+                self.field(bt, name)
+            }
+            ExprKind::Aggregate(agg) => {
+                let src = self.expr(&agg.source, env);
+                let elem = match &src {
+                    ETy::List(t) => (**t).clone(),
+                    _ => ETy::Any,
+                };
+                env.push((agg.var.text.clone(), elem));
+                for x in [&agg.filter, &agg.value].into_iter().flatten() {
+                    self.expr(x, env);
+                }
+                env.pop();
+                match agg.kind {
+                    ast::AggKind::Filter => src,
+                    _ => ETy::Any,
+                }
+            }
+            ExprKind::Not(x) | ExprKind::Neg(x) => {
+                self.expr(x, env);
+                ETy::Any
+            }
+            ExprKind::Binary(_, x, y) => {
+                self.expr(x, env);
+                self.expr(y, env);
+                ETy::Any
+            }
+            ExprKind::If(c, x, y) => {
+                self.expr(c, env);
+                let t = self.expr(x, env);
+                self.expr(y, env);
+                t
+            }
+            ExprKind::List(items) | ExprKind::Call(_, items) => {
+                for x in items {
+                    self.expr(x, env);
+                }
+                ETy::Any
+            }
+            _ => ETy::Any,
+        }
+    }
+
+    fn field(&mut self, base: ETy, name: &ast::Name) -> ETy {
+        match base {
+            ETy::Entity(k) => self.field_of(&k, name),
+            ETy::List(inner) => match *inner {
+                ETy::Entity(k) => match self.field_of(&k, name) {
+                    ETy::List(t) => ETy::List(t),
+                    ETy::Any => ETy::Any,
+                    t => ETy::List(Box::new(t)),
+                },
+                _ => ETy::Any,
+            },
+            ETy::EnumName(e) => {
+                self.member(name, &e);
+                ETy::Enum(e)
+            }
+            ETy::Node(tree, mut path) => {
+                path.push(name.text.clone());
+                let found = self.defs.trees.get(&tree).and_then(|t| t.node(&path));
+                if found.is_none() {
+                    return ETy::Any;
+                }
+                let t = Target::Node {
+                    tree: tree.clone(),
+                    path: path.clone(),
+                };
+                self.push(name.span, t, false);
+                ETy::Node(tree, path)
+            }
+            _ => ETy::Any,
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! IDE features on fixtures: `$0` marks the cursor.
+
+use super::*;
+use crate::diag::Lang;
+use crate::syntax::ast::Span;
+use crate::Analysis;
+
+const FILE: &str = "main.hegui";
+
+/// A small S1-like workspace; tests insert `$0` with `at`.
+const S1: &str = r#"party ruijin "上海某三甲医院" "A Shanghai hospital" {
+  jurisdiction = "CN-SH"
+  kind = hospital
+  persons_processed = 2_400_000
+}
+
+party acme_rd "Acme 研发中心" "Acme R&D" {
+  jurisdiction = "US"
+  kind = pharma
+}
+
+/// Trial data.
+dataset glucose_trial "糖尿病试验数据" "Diabetes trial data" {
+  categories = [personal.identity, health_status]
+  subjects = 3_200
+  records = 48_000
+  deidentification = pseudonymised
+  grade = 2
+}
+
+flow trial_export "试验数据出境" "Trial data export" {
+  from = ruijin
+  to = acme_rd
+  data = [glucose_trial]
+  purpose = clinical_trial
+  start = 2026-03-01
+  mechanism = standard_contract { signed = 2026-02-10 }
+  consent = separate
+}
+"#;
+
+/// Puts `$0` before the first occurrence of `needle` (after `skip` bytes into it).
+fn at(needle: &str, skip: usize) -> String {
+    let i = S1.find(needle).expect("needle in fixture") + skip;
+    format!("{}$0{}", &S1[..i], &S1[i..])
+}
+
+fn fixture(src: &str) -> (Analysis, usize) {
+    let offset = src.find("$0").expect("fixture has $0");
+    let text = src.replacen("$0", "", 1);
+    let mut a = Analysis::new();
+    a.set_file(FILE, &text);
+    (a, offset)
+}
+
+fn hover_text(src: &str) -> String {
+    let (a, off) = fixture(src);
+    hover(&a, FILE, off, Lang::En).expect("a hover").markdown
+}
+
+fn labels(src: &str) -> Vec<String> {
+    let (a, off) = fixture(src);
+    completions(&a, FILE, off, Lang::En)
+        .into_iter()
+        .map(|c| c.label)
+        .collect()
+}
+
+fn underlined(a: &Analysis, file: &str, span: Span) -> String {
+    a.text(file).expect("file")[span.range()].to_string()
+}
+
+#[test]
+fn hover_flow_shows_derived_facts_and_fired_rules() {
+    let h = hover_text(&at("trial_export", 3));
+    assert!(h.contains("**flow** `trial_export`"), "{h}");
+    assert!(h.contains("`cross_border` = **true**"), "{h}");
+    assert!(
+        h.contains("`required_mechanism` = **standard_contract**"),
+        "{h}"
+    );
+    assert!(h.contains("`cumulative_persons` = **3,200**"), "{h}");
+    assert!(h.contains("CAC-SC-7"), "{h}");
+}
+
+#[test]
+fn hover_dataset_shows_min_grade() {
+    let h = hover_text(&at("dataset glucose_trial", 10));
+    assert!(h.contains("`min_grade` = **3**"), "{h}");
+    assert!(h.contains("`sensitive` = **true**"), "{h}");
+}
+
+#[test]
+fn hover_entity_reference_in_a_flow() {
+    let h = hover_text(&at("from = ruijin", 8));
+    assert!(h.contains("**party** `ruijin`"), "{h}");
+    assert!(h.contains("`mainland` = **true**"), "{h}");
+}
+
+#[test]
+fn hover_field_member_and_category() {
+    let h = hover_text(&at("subjects", 2));
+    assert!(
+        h.contains("`dataset.subjects`: `int`, required — Persons"),
+        "{h}"
+    );
+    let h = hover_text(&at("pseudonymised", 2));
+    assert!(h.contains("`deidentification.pseudonymised`"), "{h}");
+    let h = hover_text(&at("identity", 1));
+    assert!(h.contains("`personal.identity`"), "{h}");
+    let h = hover_text(&at("standard_contract", 1));
+    assert!(h.contains("`signed`: date"), "{h}");
+}
+
+#[test]
+fn hover_rule_in_a_test_shows_citation_and_dates() {
+    let src = "test \"t\" {\n  expect CAC-$0SC-7 on f\n}\n";
+    let h = hover_text(src);
+    assert!(h.contains("**CAC-SC-7** (error)"), "{h}");
+    assert!(h.contains("Cite:"), "{h}");
+    assert!(h.contains("Effective: 2023-06-01"), "{h}");
+}
+
+#[test]
+fn hover_nothing_on_whitespace_or_past_the_end() {
+    let (a, _) = fixture(&at("trial_export", 0));
+    let quote = S1.find('"').expect("a string");
+    assert_eq!(hover(&a, FILE, quote + 1, Lang::En), None);
+    assert_eq!(hover(&a, FILE, 100_000, Lang::En), None);
+    assert_eq!(hover(&a, "nope.hegui", 3, Lang::En), None);
+}
+
+#[test]
+fn definition_of_entity_reference() {
+    let (a, off) = fixture(&at("to = acme_rd", 6));
+    let loc = goto_definition(&a, FILE, off).expect("definition");
+    assert_eq!(loc.file, FILE);
+    assert_eq!(underlined(&a, FILE, loc.span), "acme_rd");
+    assert!(loc.span.start < 200, "the party declaration");
+}
+
+#[test]
+fn definition_in_the_stdlib() {
+    let (a, off) = fixture(&at("flow trial_export", 1));
+    let loc = goto_definition(&a, FILE, off).expect("definition");
+    assert_eq!(loc.file, "stdlib/core/schema.hegui");
+    assert_eq!(underlined(&a, &loc.file, loc.span), "flow");
+
+    let (a, off) = fixture(&at("clinical_trial", 0));
+    let loc = goto_definition(&a, FILE, off).expect("definition");
+    assert_eq!(underlined(&a, &loc.file, loc.span), "clinical_trial");
+}
+
+#[test]
+fn definition_of_a_derived_fact_in_a_rule() {
+    let a = Analysis::new();
+    let file = "stdlib/cac/mechanism.hegui";
+    let text = a.text(file).expect("stdlib file");
+    let off = text.find("flow.needs_assessment").expect("used") + 7;
+    let loc = goto_definition(&a, file, off).expect("definition");
+    assert_eq!(underlined(&a, &loc.file, loc.span), "needs_assessment");
+    assert!(loc.span.start < off as u32);
+    // `flow.from.ciio`: a field of the party the flow comes from.
+    let off = text.find("flow.from.ciio").expect("used") + 11;
+    let loc = goto_definition(&a, file, off).expect("definition");
+    assert_eq!(loc.file, "stdlib/core/schema.hegui");
+    assert_eq!(underlined(&a, &loc.file, loc.span), "ciio");
+}
+
+#[test]
+fn references_of_a_party() {
+    let (a, off) = fixture(&at("ruijin", 1));
+    let refs = references(&a, FILE, off, true);
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    assert!(refs
+        .iter()
+        .all(|l| underlined(&a, &l.file, l.span) == "ruijin"));
+    assert_eq!(references(&a, FILE, off, false).len(), 1);
+}
+
+#[test]
+fn rename_an_entity_and_refuse_stdlib_names() {
+    let (a, off) = fixture(&at("glucose_trial", 0));
+    let edits = rename(&a, FILE, off, "trial_data").expect("renamed");
+    assert_eq!(edits.len(), 2);
+    assert_eq!(
+        rename(&a, FILE, off, "not valid"),
+        Err(RenameError::InvalidName)
+    );
+    let (a, off) = fixture(&at("clinical_trial", 0));
+    assert_eq!(rename(&a, FILE, off, "x"), Err(RenameError::InStdlib));
+}
+
+#[test]
+fn complete_fields_of_the_entity_kind() {
+    let l = labels(&at("  records", 2));
+    assert!(l.contains(&"subjects".to_string()), "{l:?}");
+    assert!(!l.contains(&"purpose".to_string()), "{l:?}");
+}
+
+#[test]
+fn complete_enum_members_entities_and_categories() {
+    let l = labels(&at("clinical_trial", 0));
+    assert!(l.contains(&"research".to_string()), "{l:?}");
+    let l = labels(&at("acme_rd\n  data", 0));
+    assert_eq!(l, vec!["acme_rd", "ruijin"]);
+    let l = labels(&at("glucose_trial]", 0));
+    assert_eq!(l, vec!["glucose_trial"]);
+    let l = labels(&at("identity,", 0));
+    assert!(l.contains(&"identity".to_string()), "{l:?}");
+    assert!(l.contains(&"biometric".to_string()), "{l:?}");
+    assert!(!l.contains(&"health_status".to_string()), "{l:?}");
+    let l = labels(&at("health_status]", 0));
+    assert!(l.contains(&"health_status".to_string()), "{l:?}");
+}
+
+#[test]
+fn complete_member_fields_inside_a_variant() {
+    let l = labels(&at("signed =", 0));
+    assert!(l.contains(&"filed".to_string()), "{l:?}");
+    assert!(l.contains(&"effective".to_string()), "{l:?}");
+}
+
+#[test]
+fn complete_keywords_rule_ids_and_facts() {
+    let l = labels("$0");
+    assert!(
+        l.contains(&"rule".to_string()) && l.contains(&"flow".to_string()),
+        "{l:?}"
+    );
+    let l = labels("test \"t\" {\n  expect CAC$0\n}\n");
+    assert!(l.contains(&"CAC-SC-7".to_string()), "{l:?}");
+    let l = labels("rule X-1 \"a\" \"b\" {\n  when flow.$0\n}\n");
+    assert!(l.contains(&"cross_border".to_string()), "{l:?}");
+    assert!(l.contains(&"from".to_string()), "{l:?}");
+}
+
+#[test]
+fn document_symbols_and_folding() {
+    let (a, _) = fixture(&at("x", 0));
+    let syms = document_symbols(&a, FILE, Lang::En);
+    let names: Vec<&str> = syms.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["ruijin", "acme_rd", "glucose_trial", "trial_export"]
+    );
+    assert_eq!(syms[3].detail.as_deref(), Some("flow · Trial data export"));
+    assert_eq!(folding_ranges(&a, FILE).len(), 4);
+    let ws = workspace_symbols(&a, "cac-sc", Lang::En, 100);
+    assert!(ws
+        .iter()
+        .any(|(p, s)| s.name == "CAC-SC-7" && p.starts_with("stdlib/")));
+}
+
+#[test]
+fn inlay_hints_for_flows_and_datasets() {
+    let (a, _) = fixture(&at("x", 0));
+    let hints = inlay_hints(&a, FILE, 0, u32::MAX, Lang::En);
+    let labels: Vec<&str> = hints.iter().map(|h| h.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Minimum grade: 3",
+            "Required mechanism: standard_contract · Cumulative PI persons exported: 3,200"
+        ]
+    );
+    let text = a.text(FILE).expect("text");
+    assert!(text[..hints[0].offset as usize].ends_with("glucose_trial"));
+}
+
+#[test]
+fn code_action_raises_the_grade() {
+    let (a, off) = fixture(&at("grade = 2", 0));
+    let acts = code_actions(&a, FILE, Span::new(off, off));
+    let raise = acts
+        .iter()
+        .find(|x| x.title.en == "raise the grade to 3")
+        .expect("raise grade");
+    assert_eq!(raise.edits[0].new_text, "3");
+    assert_eq!(underlined(&a, FILE, raise.edits[0].location.span), "2");
+}
+
+#[test]
+fn code_action_from_a_diagnostic_fix() {
+    let src = at("  records", 0).replace("$0  records", "  recrods$0");
+    let (a, off) = fixture(&src);
+    let acts = code_actions(&a, FILE, Span::new(off, off));
+    let fix = acts
+        .iter()
+        .find(|x| x.title.en == "change to `records`")
+        .expect("fix");
+    assert_eq!(
+        fix.diagnostic.as_ref().map(|d| d.code.as_str()),
+        Some("unknown-field")
+    );
+}
+
+#[test]
+fn semantic_tokens_are_ordered() {
+    let (a, _) = fixture(&at("x", 0));
+    let toks = semantic_tokens(&a, FILE);
+    assert!(toks.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+    assert!(toks.iter().any(|t| t.kind == TokenKind::Entity && t.decl));
+}
+
+#[test]
+fn tree_symbols_contain_their_children() {
+    let a = Analysis::new();
+    let file = "stdlib/gbt39725/categories.hegui";
+    fn check(s: &Symbol) {
+        for c in &s.children {
+            assert!(
+                s.span.start <= c.span.start && c.span.end <= s.span.end,
+                "{s:?}"
+            );
+            check(c);
+        }
+    }
+    let syms = document_symbols(&a, file, Lang::Zh);
+    assert!(!syms.is_empty());
+    syms.iter().for_each(check);
+}

@@ -1,0 +1,76 @@
+//! Our `Diagnostic` → LSP's: code, severity, message with the citations,
+//! obligation and notes, secondary labels as related information.
+
+use crate::files::Paths;
+use crate::position::{Encoding, Lines};
+use hegui_lang::diag::{Diagnostic, Lang, Severity};
+use hegui_lang::Analysis;
+use tower_lsp_server::ls_types as lsp;
+
+fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+/// The message with everything a terminal shows as notes.
+pub fn message(d: &Diagnostic, lang: Lang) -> String {
+    let mut m = d.message.get(lang).to_string();
+    for n in &d.notes {
+        m.push('\n');
+        m.push_str(n.get(lang));
+    }
+    for c in &d.citations {
+        m.push_str(match lang {
+            Lang::Zh => "\n依据：",
+            Lang::En => "\ncite: ",
+        });
+        m.push_str(c.get(lang));
+    }
+    if let Some(o) = &d.obligation {
+        let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+        m.push_str(&match lang {
+            Lang::Zh => format!("\n义务：{}（截止 {due}）", o.text.zh),
+            Lang::En => format!("\nobligation: {} (due {due})", o.text.en),
+        });
+    }
+    m
+}
+
+/// Converts one diagnostic; `lines` is the line table of its own file.
+pub fn to_lsp(
+    a: &Analysis,
+    paths: &Paths,
+    d: &Diagnostic,
+    lines: &Lines,
+    enc: Encoding,
+    lang: Lang,
+) -> lsp::Diagnostic {
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .labels
+        .iter()
+        .filter_map(|l| {
+            let text = a.text(&l.location.file)?;
+            let uri = paths.uri_of(a, &l.location.file)?;
+            let range = Lines::new(&text, enc).range(l.location.span);
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location { uri, range },
+                message: l.message.get(lang).to_string(),
+            })
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: lines.range(d.location.span),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.clone())),
+        code_description: None,
+        source: Some("hegui".into()),
+        message: message(d, lang),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}

@@ -1,0 +1,228 @@
+//! The `LanguageServer` implementation: each handler queues its work on the
+//! analysis thread (before its first `.await`, so in the client's order) and,
+//! for requests, awaits the answer.
+
+use crate::features;
+use crate::files::materialise_stdlib;
+use crate::position::Encoding;
+use crate::sync;
+use crate::worker::Worker;
+use std::path::PathBuf;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+pub struct Backend {
+    pub client: Client,
+    pub worker: Worker,
+}
+
+/// UTF-8 if the client can take it (fewer conversions), else UTF-16.
+fn negotiate(params: &InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}
+
+#[allow(
+    deprecated,
+    reason = "root_uri and root_path are what older clients send"
+)]
+fn roots(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    if let Some(folders) = &params.workspace_folders {
+        out.extend(
+            folders
+                .iter()
+                .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned())),
+        );
+    }
+    if out.is_empty() {
+        if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path()) {
+            out.push(p.into_owned());
+        } else if let Some(p) = &params.root_path {
+            out.push(PathBuf::from(p));
+        }
+    }
+    out
+}
+
+fn capabilities(enc: Encoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(match enc {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".into(), "=".into()]),
+            ..Default::default()
+        }),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: features::token_legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                ..Default::default()
+            },
+        )),
+        ..Default::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let enc = negotiate(&params);
+        let roots = roots(&params);
+        self.worker.send(move |s| {
+            s.enc = enc;
+            s.paths.stdlib_dir = materialise_stdlib();
+            sync::load_workspace(s, roots);
+        });
+        Ok(InitializeResult {
+            capabilities: capabilities(enc),
+            server_info: Some(ServerInfo {
+                name: "hegui".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let files = self
+            .worker
+            .ask(|s| s.analysis.user_paths().len())
+            .await
+            .unwrap_or(0);
+        let msg = format!("hegui: {files} workspace files loaded");
+        self.client.log_message(MessageType::INFO, msg).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        self.worker
+            .send(move |s| sync::did_open(s, params.text_document));
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        self.worker.send(move |s| sync::did_change(s, params));
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.worker
+            .send(move |s| sync::did_close(s, &params.text_document.uri));
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.worker
+            .send(move |s| sync::watched_files(s, params.changes));
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.worker.ask(move |s| features::hover(s, params)).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        self.worker
+            .ask(move |s| features::definition(s, params))
+            .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.worker
+            .ask(move |s| features::references(s, params))
+            .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.worker
+            .ask(move |s| features::rename(s, params))
+            .await?
+            .map_err(Error::invalid_params)
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.worker
+            .ask(move |s| features::completion(s, params))
+            .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.worker
+            .ask(move |s| features::document_symbols(s, &params.text_document.uri))
+            .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.worker
+            .ask(move |s| features::workspace_symbols(s, &params.query))
+            .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.worker
+            .ask(move |s| features::folding(s, &params.text_document.uri))
+            .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.worker
+            .ask(move |s| features::inlay_hints(s, params))
+            .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.worker
+            .ask(move |s| features::code_actions(s, params))
+            .await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.worker
+            .ask(move |s| features::formatting(s, &params.text_document.uri))
+            .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.worker
+            .ask(move |s| features::semantic_tokens(s, &params.text_document.uri))
+            .await
+    }
+}
