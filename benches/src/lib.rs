@@ -142,3 +142,307 @@ pub fn write(g: &Generated, dir: &std::path::Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// Side by side with Rego (issue 6, part 3): the same data for both engines.
+// ---------------------------------------------------------------------------
+
+use hegui_lang::model::value::Value;
+use serde_json::{json, Map, Value as Json};
+use std::collections::BTreeSet;
+
+/// The rules mirrored in `rego/crossborder.rego`: flow rules, then the dataset rule.
+pub const REGO_RULE_IDS: &[&str] = &[
+    "PIPL-38",
+    "PIPL-55",
+    "CAC-SA-4",
+    "CAC-2024-7",
+    "CAC-2024-8",
+    "GBT39725-7.p",
+    "GBT39725-6.2",
+];
+
+/// The Rego policy (package `hegui.crossborder`; its verdicts are `findings`).
+pub const CROSSBORDER_REGO: &str = include_str!("../rego/crossborder.rego");
+
+/// A fresh analysis with the embedded stdlib and the generated files.
+pub fn analysis_of(g: &Generated) -> hegui_lang::Analysis {
+    let mut a = hegui_lang::Analysis::new();
+    for (path, text) in &g.files {
+        a.set_file(path, text);
+    }
+    a
+}
+
+/// hegui's findings for the mirrored rules, as (rule id, subject) pairs.
+pub fn hegui_verdicts(a: &hegui_lang::Analysis) -> BTreeSet<(String, String)> {
+    a.diagnostics()
+        .iter()
+        .filter(|d| REGO_RULE_IDS.contains(&d.code.as_str()))
+        .filter_map(|d| Some((d.code.clone(), d.subject.clone()?)))
+        .collect()
+}
+
+/// Diagnostics that are not rule findings (syntax, unknown names, …): a
+/// generated workspace must have none, or the comparison means nothing.
+pub fn language_errors(a: &hegui_lang::Analysis) -> Vec<String> {
+    let defs = a.defs();
+    a.diagnostics()
+        .iter()
+        .filter(|d| !defs.rules.contains_key(&d.code))
+        .map(|d| format!("{}: {} ({})", d.code, d.message.en, d.location.file))
+        .collect()
+}
+
+/// hegui's lowered model of the user's parties, datasets and flows as JSON:
+/// `{"parties": {name: {field: value}}, "datasets": {…}, "flows": {…}}`.
+/// Only declared fields (and schema defaults) — no derived facts.
+pub fn model_json(a: &hegui_lang::Analysis) -> Json {
+    let index = a.entity_index();
+    let mut out = Map::new();
+    for (kind, key) in [("party", "parties"), ("dataset", "datasets"), ("flow", "flows")] {
+        let mut entities = Map::new();
+        for name in index.by_kind.get(kind).into_iter().flatten() {
+            let Some(e) = a.entity(name) else { continue };
+            if a.is_stdlib(&e.file) {
+                continue;
+            }
+            let mut fields = Map::new();
+            for (f, fd) in &e.fields {
+                if let Some(v) = value_json(&fd.value) {
+                    fields.insert(f.clone(), v);
+                }
+            }
+            entities.insert(name.to_string(), Json::Object(fields));
+        }
+        out.insert(key.to_string(), Json::Object(entities));
+    }
+    Json::Object(out)
+}
+
+/// A lowered value as JSON: `none` is absent; dates are "YYYY-MM-DD"; category
+/// nodes are dotted paths ("personal.biometric"); references are names; enum
+/// members are their name, or `{"member": name, field: value …}` when they carry fields.
+pub fn value_json(v: &Value) -> Option<Json> {
+    Some(match v {
+        Value::None => return None,
+        Value::Bool(b) => json!(b),
+        Value::Int(n) => json!(n),
+        Value::Str(s) => json!(&**s),
+        Value::Date(d) => json!(d.to_string()),
+        Value::Duration(n, u) => json!({ "duration": n, "unit": format!("{u:?}") }),
+        Value::Range(a, b) => json!([a.to_string(), b.to_string()]),
+        Value::Member { name, fields, .. } => match fields {
+            None => json!(&**name),
+            Some(fs) => {
+                let mut m = Map::new();
+                m.insert("member".into(), json!(&**name));
+                for (k, v) in fs.iter() {
+                    if let Some(v) = value_json(v) {
+                        m.insert(k.clone(), v);
+                    }
+                }
+                Json::Object(m)
+            }
+        },
+        Value::Node { path, .. } => json!(path.join(".")),
+        Value::Entity(n) => json!(&**n),
+        Value::List(items) => Json::Array(items.iter().filter_map(value_json).collect()),
+        Value::Record(r) => Json::Object(
+            r.iter()
+                .filter_map(|(k, v)| Some((k.clone(), value_json(v)?)))
+                .collect(),
+        ),
+    })
+}
+
+/// A workspace that exercises more of the mirrored semantics than [`generate`]:
+/// every access kind, HK/MO/TW and "CN" jurisdictions, minors, human genetic
+/// resources, anonymised data, important data, missing or late PIAs, department
+/// approvals, every purpose, start dates on the regime boundaries, subject and
+/// record counts on the thresholds, and missing optional fields. Few exporters,
+/// so the cumulative sums cross the thresholds part-way through each group.
+pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
+    const FROM: &[&str] = &["CN", "CN-SH", "CN-BJ", "CN-GD", "HK", "CN-ZJ"];
+    const TO: &[&str] = &["US", "HK", "MO", "TW", "CN", "CN-GD", "SG", "DE"];
+    const CATS: &[&str] = &[
+        "[health_status]",
+        "[personal.identity, health_status, medical_application]",
+        "[personal.demographic, personal.contact]",
+        "[medical_payment.insurance]",
+        "[public_health]",
+        "[personal.biometric]",
+        "[gene]",
+        "[health_resources]",
+        "[personal.device_id]",
+        "[public_health, personal.contact]",
+        "[medical_application]",
+        "[transaction, health_resources]",
+    ];
+    const SUBJECTS: &[u64] = &[
+        1, 120, 3_200, 9_999, 10_000, 50_000, 99_999, 100_000, 400_000, 999_999, 1_000_000,
+    ];
+    const PURPOSES: &[&str] = &[
+        "treatment",
+        "payment",
+        "public_interest",
+        "research",
+        "clinical_trial",
+        "academic_exchange",
+        "marketing",
+        "outsourcing",
+        "hr_management",
+        "contract_performance",
+        "emergency",
+        "legal_duty",
+        "judicial",
+    ];
+    const BOUNDARIES: &[&str] = &[
+        "2021-11-01",
+        "2022-08-31",
+        "2022-09-01",
+        "2023-01-01",
+        "2023-12-31",
+        "2024-01-01",
+        "2024-03-21",
+        "2024-03-22",
+        "2024-12-31",
+        "2025-01-01",
+        "2026-01-01",
+    ];
+    let mut r = Rng::new(seed);
+    let exporters = (flows / 40).max(3);
+    let recipients = (flows / 50).max(3);
+    let mut files = Vec::new();
+
+    let mut parties = String::new();
+    for i in 0..exporters {
+        let j = r.pick(FROM);
+        let ciio = r.below(15) == 0;
+        let processed = [0, 50_000, 999_999, 1_000_000, 2_400_000][r.below(5) as usize];
+        let processed = if processed == 0 {
+            String::new()
+        } else {
+            format!(" persons_processed = {processed}")
+        };
+        parties.push_str(&format!(
+            "party h{i} {{ jurisdiction = \"{j}\" kind = hospital ciio = {ciio}{processed} }}\n"
+        ));
+    }
+    for i in 0..recipients {
+        let j = r.pick(TO);
+        parties.push_str(&format!(
+            "party r{i} {{ jurisdiction = \"{j}\" kind = pharma }}\n"
+        ));
+    }
+    files.push(("parties.hegui".to_string(), parties));
+
+    let mut datasets = String::new();
+    let n_datasets = (flows / 2).max(4);
+    for i in 0..n_datasets {
+        let cats = r.pick(CATS);
+        let subjects = *r.pick(SUBJECTS);
+        let mut extra = String::new();
+        match r.below(5) {
+            0 => {}
+            1 => extra.push_str(&format!(" records = {}", [250, 251][r.below(2) as usize])),
+            _ => extra.push_str(&format!(" records = {}", subjects * (1 + r.below(5)))),
+        }
+        if r.below(4) != 0 {
+            let deid = ["identifiable", "pseudonymised", "limited_data_set", "anonymised"]
+                [r.below(4) as usize];
+            extra.push_str(&format!(" deidentification = {deid}"));
+        }
+        if r.below(8) == 0 {
+            extra.push_str(" minors_under_14 = true");
+        }
+        if r.below(8) == 0 {
+            extra.push_str(" special_diseases = true");
+        }
+        if r.below(10) == 0 {
+            extra.push_str(" hgr = [information]");
+        }
+        if r.below(25) == 0 {
+            extra.push_str(" important_data = true");
+        }
+        if r.below(5) != 0 {
+            extra.push_str(&format!(" grade = {}", 1 + r.below(5)));
+        }
+        datasets.push_str(&format!(
+            "dataset d{i} {{ categories = {cats} subjects = {subjects}{extra} }}\n"
+        ));
+    }
+    files.push(("datasets.hegui".to_string(), datasets));
+
+    let mut body = String::new();
+    let mut file_no = 0;
+    for i in 0..flows {
+        let exporter = r.below(exporters as u64);
+        let to = r.below(recipients as u64);
+        let n_data = 1 + r.below(3);
+        let mut data: Vec<u64> = Vec::new();
+        while (data.len() as u64) < n_data {
+            let d = r.below(n_datasets as u64);
+            if !data.contains(&d) {
+                data.push(d);
+            }
+        }
+        let data = data
+            .iter()
+            .map(|d| format!("d{d}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (year, month, day) = if r.below(4) == 0 {
+            let b = r.pick(BOUNDARIES);
+            (
+                b[0..4].parse::<u64>().unwrap_or(2024),
+                b[5..7].parse::<u64>().unwrap_or(1),
+                b[8..10].parse::<u64>().unwrap_or(1),
+            )
+        } else {
+            (2021 + r.below(6), 1 + r.below(12), 1 + r.below(28))
+        };
+        let start = format!("{year}-{month:02}-{day:02}");
+        let mut f = format!("flow f{i} {{\n  from = h{exporter}  to = r{to}  data = [{data}]\n  start = {start}\n");
+        if r.below(8) != 0 {
+            f.push_str(&format!("  purpose = {}\n", r.pick(PURPOSES)));
+        }
+        match r.below(8) {
+            0 => f.push_str("  access = storage_abroad\n"),
+            1 => f.push_str("  access = remote_access\n"),
+            2 => f.push_str("  access = domestic\n"),
+            3 => f.push_str("  access = transfer\n"),
+            _ => {}
+        }
+        match r.below(6) {
+            0 | 1 => {}
+            2 => f.push_str(&format!(
+                "  mechanism = standard_contract {{ signed = {start} filed = {start} }}\n"
+            )),
+            3 => f.push_str(&format!(
+                "  mechanism = security_assessment {{ approved = {start} }}\n"
+            )),
+            4 => f.push_str(&format!("  mechanism = certification {{ issued = {start} }}\n")),
+            _ => f.push_str("  mechanism = exempt { ground = small_volume }\n"),
+        }
+        match r.below(5) {
+            0 => {}
+            1 => f.push_str(&format!("  pia = {start}\n")),
+            2 => f.push_str(&format!("  pia = {}-{month:02}-{:02}\n", year + 1, day)),
+            _ => f.push_str(&format!("  pia = {}-{month:02}-{day:02}\n", year - 1)),
+        }
+        if r.below(4) == 0 {
+            f.push_str("  department_approval = true\n");
+        }
+        f.push_str("}\n");
+        body.push_str(&f);
+        if (i + 1) % per_file == 0 || i + 1 == flows {
+            files.push((
+                format!("flows/f{file_no:05}.hegui"),
+                std::mem::take(&mut body),
+            ));
+            file_no += 1;
+        }
+    }
+    Generated { files, flows }
+}

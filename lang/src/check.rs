@@ -32,6 +32,13 @@ pub fn check_defs(defs: &Defs, entity_names: &BTreeSet<String>) -> Vec<Diagnosti
         if let Some(o) = &r.decl.obligation {
             cx.infer(&o.due);
         }
+        if let Some((zh, en)) = &r.message {
+            for part in zh.iter().chain(en.iter()) {
+                if let crate::model::defs::Part::Expr(e) = part {
+                    cx.infer(e);
+                }
+            }
+        }
         if let Some(at) = &r.decl.at {
             let parts = &at.parts;
             let field = if parts.len() >= 2 && parts[0].text == r.subject {

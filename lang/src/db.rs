@@ -343,7 +343,7 @@ pub fn entity_findings<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Arc<Vec<Dia
 
 /// A date-free derived fact of one entity, shared by every evaluation that reads it.
 #[salsa::tracked(returns(clone))]
-pub fn derived_fact<'db>(db: &'db dyn Db, key: DerivedKey<'db>) -> Option<Derived> {
+pub fn derived_fact<'db>(db: &'db dyn Db, key: DerivedKey<'db>) -> Option<Arc<Derived>> {
     let ws = key.ws(db);
     let world = SalsaWorld {
         db,
@@ -355,7 +355,7 @@ pub fn derived_fact<'db>(db: &'db dyn Db, key: DerivedKey<'db>) -> Option<Derive
     let d = ev.compute_derived(&entity, key.kind(db), key.fact(db))?;
     // A fact that ran out of fuel or met a cycle is not cached: the caller
     // evaluates it and reports why.
-    ev.abort.is_none().then_some(d)
+    ev.abort.is_none().then(|| Arc::new(d))
 }
 
 /// The prefix-sum table of a planned cumulative sum, for one group.
@@ -488,7 +488,7 @@ impl World for SalsaWorld<'_> {
         );
         groups.get(&group_value(key)).cloned().unwrap_or_default()
     }
-    fn cached_derived(&self, entity: &Arc<str>, kind: &str, fact: &str) -> Option<Derived> {
+    fn cached_derived(&self, entity: &Arc<str>, kind: &str, fact: &str) -> Option<Arc<Derived>> {
         let key = DerivedKey::new(
             self.db,
             self.ws,

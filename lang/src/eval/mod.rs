@@ -7,7 +7,7 @@ pub mod plan;
 pub mod rules;
 pub mod tests;
 
-use crate::model::defs::Defs;
+use crate::model::defs::{Defs, Global};
 use crate::model::{EntityData, Value};
 use crate::syntax::ast::{AggKind, BinOp, Expr, ExprKind, Unit};
 use jiff::civil::Date;
@@ -43,7 +43,7 @@ pub trait World {
     }
     /// A date-free derived fact, computed once for the whole workspace. `None`:
     /// the caller computes it itself.
-    fn cached_derived(&self, _entity: &Arc<str>, _kind: &str, _fact: &str) -> Option<Derived> {
+    fn cached_derived(&self, _entity: &Arc<str>, _kind: &str, _fact: &str) -> Option<Arc<Derived>> {
         None
     }
     /// The prefix-sum table of a planned cumulative sum for one group. `None`:
@@ -75,16 +75,18 @@ pub struct Evaluator<'w> {
     /// Index of the first local visible in the current frame.
     frame: usize,
     /// Derived facts computed so far, with the entities their aggregates summed.
-    derived: BTreeMap<(Arc<str>, String), Derived>,
+    derived: std::collections::HashMap<Arc<str>, std::collections::HashMap<String, Arc<Derived>>>,
     in_progress: BTreeSet<(Arc<str>, String)>,
     consts: BTreeMap<String, Value>,
+    entities: std::collections::HashMap<Arc<str>, Option<Arc<EntityData>>>,
     /// Entities of the subject's kind that made up an aggregate (for secondary labels).
     pub contributors: BTreeSet<Arc<str>>,
     /// Ranges of prefix-sum tables that made up an aggregate (resolved lazily).
     pub ranges: Vec<LazyRange>,
     pub subject: Option<(Arc<str>, String)>,
-    /// `subject.field` values read, for `hegui explain`.
+    /// `subject.field` values read, for `hegui explain` (when `record_facts`).
     pub facts: BTreeMap<String, Value>,
+    pub record_facts: bool,
     pub abort: Option<Abort>,
     pub as_of: Option<Date>,
 }
@@ -96,13 +98,15 @@ impl<'w> Evaluator<'w> {
             fuel: FUEL_PER_RULE,
             locals: Vec::new(),
             frame: 0,
-            derived: BTreeMap::new(),
+            derived: std::collections::HashMap::new(),
             in_progress: BTreeSet::new(),
             consts: BTreeMap::new(),
+            entities: std::collections::HashMap::new(),
             contributors: BTreeSet::new(),
             ranges: Vec::new(),
             subject: None,
             facts: BTreeMap::new(),
+            record_facts: false,
             abort: None,
             as_of: None,
         }
@@ -165,25 +169,20 @@ impl<'w> Evaluator<'w> {
             ExprKind::Field(base, field) => {
                 // `purpose.research`: a member named through its enum.
                 if let ExprKind::Name(n) = &base.kind {
-                    if self.lookup_local(&n.text).is_none() {
-                        if let Some(en) = self.defs().enums.get(&n.text) {
-                            return match en.member(&field.text) {
-                                Some(m) => Value::Member {
-                                    ty: Arc::from(en.name.as_str()),
-                                    name: Arc::from(m.name.as_str()),
-                                    fields: None,
-                                },
-                                None => Value::None,
-                            };
+                    if self.lookup_local(&n.text).is_none() && self.defs().enums.contains_key(&n.text) {
+                        if let Some(Global::Value(Value::List(members))) = self.defs().globals.get(&n.text) {
+                            let found = members.iter().find(|m| matches!(m, Value::Member { name, .. } if **name == *field.text));
+                            return found.cloned().unwrap_or(Value::None);
                         }
                     }
                 }
                 let b = self.eval(base);
                 let v = self.field(&b, &field.text);
-                if let (Some((subj, kind)), ExprKind::Name(n)) = (&self.subject, &base.kind) {
-                    if n.text == *kind && matches!(&b, Value::Entity(x) if x == subj) {
-                        self.facts
-                            .insert(format!("{}.{}", kind, field.text), v.clone());
+                if self.record_facts {
+                    if let (Some((subj, kind)), ExprKind::Name(n)) = (&self.subject, &base.kind) {
+                        if n.text == *kind && matches!(&b, Value::Entity(x) if x == subj) {
+                            self.facts.insert(format!("{}.{}", kind, field.text), v.clone());
+                        }
                     }
                 }
                 v
@@ -223,57 +222,45 @@ impl<'w> Evaluator<'w> {
             return self.as_of.map(Value::Date).unwrap_or(Value::None);
         }
         let defs = self.defs();
-        if let Some(c) = defs.consts.get(n) {
-            if let Some(v) = self.consts.get(n) {
-                return v.clone();
+        match defs.globals.get(n) {
+            Some(Global::Value(v)) => return v.clone(),
+            Some(Global::Collection(kind)) => {
+                let all = self.world.all_of_kind(kind);
+                return Value::list(all.iter().map(|x| Value::Entity(x.clone())).collect());
             }
-            let key: (Arc<str>, String) = (Arc::from("const"), n.to_string());
-            if !self.in_progress.insert(key.clone()) {
-                self.abort = Some(Abort::Cycle(n.to_string()));
-                return Value::None;
-            }
-            let v = self.in_frame(|s| s.eval(&c.expr));
-            self.in_progress.remove(&key);
-            self.consts.insert(n.to_string(), v.clone());
-            return v;
+            Some(Global::Const) => return self.constant(n),
+            None => {}
         }
-        if let Some(kind) = defs.plurals.get(n) {
-            let all = self.world.all_of_kind(kind);
-            return Value::list(all.iter().map(|x| Value::Entity(x.clone())).collect());
+        match self.entity(n) {
+            Some(e) => Value::Entity(Arc::from(e.name.as_str())),
+            None => Value::None,
         }
-        if let Some(e) = self.world.entity(n) {
-            return Value::Entity(Arc::from(e.name.as_str()));
+    }
+
+    fn constant(&mut self, n: &str) -> Value {
+        if let Some(v) = self.consts.get(n) {
+            return v.clone();
         }
-        if let Some(en) = defs.enums.get(n) {
-            return Value::list(
-                en.members
-                    .iter()
-                    .map(|m| Value::Member {
-                        ty: Arc::from(en.name.as_str()),
-                        name: Arc::from(m.name.as_str()),
-                        fields: None,
-                    })
-                    .collect(),
-            );
+        let Some(c) = self.defs().consts.get(n) else { return Value::None };
+        let key: (Arc<str>, String) = (Arc::from("const"), n.to_string());
+        if !self.in_progress.insert(key.clone()) {
+            self.abort = Some(Abort::Cycle(n.to_string()));
+            return Value::None;
         }
-        for t in defs.trees.values() {
-            if t.nodes.iter().any(|x| x.path.len() == 1 && x.path[0] == n) {
-                return Value::Node {
-                    tree: Arc::from(t.name.as_str()),
-                    path: Arc::from(vec![n.to_string()]),
-                };
-            }
+        let v = self.in_frame(|s| s.eval(&c.expr));
+        self.in_progress.remove(&key);
+        self.consts.insert(n.to_string(), v.clone());
+        v
+    }
+
+    /// An entity by name, remembered for the rest of this evaluation.
+    fn entity(&mut self, name: &str) -> Option<Arc<EntityData>> {
+        if let Some(e) = self.entities.get(name) {
+            return e.clone();
         }
-        if let Some(owners) = defs.member_owners.get(n) {
-            if owners.len() == 1 {
-                return Value::Member {
-                    ty: Arc::from(owners[0].as_str()),
-                    name: Arc::from(n),
-                    fields: None,
-                };
-            }
-        }
-        Value::None
+        let e = self.world.entity(name);
+        self.entities.insert(Arc::from(name), e.clone());
+        e
     }
 
     /// `x.f` for every kind of value.
@@ -321,30 +308,36 @@ impl<'w> Evaluator<'w> {
     }
 
     fn derived_fact(&mut self, entity: &Arc<str>, kind: &str, f: &str) -> Value {
-        let key = (entity.clone(), f.to_string());
-        let cached = match self.derived.get(&key) {
-            Some(d) => Some(d.clone()),
-            None if self.defs().date_free.contains(f) => self.world.cached_derived(entity, kind, f),
+        let local = self.derived.get(entity).and_then(|m| m.get(f)).cloned();
+        let cached = match local {
+            Some(d) => Some(d),
+            None if self.defs().date_free.contains(f) => {
+                let d = self.world.cached_derived(entity, kind, f);
+                if let Some(d) = &d {
+                    self.derived.entry(entity.clone()).or_default().insert(f.to_string(), d.clone());
+                }
+                d
+            }
             None => None,
         };
-        if let Some(d) = cached {
-            self.contributors.extend(d.contributors.iter().cloned());
-            self.ranges.extend(d.ranges.iter().cloned());
-            self.derived.entry(key).or_insert_with(|| d.clone());
-            return d.value;
-        }
-        match self.compute_derived(entity, kind, f) {
-            Some(d) => {
-                self.contributors.extend(d.contributors.iter().cloned());
-                self.ranges.extend(d.ranges.iter().cloned());
-                let v = d.value.clone();
+        let d = match cached {
+            Some(d) => d,
+            None => {
+                let Some(d) = self.compute_derived(entity, kind, f) else { return Value::None };
+                let d = Arc::new(d);
                 if self.abort.is_none() {
-                    self.derived.insert(key, d);
+                    self.derived.entry(entity.clone()).or_default().insert(f.to_string(), d.clone());
                 }
-                v
+                d
             }
-            None => Value::None,
+        };
+        if !d.contributors.is_empty() {
+            self.contributors.extend(d.contributors.iter().cloned());
         }
+        if !d.ranges.is_empty() {
+            self.ranges.extend(d.ranges.iter().cloned());
+        }
+        d.value.clone()
     }
 
     /// Evaluates a derived fact of an entity (without asking the world's

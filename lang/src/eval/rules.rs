@@ -3,9 +3,9 @@
 
 use super::{Abort, Evaluator, World};
 use crate::diag::{Diagnostic, ObligationDue, Text};
-use crate::model::defs::RuleDef;
+use crate::model::defs::{Part, RuleDef, Template};
 use crate::model::{EntityData, Value};
-use crate::syntax::ast::{Expr, ExprKind, Span};
+use crate::syntax::ast::{ExprKind, Span};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -57,8 +57,10 @@ pub fn findings_for(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> V
     out
 }
 
+/// Every rule's outcome, with the facts each read (for explain and hover).
 pub fn outcomes(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> Vec<Outcome> {
     let mut ev = Evaluator::new(world);
+    ev.record_facts = true;
     outcomes_with(&mut ev, world, e, as_of)
 }
 
@@ -166,16 +168,10 @@ fn abort_diag(rule: &RuleDef, e: &EntityData, abort: &Abort) -> Diagnostic {
 }
 
 fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
-    let message = match &rule.decl.message {
-        Some(m) => {
-            let zh =
-                m.zh.as_ref()
-                    .map(|s| interpolate(ev, &s.text))
-                    .unwrap_or_default();
-            let en =
-                m.en.as_ref()
-                    .map(|s| interpolate(ev, &s.text))
-                    .unwrap_or_else(|| zh.clone());
+    let message = match &rule.message {
+        Some((zh, en)) => {
+            let zh = render(ev, zh);
+            let en = render(ev, en);
             Text::new(if zh.is_empty() { en.clone() } else { zh }, en)
         }
         None => rule.title.clone(),
@@ -277,28 +273,14 @@ fn primary_span(rule: &RuleDef, e: &EntityData) -> Span {
     e.name_span
 }
 
-/// Replaces each `{expr}` of a message template by its value.
-pub fn interpolate(ev: &mut Evaluator, template: &str) -> String {
+/// A message template with each `{expr}` replaced by its value.
+pub fn render(ev: &mut Evaluator, template: &Template) -> String {
     let mut out = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let src = &after[..close];
-                let mut diags = Vec::new();
-                let expr: Expr = crate::syntax::parse::parse_expr_fragment("", src, 0, &mut diags);
-                let v = ev.eval(&expr);
-                out.push_str(&v.to_string());
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
+    for part in template {
+        match part {
+            Part::Text(t) => out.push_str(t),
+            Part::Expr(e) => out.push_str(&ev.eval(e).to_string()),
         }
     }
-    out.push_str(rest);
     out
 }

@@ -6,7 +6,9 @@ use super::types::{FieldDef, Ty};
 use crate::diag::{Diagnostic, Severity, Text};
 use crate::syntax::ast::{self, Item, ItemKind, Span};
 use jiff::civil::Date;
+use crate::model::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A definition's home: file path and span of its name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -117,9 +119,88 @@ pub struct RuleDef {
     /// The entity kind the rule is evaluated for.
     pub subject: String,
     pub decl: ast::RuleDecl,
+    /// The zh and en message templates, parsed once.
+    pub message: Option<(Template, Template)>,
     pub origin: Origin,
     pub doc: Option<String>,
     pub stdlib: bool,
+}
+
+/// The meaning of a global name, resolved once per definition table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Global {
+    Const,
+    /// The collection of all entities of a kind (`flows`).
+    Collection(String),
+    /// A value known without evaluation: an enumeration (the list of its
+    /// members), a root category, a member whose name is unique.
+    Value(Value),
+}
+
+/// Names in order of precedence: constants, collections, enumerations, root
+/// categories, then members whose name no other enumeration uses.
+fn globals(d: &Defs) -> BTreeMap<String, Global> {
+    let mut g = BTreeMap::new();
+    for (name, owners) in &d.member_owners {
+        if let [only] = owners.as_slice() {
+            let v = Value::Member { ty: Arc::from(only.as_str()), name: Arc::from(name.as_str()), fields: None };
+            g.insert(name.clone(), Global::Value(v));
+        }
+    }
+    for t in d.trees.values() {
+        for n in t.nodes.iter().filter(|n| n.path.len() == 1) {
+            let v = Value::Node { tree: Arc::from(t.name.as_str()), path: Arc::from(n.path.clone()) };
+            g.insert(n.path[0].clone(), Global::Value(v));
+        }
+    }
+    for (name, en) in &d.enums {
+        let members = en
+            .members
+            .iter()
+            .map(|m| Value::Member { ty: Arc::from(name.as_str()), name: Arc::from(m.name.as_str()), fields: None })
+            .collect();
+        g.insert(name.clone(), Global::Value(Value::list(members)));
+    }
+    for (plural, kind) in &d.plurals {
+        g.insert(plural.clone(), Global::Collection(kind.clone()));
+    }
+    for name in d.consts.keys() {
+        g.insert(name.clone(), Global::Const);
+    }
+    g
+}
+
+/// A message template: text with `{expr}` holes.
+pub type Template = Vec<Part>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Expr(ast::Expr),
+}
+
+/// Splits `"…{expr}…"` into parts; a hole that does not parse is reported at its place.
+pub fn template(path: &str, s: &ast::Str, diags: &mut Vec<Diagnostic>) -> Template {
+    let mut parts = Vec::new();
+    let mut rest = s.text.as_str();
+    // Offsets are exact when no escape precedes the hole (the usual case).
+    let mut offset = s.span.start as usize + 1;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        if open > 0 {
+            parts.push(Part::Text(rest[..open].to_string()));
+        }
+        let src = &after[..close];
+        let e = crate::syntax::parse::parse_expr_fragment(path, src, offset + open + 1, diags);
+        parts.push(Part::Expr(e));
+        offset += open + 1 + close + 1;
+        rest = &after[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Text(rest.to_string()));
+    }
+    parts
 }
 
 impl RuleDef {
@@ -162,6 +243,8 @@ pub struct Defs {
     /// Enum member name → enums that have it.
     pub member_owners: BTreeMap<String, Vec<String>>,
     pub packages: BTreeMap<String, Vec<String>>,
+    /// What a bare name means at top level in an expression (after locals).
+    pub globals: BTreeMap<String, Global>,
     /// Derived facts whose value does not depend on the evaluation date and
     /// that take part in no cycle: they can be cached across evaluations.
     pub date_free: BTreeSet<String>,
@@ -357,6 +440,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
         }
     }
     d.date_free = date_free_derives(&d);
+    d.globals = globals(&d);
     d
 }
 
@@ -843,7 +927,13 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
             }
         },
     };
+    let message = r.message.as_ref().map(|m| {
+        let zh = m.zh.as_ref().map(|x| template(f.path, x, &mut d.diagnostics)).unwrap_or_default();
+        let en = m.en.as_ref().map(|x| template(f.path, x, &mut d.diagnostics)).unwrap_or_else(|| zh.clone());
+        (zh, en)
+    });
     Some(RuleDef {
+        message,
         id: r.id.text.clone(),
         title: text(&r.title),
         cites: r.cites.iter().map(text).collect(),

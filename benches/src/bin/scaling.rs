@@ -1,0 +1,47 @@
+//! `cargo run -p hegui-bench --release --bin scaling -- [N ...]`: full check of
+//! generated workspaces of N flows (default 1k, 10k, 100k), one process per
+//! size so peak memory is per size; prints a Markdown table row per N.
+use std::time::Instant;
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|s| s.parse().ok()).collect();
+    if args.len() == 1 {
+        let n = args[0];
+        let g = hegui_bench::generate(n, 10, 42);
+        let bytes: usize = g.files.iter().map(|(_, t)| t.len()).sum();
+        let t0 = Instant::now();
+        let mut a = hegui_lang::Analysis::new();
+        for (p, t) in &g.files {
+            a.set_file(p, t);
+        }
+        let diags = a.diagnostics().len();
+        let secs = t0.elapsed().as_secs_f64();
+        println!(
+            "| {n} | {:.1} | {:.3} | {:.1} | {:.0} | {diags} |",
+            bytes as f64 / 1e6,
+            secs,
+            secs * 1e6 / n as f64,
+            peak_rss_mib()
+        );
+        return;
+    }
+    let sizes = if args.is_empty() { vec![1_000, 10_000, 100_000] } else { args };
+    println!("| flows | MB of text | full check (s) | µs per flow | peak RSS (MiB) | diagnostics |");
+    println!("|---|---|---|---|---|---|");
+    let me = std::env::current_exe().expect("own path");
+    for n in sizes {
+        let out = std::process::Command::new(&me).arg(n.to_string()).output().expect("run child");
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+    }
+}
