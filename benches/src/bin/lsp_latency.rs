@@ -4,7 +4,7 @@
 //! publishDiagnostics for that file, over a series of edits that each change
 //! its findings (a PIA dated after the flow starts, then not).
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
