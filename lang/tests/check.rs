@@ -163,3 +163,14 @@ fn a_derived_fact_defined_in_terms_of_itself_is_reported_not_looped() {
     assert_eq!(limit.len(), 1, "{limit:#?}");
     assert_eq!(&src[limit[0].location.span.range()], "f");
 }
+
+#[test]
+fn a_member_with_fields_may_be_qualified_by_its_enumeration() {
+    let ok = with_base("flow f { from = h to = us data = [d] start = 2025-01-01\n  mechanism = mechanism.standard_contract { signed = 2025-01-01 } }\n");
+    assert_eq!(check(&ok), Vec::<String>::new());
+    let wrong = with_base("flow f { from = h to = us data = [d] start = 2025-01-01\n  mechanism = purpose.standard_contract { signed = 2025-01-01 } }\n");
+    assert_eq!(
+        check(&wrong),
+        vec!["type-mismatch: purpose.standard_contract { signed = 2025-01-01 }"]
+    );
+}

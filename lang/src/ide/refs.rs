@@ -308,7 +308,7 @@ impl Walker<'_> {
                     }
                 }
             }
-            (ValueKind::Variant(name, rec), Ty::Enum(e)) => {
+            (ValueKind::Variant(_, name, rec), Ty::Enum(e)) => {
                 self.member(name, e);
                 let fields = self
                     .defs

@@ -328,7 +328,9 @@ impl Cx<'_> {
                 let m = q.parts.last().expect("non-empty path");
                 self.member(e, m, None, v.span)
             }
-            (K::Variant(m, r), Ty::Enum(e)) => self.member(e, m, Some(r), v.span),
+            (K::Variant(q, m, r), Ty::Enum(e)) if q.as_ref().is_none_or(|q| q.text == *e) => {
+                self.member(e, m, Some(r), v.span)
+            }
             (K::Path(q), Ty::Tree(t)) => {
                 let path: Vec<String> = q.parts.iter().map(|p| p.text.clone()).collect();
                 let tree = &self.defs.trees[t];

@@ -292,8 +292,9 @@ pub enum ValueKind {
     Path(QName),
     List(Vec<Value>),
     Record(Record),
-    /// An enum member with fields: `standard_contract { signed = 2026-02-10 }`.
-    Variant(Name, Record),
+    /// An enum member with fields: `standard_contract { signed = 2026-02-10 }`,
+    /// optionally qualified by its enumeration (`mechanism.standard_contract { … }`).
+    Variant(Option<Name>, Name, Record),
     Error,
 }
 

@@ -701,9 +701,21 @@ impl<'a> Lower<'a> {
             Rule::record => ValueKind::Record(self.record(v, depth + 1)),
             Rule::variant => {
                 let mut vi = v.into_inner();
-                let n = self.name(vi.next().expect("grammar: variant name"));
+                let mut q = self.qname(vi.next().expect("grammar: variant name"));
                 let r = self.record(vi.next().expect("grammar: variant body"), depth + 1);
-                ValueKind::Variant(n, r)
+                let n = q.parts.pop().expect("a qname has a part");
+                if q.parts.len() > 1 {
+                    self.diags.push(Diagnostic::error(
+                        "syntax",
+                        self.path,
+                        q.span,
+                        Text::new(
+                            "应写成 `成员 { … }` 或 `枚举.成员 { … }`",
+                            "write `member { … }` or `enum.member { … }`",
+                        ),
+                    ));
+                }
+                ValueKind::Variant(q.parts.pop(), n, r)
             }
             Rule::qname => ValueKind::Path(self.qname(v)),
             _ => ValueKind::Error,
