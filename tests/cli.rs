@@ -142,3 +142,39 @@ fn stdlib_tests_pass_with_full_coverage() {
     let (hit, total) = cov["rules covered: ".len()..].split_once('/').expect("x/y");
     assert_eq!(hit, total, "{out}");
 }
+
+#[test]
+fn explain_shows_the_facts_the_flows_summed_and_what_would_pass() {
+    let (code, out, _) = hegui(&[
+        "explain",
+        "sep_export",
+        "examples/s10-cumulative-2022",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 0);
+    let block: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("CAC-SA-4 "))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(block[0].contains("FIRED"), "{out}");
+    assert!(
+        block
+            .iter()
+            .any(|l| l.trim() == "flow.cumulative_persons = 130,000"),
+        "{block:#?}"
+    );
+    assert!(
+        block
+            .iter()
+            .any(|l| l.trim_start().starts_with("+ feb_export:")),
+        "{block:#?}"
+    );
+    assert!(
+        block
+            .iter()
+            .any(|l| l.trim() == "passes when: flow.mechanism == mechanism.security_assessment"),
+        "{block:#?}"
+    );
+}

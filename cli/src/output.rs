@@ -168,7 +168,28 @@ pub fn check(
     }
 }
 
+/// `println!` into a buffer (the output is written once, and a closed pipe is not an error).
+macro_rules! say {
+    ($o:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($o, $($arg)*);
+    }};
+}
+macro_rules! put {
+    ($o:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = write!($o, $($arg)*);
+    }};
+}
+
 pub fn test(analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u8 {
+    let mut o = String::new();
+    let code = test_to(&mut o, analysis, loaded, stdlib, lang);
+    emit(&o);
+    code
+}
+
+fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u8 {
     let sources = Sources { analysis, loaded };
     // Tests cannot run on a workspace that does not parse.
     let mut broken: Vec<Diagnostic> = loaded.errors.clone();
@@ -180,7 +201,7 @@ pub fn test(analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u
             .cloned(),
     );
     if !broken.is_empty() {
-        print!("{}", render::to_string(&broken, &sources, lang, false));
+        put!(buf, "{}", render::to_string(&broken, &sources, lang, false));
         return 2;
     }
     let results = analysis.run_tests(stdlib);
@@ -190,11 +211,15 @@ pub fn test(analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u
     for r in &results {
         if r.passed() {
             passed += 1;
-            println!("ok      {}  ({})", r.name, r.file);
+            say!(buf, "ok      {}  ({})", r.name, r.file);
         } else {
             failed += 1;
-            println!("FAILED  {}  ({})", r.name, r.file);
-            print!("{}", render::to_string(&r.failures, &sources, lang, false));
+            say!(buf, "FAILED  {}  ({})", r.name, r.file);
+            put!(
+                buf,
+                "{}",
+                render::to_string(&r.failures, &sources, lang, false)
+            );
         }
         covered.extend(r.covered.iter().cloned());
     }
@@ -206,16 +231,16 @@ pub fn test(analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u
         .map(|(id, _)| id)
         .collect();
     let hit = rules.iter().filter(|id| covered.contains(**id)).count();
-    println!("rules covered: {}/{}", hit, rules.len());
+    say!(buf, "rules covered: {}/{}", hit, rules.len());
     let uncovered: Vec<&str> = rules
         .iter()
         .filter(|id| !covered.contains(**id))
         .map(|s| s.as_str())
         .collect();
     if !uncovered.is_empty() {
-        println!("not covered: {}", uncovered.join(", "));
+        say!(buf, "not covered: {}", uncovered.join(", "));
     }
-    println!("{passed} passed, {failed} failed");
+    say!(buf, "{passed} passed, {failed} failed");
     if failed > 0 {
         1
     } else {
@@ -224,6 +249,13 @@ pub fn test(analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u
 }
 
 pub fn explain(analysis: &Analysis, name: &str, lang: Lang) -> u8 {
+    let mut o = String::new();
+    let code = explain_to(&mut o, analysis, name, lang);
+    emit(&o);
+    code
+}
+
+fn explain_to(buf: &mut String, analysis: &Analysis, name: &str, lang: Lang) -> u8 {
     let Some((e, outcomes)) = analysis.explain(name) else {
         eprintln!(
             "{:?}",
@@ -232,9 +264,10 @@ pub fn explain(analysis: &Analysis, name: &str, lang: Lang) -> u8 {
         return 2;
     };
     let defs = analysis.defs();
-    println!("{} {} ({})", e.kind, e.name, e.file);
+    say!(buf, "{} {} ({})", e.kind, e.name, e.file);
     if let Some(o) = outcomes.first() {
-        println!(
+        say!(
+            buf,
             "{}: {}",
             if lang == Lang::Zh {
                 "评估日期"
@@ -258,17 +291,48 @@ pub fn explain(analysis: &Analysis, name: &str, lang: Lang) -> u8 {
             (Status::Fired, Lang::En) => "FIRED",
             (Status::Fired, Lang::Zh) => "触发",
         };
-        println!("\n{:<14} {:<13} {}", o.rule, status, rule.title.get(lang));
+        say!(
+            buf,
+            "\n{:<14} {:<13} {}",
+            o.rule,
+            status,
+            rule.title.get(lang)
+        );
         if o.status == Status::NotInForce {
             continue;
         }
         for (k, v) in &o.facts {
-            println!("    {k} = {v}");
+            say!(buf, "    {k} = {v}");
         }
         if let Some(f) = &o.finding {
-            println!("    → {}", f.message.get(lang));
+            say!(buf, "    → {}", f.message.get(lang));
             for l in &f.labels {
-                println!("    + {} ({})", l.message.get(lang), l.location.file);
+                let what = analysis
+                    .text_of(&l.location.file)
+                    .and_then(|t| t.get(l.location.span.range()))
+                    .unwrap_or("");
+                say!(
+                    buf,
+                    "    + {what}: {} ({})",
+                    l.message.get(lang),
+                    l.location.file
+                );
+            }
+            for n in f.notes.iter().skip(1) {
+                say!(buf, "    + {}", n.get(lang));
+            }
+            // What would make it pass: the rule's requirement, as written.
+            let requirement = rule.decl.require.as_ref().and_then(|r| {
+                analysis
+                    .text_of(&rule.origin.file)
+                    .and_then(|t| t.get(r.span.range()))
+            });
+            if let Some(src) = requirement {
+                let src = src.split_whitespace().collect::<Vec<_>>().join(" ");
+                match lang {
+                    Lang::Zh => say!(buf, "    通过条件：{src}"),
+                    Lang::En => say!(buf, "    passes when: {src}"),
+                }
             }
         }
     }
@@ -276,6 +340,13 @@ pub fn explain(analysis: &Analysis, name: &str, lang: Lang) -> u8 {
 }
 
 pub fn doc(analysis: &Analysis, json_out: bool) -> u8 {
+    let mut o = String::new();
+    let code = doc_to(&mut o, analysis, json_out);
+    emit(&o);
+    code
+}
+
+fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
     let defs = analysis.defs();
     let rules: Vec<_> = defs.rules.values().filter(|r| r.stdlib).collect();
     if json_out {
@@ -295,13 +366,17 @@ pub fn doc(analysis: &Analysis, json_out: bool) -> u8 {
                 })
             })
             .collect();
-        println!(
+        say!(
+            buf,
             "{}",
             serde_json::to_string_pretty(&json!({ "rules": list })).unwrap_or_default()
         );
     } else {
-        println!("# hegui standard library: rule catalogue\n");
-        println!("| id | title | citation | in force | severity |\n|---|---|---|---|---|");
+        say!(buf, "# hegui standard library: rule catalogue\n");
+        say!(
+            buf,
+            "| id | title | citation | in force | severity |\n|---|---|---|---|---|"
+        );
         for r in rules {
             let cites: Vec<String> = r
                 .cites
@@ -313,7 +388,8 @@ pub fn doc(analysis: &Analysis, json_out: bool) -> u8 {
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "—".into());
             let until = r.until.map(|d| d.to_string()).unwrap_or_else(|| "".into());
-            println!(
+            say!(
+                buf,
                 "| {} | {} / {} | {} | {} – {} | {} |",
                 r.id,
                 r.title.zh,
