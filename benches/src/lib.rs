@@ -200,7 +200,11 @@ pub fn language_errors(a: &hegui_lang::Analysis) -> Vec<String> {
 pub fn model_json(a: &hegui_lang::Analysis) -> Json {
     let index = a.entity_index();
     let mut out = Map::new();
-    for (kind, key) in [("party", "parties"), ("dataset", "datasets"), ("flow", "flows")] {
+    for (kind, key) in [
+        ("party", "parties"),
+        ("dataset", "datasets"),
+        ("flow", "flows"),
+    ] {
         let mut entities = Map::new();
         for name in index.by_kind.get(kind).into_iter().flatten() {
             let Some(e) = a.entity(name) else { continue };
@@ -349,8 +353,12 @@ pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
             _ => extra.push_str(&format!(" records = {}", subjects * (1 + r.below(5)))),
         }
         if r.below(4) != 0 {
-            let deid = ["identifiable", "pseudonymised", "limited_data_set", "anonymised"]
-                [r.below(4) as usize];
+            let deid = [
+                "identifiable",
+                "pseudonymised",
+                "limited_data_set",
+                "anonymised",
+            ][r.below(4) as usize];
             extra.push_str(&format!(" deidentification = {deid}"));
         }
         if r.below(8) == 0 {
@@ -403,7 +411,9 @@ pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
             (2021 + r.below(6), 1 + r.below(12), 1 + r.below(28))
         };
         let start = format!("{year}-{month:02}-{day:02}");
-        let mut f = format!("flow f{i} {{\n  from = h{exporter}  to = r{to}  data = [{data}]\n  start = {start}\n");
+        let mut f = format!(
+            "flow f{i} {{\n  from = h{exporter}  to = r{to}  data = [{data}]\n  start = {start}\n"
+        );
         if r.below(8) != 0 {
             f.push_str(&format!("  purpose = {}\n", r.pick(PURPOSES)));
         }
@@ -422,7 +432,9 @@ pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
             3 => f.push_str(&format!(
                 "  mechanism = security_assessment {{ approved = {start} }}\n"
             )),
-            4 => f.push_str(&format!("  mechanism = certification {{ issued = {start} }}\n")),
+            4 => f.push_str(&format!(
+                "  mechanism = certification {{ issued = {start} }}\n"
+            )),
             _ => f.push_str("  mechanism = exempt { ground = small_volume }\n"),
         }
         match r.below(5) {

@@ -1,6 +1,10 @@
 //! The `hegui` binary: commands, exit codes and the terminal. The language
 //! itself lives in `hegui-lang`; the language server in `hegui-lsp`.
 
+/// A faster allocator: evaluation allocates many small values.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod decl;
 mod files;
 mod fmt_cmd;

@@ -122,7 +122,45 @@ impl Analysis {
 
     /// Every diagnostic: syntax, definitions, checks and rule findings, sorted.
     pub fn diagnostics(&self) -> Arc<Vec<Diagnostic>> {
+        self.prewarm();
         db::workspace_diagnostics(&self.db, self.ws)
+    }
+
+    /// Computes the files' diagnostics on every core, each thread with its own
+    /// handle on the database (salsa shares the memos and makes a thread wait
+    /// for a query another is computing). The sequential query that follows
+    /// then only collects. Worth it only for big workspaces.
+    fn prewarm(&self) {
+        const MIN_FILES_PER_THREAD: usize = 64;
+        let files = self.ws.files(&self.db).clone();
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let threads = threads.min(files.len() / MIN_FILES_PER_THREAD);
+        if threads < 2 {
+            return;
+        }
+        // The definitions and the index are shared inputs of every file's work:
+        // compute them once before splitting.
+        db::def_checks(&self.db, self.ws);
+        std::thread::scope(|scope| {
+            for t in 0..threads {
+                let db = self.db.clone();
+                let ws = self.ws;
+                let mine: Vec<SourceFile> =
+                    files.iter().copied().skip(t).step_by(threads).collect();
+                scope.spawn(move || {
+                    // A cancelled or panicking thread only loses its head start:
+                    // the sequential pass recomputes whatever is missing.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        for f in mine {
+                            let path = f.path(&db).clone();
+                            db::file_diagnostics(&db, db::FileKey::new(&db, ws, path));
+                        }
+                    }));
+                });
+            }
+        });
     }
 
     /// Diagnostics located in one file (computed for that file alone).

@@ -1,4 +1,7 @@
 //! `cargo run -p hegui-bench --release --bin gen -- FLOWS DIR [SEED]`: writes a synthetic workspace.
+/// A faster allocator: evaluation allocates many small values.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let flows: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1_000);

@@ -169,8 +169,12 @@ impl<'w> Evaluator<'w> {
             ExprKind::Field(base, field) => {
                 // `purpose.research`: a member named through its enum.
                 if let ExprKind::Name(n) = &base.kind {
-                    if self.lookup_local(&n.text).is_none() && self.defs().enums.contains_key(&n.text) {
-                        if let Some(Global::Value(Value::List(members))) = self.defs().globals.get(&n.text) {
+                    if self.lookup_local(&n.text).is_none()
+                        && self.defs().enums.contains_key(&n.text)
+                    {
+                        if let Some(Global::Value(Value::List(members))) =
+                            self.defs().globals.get(&n.text)
+                        {
                             let found = members.iter().find(|m| matches!(m, Value::Member { name, .. } if **name == *field.text));
                             return found.cloned().unwrap_or(Value::None);
                         }
@@ -181,7 +185,8 @@ impl<'w> Evaluator<'w> {
                 if self.record_facts {
                     if let (Some((subj, kind)), ExprKind::Name(n)) = (&self.subject, &base.kind) {
                         if n.text == *kind && matches!(&b, Value::Entity(x) if x == subj) {
-                            self.facts.insert(format!("{}.{}", kind, field.text), v.clone());
+                            self.facts
+                                .insert(format!("{}.{}", kind, field.text), v.clone());
                         }
                     }
                 }
@@ -241,7 +246,9 @@ impl<'w> Evaluator<'w> {
         if let Some(v) = self.consts.get(n) {
             return v.clone();
         }
-        let Some(c) = self.defs().consts.get(n) else { return Value::None };
+        let Some(c) = self.defs().consts.get(n) else {
+            return Value::None;
+        };
         let key: (Arc<str>, String) = (Arc::from("const"), n.to_string());
         if !self.in_progress.insert(key.clone()) {
             self.abort = Some(Abort::Cycle(n.to_string()));
@@ -314,7 +321,10 @@ impl<'w> Evaluator<'w> {
             None if self.defs().date_free.contains(f) => {
                 let d = self.world.cached_derived(entity, kind, f);
                 if let Some(d) = &d {
-                    self.derived.entry(entity.clone()).or_default().insert(f.to_string(), d.clone());
+                    self.derived
+                        .entry(entity.clone())
+                        .or_default()
+                        .insert(f.to_string(), d.clone());
                 }
                 d
             }
@@ -323,10 +333,15 @@ impl<'w> Evaluator<'w> {
         let d = match cached {
             Some(d) => d,
             None => {
-                let Some(d) = self.compute_derived(entity, kind, f) else { return Value::None };
+                let Some(d) = self.compute_derived(entity, kind, f) else {
+                    return Value::None;
+                };
                 let d = Arc::new(d);
                 if self.abort.is_none() {
-                    self.derived.entry(entity.clone()).or_default().insert(f.to_string(), d.clone());
+                    self.derived
+                        .entry(entity.clone())
+                        .or_default()
+                        .insert(f.to_string(), d.clone());
                 }
                 d
             }

@@ -72,13 +72,21 @@ fn outcomes_with(
 ) -> Vec<Outcome> {
     let date = judgement_date(world, e, as_of);
     ev.as_of = date;
-    world
+    // The subject is bound once, under its kind's name, for every rule.
+    let subject: Arc<str> = Arc::from(e.name.as_str());
+    ev.subject = Some((subject.clone(), e.kind.clone()));
+    let base = ev.locals.len();
+    ev.frame = base;
+    ev.bind(&e.kind, Value::Entity(subject));
+    let out = world
         .defs()
         .rules
         .values()
         .filter(|r| r.subject == e.kind)
         .map(|r| outcome(ev, r, e, date))
-        .collect()
+        .collect();
+    ev.locals.truncate(base);
+    out
 }
 
 fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date>) -> Outcome {
@@ -96,15 +104,13 @@ fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date
     ev.contributors.clear();
     ev.ranges.clear();
     ev.facts.clear();
-    let subject: Arc<str> = Arc::from(e.name.as_str());
-    ev.subject = Some((subject.clone(), e.kind.clone()));
     let base = ev.locals.len();
-    ev.frame = base;
-    ev.bind(&e.kind, Value::Entity(subject));
     let mut lets = BTreeMap::new();
     for (n, x) in &rule.decl.lets {
         let v = ev.eval(x);
-        lets.insert(n.text.clone(), v.clone());
+        if ev.record_facts {
+            lets.insert(n.text.clone(), v.clone());
+        }
         ev.bind(&n.text, v);
     }
     let applies = rule

@@ -24,6 +24,14 @@ pub struct Parsed {
 }
 
 pub fn parse(path: &str, text: &str) -> Parsed {
+    parse_inner(path, text, true)
+}
+
+pub(crate) fn parse_grammar_only(path: &str, text: &str) -> Parsed {
+    parse_inner(path, text, false)
+}
+
+fn parse_inner(path: &str, text: &str, fast_path: bool) -> Parsed {
     let mut cx = Lower {
         path,
         text,
@@ -35,6 +43,14 @@ pub fn parse(path: &str, text: &str) -> Parsed {
             diagnostics: cx.diags,
         };
     };
+    if masked.is_none() && fast_path {
+        if let Some(items) = super::fast::parse_entities(text) {
+            return Parsed {
+                ast: SourceAst { items },
+                diagnostics: cx.diags,
+            };
+        }
+    }
     let src: &str = masked.as_deref().unwrap_or(text);
     let items = match Grammar::parse(Rule::file, src) {
         Ok(mut pairs) => {
