@@ -178,3 +178,14 @@ fn explain_shows_the_facts_the_flows_summed_and_what_would_pass() {
         "{block:#?}"
     );
 }
+
+#[test]
+fn each_checks_every_example_as_its_own_workspace() {
+    let (code, out, _) = hegui(&["check", "--each", "examples", "--lang", "en"]);
+    assert_eq!(code, 1, "the scenarios have error findings");
+    let headers = out.lines().filter(|l| l.starts_with("== ")).count();
+    let summaries = out.lines().filter(|l| l.starts_with("checked ")).count();
+    assert!(headers >= 10 && headers == summaries, "{out}");
+    // No clash between the scenarios' names: each is its own workspace.
+    assert!(!out.contains("duplicate-definition"), "{out}");
+}

@@ -78,6 +78,9 @@ enum Command {
         /// `--deny warnings`: warnings also fail the check (exit 1).
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+        /// Check each subfolder of PATHS as a workspace of its own (like `examples/`).
+        #[arg(long)]
+        each: bool,
     },
     /// Run the policy tests of a workspace, or of the standard library.
     Test {
@@ -195,12 +198,27 @@ fn run() -> u8 {
             lang,
             format,
             deny,
+            each,
         } => {
             let as_of = match parse_date(&as_of) {
                 Ok(d) => d,
                 Err(e) => return usage_error(e),
             };
             let lang = lang_of(lang);
+            if each {
+                if format != Format::Human {
+                    return usage_error(
+                        "--each prints human output; run one workspace at a time for --format"
+                            .into(),
+                    );
+                }
+                let fail_at = if deny.is_some() {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
+                return check_each(&paths, as_of, lang, fail_at);
+            }
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
                 Err(e) => return usage_error(e),
@@ -294,4 +312,50 @@ fn run() -> u8 {
             0
         }
     }
+}
+
+/// `check --each`: every subfolder holding `.hegui` files is its own
+/// workspace; the exit code is the worst of theirs.
+fn check_each(
+    paths: &[std::path::PathBuf],
+    as_of: Option<jiff::civil::Date>,
+    lang: Lang,
+    fail_at: Severity,
+) -> u8 {
+    let roots: Vec<std::path::PathBuf> = if paths.is_empty() {
+        vec![".".into()]
+    } else {
+        paths.to_vec()
+    };
+    let mut worst = 0;
+    for root in roots {
+        let mut dirs: Vec<std::path::PathBuf> = match std::fs::read_dir(&root) {
+            Ok(rd) => rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect(),
+            Err(e) => return usage_error(format!("cannot read folder {}: {e}", root.display())),
+        };
+        dirs.sort();
+        for dir in dirs {
+            let (mut analysis, load) = match files::load(std::slice::from_ref(&dir)) {
+                Ok(x) => x,
+                Err(e) => return usage_error(e),
+            };
+            if analysis.user_paths().is_empty() && load.errors.is_empty() {
+                continue;
+            }
+            analysis.set_as_of(as_of);
+            output::emit(&format!("== {} ==\n", dir.display()));
+            worst = worst.max(output::check(
+                &analysis,
+                &load,
+                lang,
+                output::CheckFormat::Human,
+                fail_at,
+            ));
+        }
+    }
+    worst
 }
