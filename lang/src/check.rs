@@ -110,12 +110,7 @@ impl Cx<'_> {
                 format!("{kind} has no field or derived fact `{}`", f.text),
             ),
         );
-        if let Some(s) = suggest(&f.text, names.into_iter()) {
-            d = d.with_note(Text::new(
-                format!("是否指 `{s}`？"),
-                format!("did you mean `{s}`?"),
-            ));
-        }
+        d = d.did_you_mean(suggest(&f.text, names.into_iter()).as_deref());
         self.diags.push(d);
     }
 
@@ -177,14 +172,9 @@ impl Cx<'_> {
                                         format!("`{}` is not a value of {}", f.text, n.text),
                                     ),
                                 );
-                                if let Some(s) =
-                                    suggest(&f.text, en.members.iter().map(|m| m.name.as_str()))
-                                {
-                                    d = d.with_note(Text::new(
-                                        format!("是否指 `{s}`？"),
-                                        format!("did you mean `{s}`?"),
-                                    ));
-                                }
+                                let close =
+                                    suggest(&f.text, en.members.iter().map(|m| m.name.as_str()));
+                                d = d.did_you_mean(close.as_deref());
                                 self.diags.push(d);
                             }
                             return Ty::Enum(n.text.clone());
@@ -262,12 +252,9 @@ impl Cx<'_> {
                                 format!("unknown function `{}`", n.text),
                             ),
                         );
-                        if let Some(s) = suggest(&n.text, BUILTINS.iter().map(|(b, _, _)| *b)) {
-                            d = d.with_note(Text::new(
-                                format!("是否指 `{s}`？"),
-                                format!("did you mean `{s}`?"),
-                            ));
-                        }
+                        d = d.did_you_mean(
+                            suggest(&n.text, BUILTINS.iter().map(|(b, _, _)| *b)).as_deref(),
+                        );
                         self.diags.push(d);
                         Ty::Any
                     }
@@ -361,12 +348,7 @@ impl Cx<'_> {
                 format!("unknown name `{}`", n.text),
             ),
         );
-        if let Some(s) = suggest(&n.text, candidates.into_iter()) {
-            diag = diag.with_note(Text::new(
-                format!("是否指 `{s}`？"),
-                format!("did you mean `{s}`?"),
-            ));
-        }
+        diag = diag.did_you_mean(suggest(&n.text, candidates.into_iter()).as_deref());
         self.diags.push(diag);
         Ty::Any
     }

@@ -155,6 +155,16 @@ impl Diagnostic {
         });
         self
     }
+    /// Adds a "did you mean" note when a close candidate exists.
+    pub fn did_you_mean(self, candidate: Option<&str>) -> Diagnostic {
+        match candidate {
+            Some(s) => self.with_note(Text::new(
+                format!("是否指 `{s}`？"),
+                format!("did you mean `{s}`?"),
+            )),
+            None => self,
+        }
+    }
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
         self.fixes.push(fix);
         self

@@ -612,7 +612,8 @@ fn equality_conjunct<'e>(filter: &'e Expr, var: &str) -> Option<(&'e str, &'e Ex
     None
 }
 
-fn mentions(e: &Expr, var: &str) -> bool {
+/// Whether the expression reads the variable `var`.
+pub(crate) fn mentions(e: &Expr, var: &str) -> bool {
     let mut found = false;
     crate::model::walk(e, &mut |x| {
         if matches!(&x.kind, ExprKind::Name(n) if n.text == var) {

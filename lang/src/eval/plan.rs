@@ -11,7 +11,7 @@
 //! build a table of prefix sums sorted by the range field once; each subject
 //! then costs two binary searches instead of a scan of the group.
 
-use super::compare;
+use super::{compare, mentions};
 use crate::model::Value;
 use crate::syntax::ast::{AggKind, Aggregate, BinOp, Expr, ExprKind};
 use std::sync::Arc;
@@ -212,16 +212,6 @@ fn flip(op: BinOp) -> BinOp {
         BinOp::Ge => BinOp::Le,
         other => other,
     }
-}
-
-fn mentions(e: &Expr, var: &str) -> bool {
-    let mut found = false;
-    crate::model::walk(e, &mut |x| {
-        if matches!(&x.kind, ExprKind::Name(n) if n.text == var) {
-            found = true;
-        }
-    });
-    found
 }
 
 /// The expression reads only the element `var`, global names and date-free

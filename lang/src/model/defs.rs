@@ -4,9 +4,9 @@
 
 use super::types::{FieldDef, Ty};
 use crate::diag::{Diagnostic, Severity, Text};
+use crate::model::Value;
 use crate::syntax::ast::{self, Item, ItemKind, Span};
 use jiff::civil::Date;
-use crate::model::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -143,13 +143,20 @@ fn globals(d: &Defs) -> BTreeMap<String, Global> {
     let mut g = BTreeMap::new();
     for (name, owners) in &d.member_owners {
         if let [only] = owners.as_slice() {
-            let v = Value::Member { ty: Arc::from(only.as_str()), name: Arc::from(name.as_str()), fields: None };
+            let v = Value::Member {
+                ty: Arc::from(only.as_str()),
+                name: Arc::from(name.as_str()),
+                fields: None,
+            };
             g.insert(name.clone(), Global::Value(v));
         }
     }
     for t in d.trees.values() {
         for n in t.nodes.iter().filter(|n| n.path.len() == 1) {
-            let v = Value::Node { tree: Arc::from(t.name.as_str()), path: Arc::from(n.path.clone()) };
+            let v = Value::Node {
+                tree: Arc::from(t.name.as_str()),
+                path: Arc::from(n.path.clone()),
+            };
             g.insert(n.path[0].clone(), Global::Value(v));
         }
     }
@@ -157,7 +164,11 @@ fn globals(d: &Defs) -> BTreeMap<String, Global> {
         let members = en
             .members
             .iter()
-            .map(|m| Value::Member { ty: Arc::from(name.as_str()), name: Arc::from(m.name.as_str()), fields: None })
+            .map(|m| Value::Member {
+                ty: Arc::from(name.as_str()),
+                name: Arc::from(m.name.as_str()),
+                fields: None,
+            })
             .collect();
         g.insert(name.clone(), Global::Value(Value::list(members)));
     }
@@ -678,7 +689,7 @@ fn unknown_to_extend(file: &str, name: &ast::Name, what: &str) -> Diagnostic {
 }
 
 pub fn unknown_kind(d: &Defs, file: &str, name: &ast::Name) -> Diagnostic {
-    let mut diag = Diagnostic::error(
+    let diag = Diagnostic::error(
         "unknown-kind",
         file,
         name.span,
@@ -687,13 +698,7 @@ pub fn unknown_kind(d: &Defs, file: &str, name: &ast::Name) -> Diagnostic {
             format!("unknown kind of declaration `{}`", name.text),
         ),
     );
-    if let Some(s) = super::suggest(&name.text, d.schemas.keys().map(|s| s.as_str())) {
-        diag = diag.with_note(Text::new(
-            format!("是否指 `{s}`？"),
-            format!("did you mean `{s}`?"),
-        ));
-    }
-    diag
+    diag.did_you_mean(super::suggest(&name.text, d.schemas.keys().map(|s| s.as_str())).as_deref())
 }
 
 fn flatten_tree(
@@ -739,12 +744,7 @@ fn field_defs(d: &mut Defs, fields: &[ast::SchemaField], file: &str) -> BTreeMap
                     names.extend(d.enums.keys().map(|s| s.as_str()));
                     names.extend(d.trees.keys().map(|s| s.as_str()));
                     names.extend(d.schemas.keys().map(|s| s.as_str()));
-                    if let Some(s) = super::suggest(&n.text, names.into_iter()) {
-                        diag = diag.with_note(Text::new(
-                            format!("是否指 `{s}`？"),
-                            format!("did you mean `{s}`?"),
-                        ));
-                    }
+                    diag = diag.did_you_mean(super::suggest(&n.text, names.into_iter()).as_deref());
                 }
                 d.diagnostics.push(diag);
                 Ty::Any
@@ -928,8 +928,14 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
         },
     };
     let message = r.message.as_ref().map(|m| {
-        let zh = m.zh.as_ref().map(|x| template(f.path, x, &mut d.diagnostics)).unwrap_or_default();
-        let en = m.en.as_ref().map(|x| template(f.path, x, &mut d.diagnostics)).unwrap_or_else(|| zh.clone());
+        let zh =
+            m.zh.as_ref()
+                .map(|x| template(f.path, x, &mut d.diagnostics))
+                .unwrap_or_default();
+        let en =
+            m.en.as_ref()
+                .map(|x| template(f.path, x, &mut d.diagnostics))
+                .unwrap_or_else(|| zh.clone());
         (zh, en)
     });
     Some(RuleDef {

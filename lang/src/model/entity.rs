@@ -237,10 +237,7 @@ impl Cx<'_> {
                     ),
                 );
                 if let Some(s) = suggest(&f.name.text, tys.keys().map(|k| k.as_str())) {
-                    d = d.with_note(Text::new(
-                        format!("是否指 `{s}`？"),
-                        format!("did you mean `{s}`?"),
-                    ));
+                    d = d.did_you_mean(Some(&s));
                     d = d.with_fix(crate::diag::Fix {
                         title: Text::new(format!("改为 `{s}`"), format!("change to `{s}`")),
                         edits: vec![crate::diag::Edit {
@@ -351,12 +348,9 @@ impl Cx<'_> {
                         );
                         let all: Vec<String> =
                             tree.nodes.iter().map(|n| n.path.join(".")).collect();
-                        if let Some(s) = suggest(&q.dotted(), all.iter().map(|s| s.as_str())) {
-                            d = d.with_note(Text::new(
-                                format!("是否指 `{s}`？"),
-                                format!("did you mean `{s}`?"),
-                            ));
-                        }
+                        d = d.did_you_mean(
+                            suggest(&q.dotted(), all.iter().map(|s| s.as_str())).as_deref(),
+                        );
                         self.diags.push(d);
                         Value::None
                     }
@@ -389,12 +383,9 @@ impl Cx<'_> {
                             ),
                         );
                         let names = self.names.names();
-                        if let Some(s) = suggest(&n.text, names.iter().map(|s| s.as_str())) {
-                            d = d.with_note(Text::new(
-                                format!("是否指 `{s}`？"),
-                                format!("did you mean `{s}`?"),
-                            ));
-                        }
+                        d = d.did_you_mean(
+                            suggest(&n.text, names.iter().map(|s| s.as_str())).as_deref(),
+                        );
                         self.diags.push(d);
                         Value::None
                     }
@@ -424,11 +415,9 @@ impl Cx<'_> {
                     format!("`{}` is not a value of {e}", m.text),
                 ),
             );
-            if let Some(s) = suggest(&m.text, en.members.iter().map(|x| x.name.as_str())) {
-                d = d.with_note(Text::new(
-                    format!("是否指 `{s}`？"),
-                    format!("did you mean `{s}`?"),
-                ));
+            let close = suggest(&m.text, en.members.iter().map(|x| x.name.as_str()));
+            if close.is_some() {
+                d = d.did_you_mean(close.as_deref());
             } else {
                 let all: Vec<&str> = en
                     .members
