@@ -20,7 +20,9 @@ fn parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(10);
-    group.bench_function("1k-flows-text", |b| b.iter(|| hegui_lang::syntax::parse("x.hegui", &text)));
+    group.bench_function("1k-flows-text", |b| {
+        b.iter(|| hegui_lang::syntax::parse("x.hegui", &text))
+    });
     group.finish();
 }
 
@@ -30,7 +32,11 @@ fn full_check(c: &mut Criterion) {
     for n in [1_000usize, 10_000] {
         let g = generate(n, 10, 42);
         group.bench_function(format!("{n}-flows"), |b| {
-            b.iter_batched(|| g.files.clone(), |files| load(&files).diagnostics().len(), BatchSize::LargeInput)
+            b.iter_batched(
+                || g.files.clone(),
+                |files| load(&files).diagnostics().len(),
+                BatchSize::LargeInput,
+            )
         });
     }
     group.finish();
@@ -40,9 +46,19 @@ fn incremental(c: &mut Criterion) {
     let g = generate(10_000, 10, 42);
     let mut a = load(&g.files);
     a.diagnostics();
-    let (path, text) = g.files.iter().find(|(p, _)| p.starts_with("flows/")).cloned().expect("a flow file");
+    let (path, text) = g
+        .files
+        .iter()
+        .find(|(p, _)| p.starts_with("flows/"))
+        .cloned()
+        .expect("a flow file");
     let i = text.find("start = ").expect("a start field") + 16;
-    let edited = format!("{}{}{}", &text[..i], if &text[i..i + 2] == "01" { "02" } else { "01" }, &text[i + 2..]);
+    let edited = format!(
+        "{}{}{}",
+        &text[..i],
+        if &text[i..i + 2] == "01" { "02" } else { "01" },
+        &text[i + 2..]
+    );
     let mut group = c.benchmark_group("incremental");
     group.sample_size(20);
     let mut flip = false;

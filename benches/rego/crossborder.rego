@@ -1,0 +1,280 @@
+# The cross-border rules of the hegui stdlib, written in Rego for a side-by-side
+# benchmark (issue 6, part 3). It mirrors:
+#   stdlib/core/derived.hegui    mainland, cross-border, personal / sensitive PI, persons, records
+#   stdlib/cac/volumes.hegui     counting window, cumulative per-exporter sums
+#   stdlib/cac/mechanism.hegui   exemption, needs_assessment, CAC-SA-4, CAC-2024-7, CAC-2024-8
+#   stdlib/pipl/export.hegui     PIPL-38, PIPL-55
+#   stdlib/gbt39725/*.hegui      GBT39725-7.p, GBT39725-6.2 (min_grade)
+#
+# Input: hegui's lowered model (benches/src/lib.rs `model_json`): declared fields
+# and schema defaults only, no derived facts. `none` is an absent key; dates are
+# "YYYY-MM-DD" strings, compared as strings; categories are dotted paths; enum
+# members are their name, or {"member": name, …fields} when they carry fields.
+#
+# Each flow is judged under the law in force on its own `start` date.
+# Output: `findings`, a set of [rule id, subject name].
+package hegui.crossborder
+
+import rego.v1
+
+cac_2024_in_force := "2024-03-22"
+
+ndsr_in_force := "2025-01-01"
+
+parties := input.parties
+
+datasets := input.datasets
+
+flows := input.flows
+
+# ---- helpers -----------------------------------------------------------------
+
+# A member's name, whether it carries fields or not; "" when absent.
+member_name(v) := v if is_string(v)
+
+member_name(v) := v.member if is_object(v)
+
+mechanism_of(f) := member_name(f.mechanism)
+
+mechanism_of(f) := "" if not f.mechanism
+
+# `c under n`: c is n or below it.
+under(c, n) if c == n
+
+under(c, n) if startswith(c, concat("", [n, "."]))
+
+# A list is under a list of nodes when any element is under any node.
+any_under(cats, nodes) if {
+	some c in cats
+	some n in nodes
+	under(c, n)
+}
+
+mainland(p) if p.jurisdiction == "CN"
+
+mainland(p) if startswith(p.jurisdiction, "CN-")
+
+has_hgr(ds) if count(object.get(ds, "hgr", [])) > 0
+
+# ---- datasets (core/derived.hegui) ---------------------------------------------
+
+personal_content(ds) if any_under(ds.categories, ["personal", "health_status", "medical_application", "medical_payment"])
+
+personal_content(ds) if has_hgr(ds)
+
+personal[d] if {
+	some d, ds in datasets
+	ds.deidentification != "anonymised"
+	personal_content(ds)
+}
+
+sensitive_content(ds) if ds.minors_under_14 == true
+
+sensitive_content(ds) if any_under(ds.categories, ["personal.biometric", "health_status", "medical_application", "medical_payment"])
+
+sensitive_content(ds) if has_hgr(ds)
+
+sensitive[d] if {
+	personal[d]
+	sensitive_content(datasets[d])
+}
+
+# GB/T 39725 §6.2 minimum grade (gbt39725/grades.hegui).
+min_grade(d) := 5 if {
+	ds := datasets[d]
+	ds.special_diseases == true
+	ds.deidentification == "identifiable"
+} else := 4 if {
+	personal[d]
+	datasets[d].deidentification == "identifiable"
+} else := 3 if {
+	personal[d]
+} else := 2 if {
+	any_under(datasets[d].categories, ["personal", "health_status", "medical_application", "medical_payment"])
+} else := 1
+
+# ---- flows (core/derived.hegui) ------------------------------------------------
+
+cross_border[name] if {
+	some name, f in flows
+	mainland(parties[f.from])
+	leaves_mainland(f)
+}
+
+leaves_mainland(f) if not mainland(parties[f.to])
+
+leaves_mainland(f) if f.access == "storage_abroad"
+
+leaves_mainland(f) if f.access == "remote_access"
+
+personal_info[name] if {
+	some name, f in flows
+	some d in f.data
+	personal[d]
+}
+
+important_data[name] if {
+	some name, f in flows
+	some d in f.data
+	datasets[d].important_data == true
+}
+
+# Datasets are assumed to be about different persons (a list may repeat one: it counts twice, as in hegui).
+sensitive_persons[name] := sum([datasets[d].subjects | d := f.data[_]; sensitive[d]]) if some name, f in flows
+
+nonsensitive_persons[name] := sum([datasets[d].subjects | d := f.data[_]; personal[d]; not sensitive[d]]) if some name, f in flows
+
+records[name] := sum([object.get(datasets[d], "records", 0) | d := f.data[_]]) if some name, f in flows
+
+# ---- cumulative volumes (cac/volumes.hegui) ------------------------------------
+
+# Export flows grouped by exporter: the index hegui's planner also uses.
+exports_of[ex] contains name if {
+	cross_border[name]
+	ex := flows[name].from
+}
+
+# 2024 provisions (from 2024-03-22): since 1 January of the flow's year; before:
+# since 1 January of the previous year. Window end: the flow's own start.
+window_start(start) := concat("", [substring(start, 0, 4), "-01-01"]) if start >= cac_2024_in_force
+
+window_start(start) := sprintf("%d-01-01", [to_number(substring(start, 0, 4)) - 1]) if start < cac_2024_in_force
+
+# The exporter's export flows in this flow's window (this flow included).
+# Only needed, and only computed, for export flows.
+in_window[name] := [g |
+	some g in exports_of[f.from]
+	s := flows[g].start
+	s >= lo
+	s <= f.start
+] if {
+	cross_border[name]
+	f := flows[name]
+	lo := window_start(f.start)
+}
+
+cumulative_sensitive[name] := sum([sensitive_persons[g] | some g in gs]) if some name, gs in in_window
+
+cumulative_nonsensitive[name] := sum([nonsensitive_persons[g] | some g in gs]) if some name, gs in in_window
+
+# ---- mechanism (cac/mechanism.hegui) -------------------------------------------
+
+ground(name, f) := "contract_performance" if {
+	f.purpose == "contract_performance"
+} else := "hr_management" if {
+	f.purpose == "hr_management"
+} else := "emergency" if {
+	f.purpose == "emergency"
+} else := "legal_duty" if {
+	f.purpose == "legal_duty"
+	f.start >= ndsr_in_force
+} else := "small_volume" if {
+	not parties[f.from].ciio
+	not important_data[name]
+	cumulative_sensitive[name] == 0
+	cumulative_nonsensitive[name] < 100000
+} else := ""
+
+# The 2024 exemption that applies (Art. 5), for export flows from 2024-03-22.
+exemption[name] := g if {
+	cross_border[name]
+	f := flows[name]
+	f.start >= cac_2024_in_force
+	g := ground(name, f)
+	g != ""
+}
+
+over_2024(name, f) if parties[f.from].ciio == true
+
+over_2024(name, f) if important_data[name]
+
+over_2024(name, f) if cumulative_nonsensitive[name] >= 1000000
+
+over_2024(name, f) if cumulative_sensitive[name] >= 10000
+
+over_2022(name, f) if parties[f.from].ciio == true
+
+over_2022(name, f) if important_data[name]
+
+over_2022(name, f) if parties[f.from].persons_processed >= 1000000
+
+over_2022(name, f) if cumulative_sensitive[name] + cumulative_nonsensitive[name] >= 100000
+
+over_2022(name, f) if cumulative_sensitive[name] >= 10000
+
+needs_assessment[name] if {
+	cross_border[name]
+	f := flows[name]
+	f.start >= cac_2024_in_force
+	not exemption[name]
+	over_2024(name, f)
+}
+
+needs_assessment[name] if {
+	cross_border[name]
+	f := flows[name]
+	f.start < cac_2024_in_force
+	over_2022(name, f)
+}
+
+# ---- verdicts ------------------------------------------------------------------
+
+exports_pi[name] if {
+	cross_border[name]
+	personal_info[name]
+}
+
+pia_before_start(f) if f.pia <= f.start
+
+findings contains ["PIPL-38", name] if {
+	exports_pi[name]
+	f := flows[name]
+	f.start >= "2021-11-01"
+	not f.mechanism
+	not exemption[name]
+}
+
+findings contains ["PIPL-55", name] if {
+	exports_pi[name]
+	f := flows[name]
+	f.start >= "2021-11-01"
+	not pia_before_start(f)
+}
+
+findings contains ["CAC-SA-4", name] if {
+	needs_assessment[name]
+	f := flows[name]
+	f.start >= "2022-09-01"
+	f.start <= "2024-03-21"
+	mechanism_of(f) != "security_assessment"
+}
+
+findings contains ["CAC-2024-7", name] if {
+	needs_assessment[name]
+	f := flows[name]
+	f.start >= cac_2024_in_force
+	mechanism_of(f) != "security_assessment"
+}
+
+findings contains ["CAC-2024-8", name] if {
+	exports_pi[name]
+	f := flows[name]
+	f.start >= cac_2024_in_force
+	not exemption[name]
+	not needs_assessment[name]
+	not mechanism_of(f) in {"standard_contract", "certification", "security_assessment"}
+}
+
+findings contains ["GBT39725-7.p", name] if {
+	cross_border[name]
+	f := flows[name]
+	f.start >= "2021-07-01"
+	records[name] > 250
+	not f.department_approval == true
+}
+
+# Datasets have no subject date: judged under the rules without `until`.
+findings contains ["GBT39725-6.2", d] if {
+	some d, ds in datasets
+	ds.grade < min_grade(d)
+}
