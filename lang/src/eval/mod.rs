@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// Evaluation steps one rule (or one derived fact, or constant) may take for
 /// one subject. Generous for real policies; a bound on pathological ones.
-pub const FUEL_PER_RULE: u64 = 50_000_000;
+pub const FUEL_PER_RULE: u64 = 5_000_000;
 
 /// What the evaluator reads: definitions and entities. The workspace database
 /// implements it with incremental queries; policy tests with a plain map.

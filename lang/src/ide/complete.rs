@@ -109,7 +109,10 @@ fn is_ident(c: char) -> bool {
 /// The last identifier of `s` (ignoring trailing spaces).
 fn last_ident(s: &str) -> &str {
     let s = s.trim_end();
-    let start = s.rfind(|c: char| !is_ident(c)).map_or(0, |i| i + 1);
+    let start = s
+        .char_indices()
+        .rfind(|&(_, c)| !is_ident(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     &s[start..]
 }
 
@@ -127,10 +130,12 @@ pub fn completions(a: &Analysis, path: &str, offset: usize, lang: Lang) -> Vec<C
     let cx = context(before);
     let defs = a.defs();
     // The token being typed, dots included (`personal.id`).
+    // (The character before the token may be multi-byte: `人数.`.)
     let token_start = cx
         .line
-        .rfind(|c: char| !(is_ident(c) || c == '.'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| !(is_ident(c) || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let token = &cx.line[token_start..];
     let head = cx.frames.first().map(String::as_str).unwrap_or("");
     let head_word = first_word(head);

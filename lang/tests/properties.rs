@@ -1,0 +1,366 @@
+//! Bounded property tests, run in CI: the bounded counterparts of the fuzz
+//! targets in `fuzz/` (see HARDENING.md). The parser never panics, the whole
+//! analysis never panics, and the formatter keeps the tree, the comments and
+//! its own output on generated inputs.
+
+use hegui_lang::fmt::format;
+use hegui_lang::Analysis;
+use proptest::prelude::*;
+use std::cell::RefCell;
+
+/// Pieces of text that make the parser, checker and formatter take their
+/// interesting paths: keywords, operators, brackets, quotes, comments, dates,
+/// Chinese and astral characters, full-width space, BOM, CR.
+const PIECES: &[&str] = &[
+    "party",
+    "dataset",
+    "flow",
+    "schema",
+    "extend",
+    "enum",
+    "tree",
+    "const",
+    "derive",
+    "rule",
+    "test",
+    "calendar",
+    "package",
+    "use",
+    "cite",
+    "effective",
+    "until",
+    "severity",
+    "for",
+    "let",
+    "when",
+    "require",
+    "at",
+    "message",
+    "obligation",
+    "due",
+    "expect",
+    "no",
+    "on",
+    "as_of",
+    "and",
+    "or",
+    "not",
+    "in",
+    "under",
+    "if",
+    "then",
+    "else",
+    "where",
+    "sum(",
+    "count(",
+    "any(",
+    "min(",
+    "filter(",
+    "flows",
+    "none",
+    "true",
+    "false",
+    "required",
+    "subject_date",
+    "working_days",
+    "days",
+    "months",
+    "flow.from",
+    "f.start",
+    "x",
+    "a",
+    "PIPL-38",
+    "CAC-SC-7",
+    "2024-03-22",
+    "2024-02-30",
+    "2024-02-10..2024-02-17",
+    "0",
+    "3_200",
+    "99999999999999999999",
+    "=",
+    "==",
+    "!=",
+    "<=",
+    ">",
+    "+",
+    "-",
+    "*",
+    "/",
+    ":",
+    ",",
+    ".",
+    "..",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\"",
+    "\"合规\"",
+    "\"\\\"\"",
+    "\\",
+    "//",
+    "///",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\t",
+    "合规",
+    "医院",
+    "数据出境",
+    "😀",
+    "𠀀",
+    "\u{3000}",
+    "\u{FEFF}",
+    "\u{0301}",
+    "é",
+    "\0",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::collection::vec(prop::sample::select(PIECES), 0..120).prop_map(|v| v.concat()),
+        any::<String>(),
+        "[a-z\\{\\}\\[\\]\\(\\)\"=. \n合规😀]{0,200}",
+    ]
+}
+
+/// A stdlib or example-like file with a random edit applied.
+fn mutated() -> impl Strategy<Value = String> {
+    let files: Vec<&'static str> = hegui_lang::stdlib::FILES.iter().map(|(_, t)| *t).collect();
+    (
+        prop::sample::select(files),
+        any::<prop::sample::Index>(),
+        0usize..40,
+        prop::collection::vec(prop::sample::select(PIECES), 0..4),
+    )
+        .prop_map(|(t, at, del, ins)| {
+            let mut at = at.index(t.len() + 1);
+            while !t.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + del).min(t.len());
+            while !t.is_char_boundary(end) {
+                end += 1;
+            }
+            format!("{}{}{}", &t[..at], ins.concat(), &t[end..])
+        })
+}
+
+/// The tree without its spans (as in `tests/fmt.rs`).
+fn shape(text: &str) -> String {
+    let parsed = hegui_lang::syntax::parse("x.hegui", text);
+    let dbg = format!("{:?}", parsed.ast);
+    let mut out = String::with_capacity(dbg.len());
+    let mut rest = dbg.as_str();
+    while let Some(i) = rest.find("Span { start: ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail.find('}').map(|e| e + 1).unwrap_or(tail.len());
+        out.push_str("Span");
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The comments of a text, in order (outside string literals).
+fn comments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_str = false;
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_str => i += 1,
+            b'"' => in_str = !in_str,
+            b'\n' => in_str = false,
+            b'/' if !in_str && b.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
+                out.push(text[i..end].trim_end().to_string());
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+fn parse_ok(text: &str) {
+    let parsed = hegui_lang::syntax::parse("p.hegui", text);
+    for d in &parsed.diagnostics {
+        let (s, e) = (d.location.span.start as usize, d.location.span.end as usize);
+        assert!(s <= e && e <= text.len(), "{d:?}");
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e),
+            "{d:?}"
+        );
+    }
+}
+
+thread_local! {
+    /// One analysis for all cases: the stdlib stays memoised, each case
+    /// replaces the one user file (as the `check` fuzz target does).
+    static ANALYSIS: RefCell<Analysis> = RefCell::new(Analysis::new());
+}
+
+fn check_ok(text: &str) {
+    ANALYSIS.with(|a| {
+        let mut a = a.borrow_mut();
+        a.set_file("p.hegui", text);
+        for d in a.diagnostics().iter() {
+            if d.location.file == "p.hegui" {
+                assert!(d.location.span.end as usize <= text.len(), "{d:?}");
+            }
+        }
+        let _ = a.run_tests(false);
+    });
+}
+
+fn fmt_ok(text: &str) -> Result<(), TestCaseError> {
+    if let Ok(once) = format("p.hegui", text) {
+        prop_assert_eq!(shape(text), shape(&once), "the tree changed:\n{}", once);
+        prop_assert_eq!(comments(text), comments(&once));
+        let twice = format("p.hegui", &once).expect("formatted text formats");
+        prop_assert_eq!(&once, &twice, "not idempotent");
+    }
+    Ok(())
+}
+
+// Generated expressions: every operator, nesting, aggregates and calls.
+fn expr() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("flow.start".to_string()),
+        Just("flow.from.jurisdiction".to_string()),
+        Just("flow.data.subjects".to_string()),
+        Just("as_of".to_string()),
+        Just("none".to_string()),
+        Just("true".to_string()),
+        Just("research".to_string()),
+        Just("purpose.research".to_string()),
+        Just("2024-03-22".to_string()),
+        Just("10 working_days".to_string()),
+        (0u32..1_000_000).prop_map(|n| n.to_string()),
+        Just("\"文本 {flow.start}\"".to_string()),
+    ];
+    leaf.prop_recursive(5, 48, 4, |inner| {
+        prop_oneof![
+            (
+                inner.clone(),
+                prop::sample::select(
+                    &[
+                        " and ",
+                        " or ",
+                        " == ",
+                        " != ",
+                        " < ",
+                        " >= ",
+                        " + ",
+                        " - ",
+                        " * ",
+                        " in ",
+                        " not in ",
+                        " under ",
+                        "\n    and ",
+                    ][..]
+                ),
+                inner.clone()
+            )
+                // Comparisons do not chain: bracket all but `and`/`or`.
+                .prop_map(|(a, op, b)| if op.contains("and") || op.contains("or") {
+                    format!("{a}{op}{b}")
+                } else {
+                    format!("({a}{op}{b})")
+                }),
+            inner.clone().prop_map(|a| format!("(not {a})")),
+            inner.clone().prop_map(|a| format!("( {a} )")),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|v| format!("[{}]", v.join(" ,"))),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("if {c} then {a} else {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(c, v)| format!(
+                "sum(f in flows where f.from == flow.from and {c} : {v})"
+            )),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("default({a},{b})")),
+        ]
+    })
+}
+
+fn rule_file() -> impl Strategy<Value = String> {
+    (
+        expr(),
+        expr(),
+        prop::option::of(expr()),
+        prop::sample::select(&["", " // c", "\n  // own line"][..]),
+        prop::sample::select(&["", "/// Doc.\n", "\n\n// head\n"][..]),
+    )
+        .prop_map(|(when, req, let_, comment, head)| {
+            let mut s = format!(
+                "{head}rule GEN-1 \"生成\" \"Generated\" {{\n  cite \"第一条\" \"Art. 1\"{comment}\n  severity warning\n"
+            );
+            if let Some(l) = let_ {
+                s.push_str(&format!("  let v = {l}\n"));
+            }
+            s.push_str(&format!(
+                "  when {when}\n  require {req}\n  message \"{{flow.start}}\" \"m\"\n}}\n\nderive flow.gen_fact =\n    {when}\n"
+            ));
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parse_never_panics(s in text()) {
+        parse_ok(&s);
+    }
+
+    #[test]
+    fn parse_never_panics_on_edited_stdlib(s in mutated()) {
+        parse_ok(&s);
+    }
+
+    #[test]
+    fn fmt_keeps_tree_comments_and_is_idempotent(s in text()) {
+        fmt_ok(&s)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fmt_on_edited_stdlib(s in mutated()) {
+        fmt_ok(&s)?;
+    }
+
+    #[test]
+    fn fmt_on_generated_rules(s in rule_file()) {
+        prop_assert!(hegui_lang::syntax::parse("g.hegui", &s).diagnostics.is_empty(), "{}", s);
+        fmt_ok(&s)?;
+    }
+
+    #[test]
+    fn check_never_panics(s in text()) {
+        check_ok(&s);
+    }
+
+    #[test]
+    fn check_never_panics_on_generated_rules(s in rule_file()) {
+        check_ok(&s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn check_never_panics_on_edited_stdlib(s in mutated()) {
+        check_ok(&s);
+    }
+}
