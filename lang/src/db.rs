@@ -341,8 +341,20 @@ pub fn entity_findings<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Arc<Vec<Dia
     Arc::new(out)
 }
 
+/// A fact whose computation needs itself through another entity (the static
+/// cycle check makes this unreachable; the fallback keeps it harmless): no
+/// shared cache, the evaluator computes it and reports the cycle.
+fn no_fact(_db: &dyn Db, _id: salsa::Id, _key: DerivedKey<'_>) -> Option<Arc<Derived>> {
+    None
+}
+
+/// A table whose members' facts need the table itself: the evaluator scans.
+fn no_table(_db: &dyn Db, _id: salsa::Id, _key: TableKey<'_>) -> Option<Arc<RangeTable>> {
+    None
+}
+
 /// A date-free derived fact of one entity, shared by every evaluation that reads it.
-#[salsa::tracked(returns(clone))]
+#[salsa::tracked(returns(clone), cycle_result = no_fact)]
 pub fn derived_fact<'db>(db: &'db dyn Db, key: DerivedKey<'db>) -> Option<Arc<Derived>> {
     let ws = key.ws(db);
     let world = SalsaWorld {
@@ -359,7 +371,7 @@ pub fn derived_fact<'db>(db: &'db dyn Db, key: DerivedKey<'db>) -> Option<Arc<De
 }
 
 /// The prefix-sum table of a planned cumulative sum, for one group.
-#[salsa::tracked(returns(clone))]
+#[salsa::tracked(returns(clone), cycle_result = no_table)]
 pub fn range_table<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<RangeTable>> {
     let ws = key.ws(db);
     let plan = key.plan(db);

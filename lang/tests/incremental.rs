@@ -146,3 +146,35 @@ fn incremental_equals_fresh_after_every_edit() {
         );
     }
 }
+
+/// Facts of different entities that read each other (a flow's fact reads its
+/// datasets', whose fact reads every flow's) must not trip the shared caches.
+#[test]
+fn facts_reading_each_other_across_entities_are_evaluated_not_looped() {
+    let policy = r#"
+derive dataset.used_abroad = any(f in flows: dataset in f.data and f.cross_border)
+derive flow.ships_used_data = any(d in flow.data: d.used_abroad)
+rule X-CROSS "甲" "A" {
+  cite "c" "c"
+  when flow.ships_used_data
+}
+"#;
+    let mut a = workspace();
+    a.set_file("policy.hegui", policy);
+    let fired: Vec<String> = a
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "X-CROSS")
+        .filter_map(|d| d.subject.clone())
+        .collect();
+    assert_eq!(fired, vec!["fa", "fb", "fc"]);
+    // And the same after an edit, incrementally.
+    a.set_file("a.hegui", &flow("fa", "h1", "d1", "2025-02-02"));
+    let again: Vec<String> = a
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == "X-CROSS")
+        .filter_map(|d| d.subject.clone())
+        .collect();
+    assert_eq!(again, fired);
+}
