@@ -455,18 +455,20 @@ pub fn file_diagnostics<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<Vec<Diag
     Arc::new(out)
 }
 
-/// Every diagnostic of the workspace, sorted: syntax, definitions, checks, findings.
-#[salsa::tracked(returns(clone))]
+/// Every diagnostic of the workspace, sorted: the files' diagnostics (each
+/// sorted, and the sort key starts with the path) in path order. A plain
+/// function, not a query: memoising it would keep a second copy of them all.
 pub fn workspace_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
-    let mut out = Vec::new();
-    for f in ws.files(db) {
-        out.extend(
-            file_diagnostics(db, FileKey::new(db, ws, f.path(db).clone()))
-                .iter()
-                .cloned(),
-        );
+    let mut files: Vec<&SourceFile> = ws.files(db).iter().collect();
+    files.sort_by(|a, b| a.path(db).cmp(b.path(db)));
+    let parts: Vec<Arc<Vec<Diagnostic>>> = files
+        .iter()
+        .map(|f| file_diagnostics(db, FileKey::new(db, ws, f.path(db).clone())))
+        .collect();
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in &parts {
+        out.extend(p.iter().cloned());
     }
-    crate::diag::sort(&mut out);
     Arc::new(out)
 }
 
