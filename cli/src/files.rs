@@ -46,7 +46,37 @@ impl Loaded {
 /// Folders deeper than this are not walked (symlink loops, runaway trees).
 const MAX_DEPTH: usize = 32;
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// The workspace files under PATHS (the current folder when none), sorted:
+/// folders are walked for the files `wanted` accepts; named files are taken as
+/// they are. A missing path or an unreadable folder is an error message.
+pub fn list(paths: &[PathBuf], wanted: &dyn Fn(&str) -> bool) -> Result<Vec<PathBuf>, String> {
+    let roots: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = Vec::new();
+    for r in &roots {
+        if r.is_dir() {
+            walk(r, 0, wanted, &mut files)
+                .map_err(|e| format!("cannot read folder {}: {e}", r.display()))?;
+        } else if r.exists() {
+            files.push(r.clone());
+        } else {
+            return Err(format!("no such file or folder: {}", r.display()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(
+    dir: &Path,
+    depth: usize,
+    wanted: &dyn Fn(&str) -> bool,
+    out: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
     if depth > MAX_DEPTH {
         return Ok(());
     }
@@ -60,8 +90,8 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()>
             continue;
         }
         if p.is_dir() {
-            walk(&p, depth + 1, out)?;
-        } else if name.ends_with(".hegui") || crate::decl::is_decl_file(name) {
+            walk(&p, depth + 1, wanted, out)?;
+        } else if wanted(name) {
             out.push(p);
         }
     }
@@ -69,24 +99,9 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()>
 }
 
 pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), String> {
-    let roots: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let mut files = Vec::new();
-    for r in &roots {
-        if r.is_dir() {
-            walk(r, 0, &mut files)
-                .map_err(|e| format!("cannot read folder {}: {e}", r.display()))?;
-        } else if r.exists() {
-            files.push(r.clone());
-        } else {
-            return Err(format!("no such file or folder: {}", r.display()));
-        }
-    }
-    files.sort();
-    files.dedup();
+    let files = list(paths, &|name| {
+        name.ends_with(".hegui") || crate::decl::is_decl_file(name)
+    })?;
     let mut analysis = Analysis::new();
     let mut loaded = Loaded::default();
     // `.hegui` files first: declaration files are typed against their schemas.

@@ -4,7 +4,7 @@
 
 use hegui_lang::diag::{render, Lang, SourceLookup};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 struct One<'a>(&'a BTreeMap<String, String>);
 impl SourceLookup for One<'_> {
@@ -13,50 +13,14 @@ impl SourceLookup for One<'_> {
     }
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if depth > 32 {
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "target" || name == "node_modules" {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, depth + 1, out)?;
-        } else if name.ends_with(".hegui") {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
 pub fn run(paths: &[PathBuf], check: bool) -> u8 {
-    let roots: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let mut files = Vec::new();
-    for r in &roots {
-        if r.is_dir() {
-            if let Err(e) = walk(r, 0, &mut files) {
-                eprintln!("hegui fmt: cannot read folder {}: {e}", r.display());
-                return 2;
-            }
-        } else if r.exists() {
-            files.push(r.clone());
-        } else {
-            eprintln!("hegui fmt: no such file or folder: {}", r.display());
+    let files = match crate::files::list(paths, &|name| name.ends_with(".hegui")) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("hegui fmt: {e}");
             return 2;
         }
-    }
-    files.sort();
-    files.dedup();
+    };
     let mut broken = false;
     let mut changed = Vec::new();
     for f in &files {

@@ -24,19 +24,7 @@ use std::collections::BTreeSet;
 /// Entity bodies longer than this on one line are expanded.
 const MAX_INLINE: usize = 100;
 
-const CLAUSE_KEYWORDS: &[&str] = &[
-    "cite",
-    "effective",
-    "until",
-    "severity",
-    "for",
-    "let",
-    "when",
-    "require",
-    "message",
-    "obligation",
-    "at",
-];
+use crate::syntax::keywords::RULE_CLAUSE as CLAUSE_KEYWORDS;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -490,5 +478,50 @@ mod tests {
     #[test]
     fn refuses_syntax_errors() {
         assert!(format("x.hegui", "party a { x = = 1 }\n").is_err());
+    }
+}
+
+/// What formatting must preserve, as comparable values — for the formatter's
+/// property tests and its fuzz target.
+pub mod invariants {
+    /// The tree of a text with every span blanked out.
+    pub fn shape(text: &str) -> String {
+        let parsed = crate::syntax::parse("x.hegui", text);
+        let dbg = format!("{:?}", parsed.ast);
+        let mut out = String::with_capacity(dbg.len());
+        let mut rest = dbg.as_str();
+        while let Some(i) = rest.find("Span { start: ") {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            let end = tail.find('}').map(|e| e + 1).unwrap_or(tail.len());
+            out.push_str("Span");
+            rest = &tail[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The comments of a text, in order (outside string literals).
+    pub fn comments(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut in_str = false;
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\\' if in_str => i += 1,
+                b'"' => in_str = !in_str,
+                b'\n' => in_str = false,
+                b'/' if !in_str && b.get(i + 1) == Some(&b'/') => {
+                    let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
+                    out.push(text[i..end].trim_end().to_string());
+                    i = end;
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        out
     }
 }

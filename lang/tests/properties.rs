@@ -4,6 +4,7 @@
 //! its own output on generated inputs.
 
 use hegui_lang::fmt::format;
+use hegui_lang::fmt::invariants::{comments, shape};
 use hegui_lang::Analysis;
 use proptest::prelude::*;
 use std::cell::RefCell;
@@ -148,47 +149,6 @@ fn mutated() -> impl Strategy<Value = String> {
             }
             format!("{}{}{}", &t[..at], ins.concat(), &t[end..])
         })
-}
-
-/// The tree without its spans (as in `tests/fmt.rs`).
-fn shape(text: &str) -> String {
-    let parsed = hegui_lang::syntax::parse("x.hegui", text);
-    let dbg = format!("{:?}", parsed.ast);
-    let mut out = String::with_capacity(dbg.len());
-    let mut rest = dbg.as_str();
-    while let Some(i) = rest.find("Span { start: ") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let end = tail.find('}').map(|e| e + 1).unwrap_or(tail.len());
-        out.push_str("Span");
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The comments of a text, in order (outside string literals).
-fn comments(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut in_str = false;
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if in_str => i += 1,
-            b'"' => in_str = !in_str,
-            b'\n' => in_str = false,
-            b'/' if !in_str && b.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
-                out.push(text[i..end].trim_end().to_string());
-                i = end;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
 }
 
 fn parse_ok(text: &str) {

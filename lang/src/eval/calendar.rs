@@ -7,8 +7,8 @@ use crate::model::Value;
 use crate::syntax::ast::Unit;
 use jiff::civil::{Date, Weekday};
 
-/// The most working days one addition may step over (about forty years).
-const MAX_WORKING_DAYS: i64 = 10_000;
+/// The most working days one addition may step over (about eighty years).
+const MAX_WORKING_DAYS: i64 = 20_000;
 
 pub fn is_working_day(d: Date, cal: &Calendar) -> bool {
     if cal.workdays.contains(&d) {

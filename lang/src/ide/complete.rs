@@ -30,27 +30,7 @@ pub struct Completion {
     pub insert: Option<String>,
 }
 
-const ITEM_KEYWORDS: &[&str] = &[
-    "package", "use", "enum", "extend", "tree", "schema", "derive", "const", "calendar", "rule",
-    "test",
-];
-const RULE_CLAUSES: &[&str] = &[
-    "cite",
-    "effective",
-    "until",
-    "severity",
-    "for",
-    "let",
-    "when",
-    "require",
-    "message",
-    "obligation",
-    "at",
-];
-const EXPR_KEYWORDS: &[&str] = &[
-    "and", "or", "not", "in", "under", "if", "then", "else", "where", "true", "false", "none",
-    "sum", "count", "any", "all", "min", "max", "filter", "map",
-];
+use crate::syntax::keywords::{ITEM as ITEM_KEYWORDS, RULE_CLAUSE as RULE_CLAUSES};
 
 /// The text before the cursor, reduced to what completion needs.
 struct Context {
@@ -158,7 +138,8 @@ pub fn completions(a: &Analysis, path: &str, offset: usize, lang: Lang) -> Vec<C
             return facts_of(&defs, base, lang);
         }
         let mut out = keywords(RULE_CLAUSES);
-        out.extend(keywords(EXPR_KEYWORDS));
+        out.extend(keywords(crate::syntax::keywords::EXPR));
+        out.extend(keywords(crate::syntax::keywords::AGGREGATE));
         return out;
     }
     // Entities inside a test are one level deeper.

@@ -70,9 +70,7 @@ pub fn rename(
         .collect())
 }
 
-const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "in", "under", "if", "then", "else", "where", "true", "false", "none",
-];
+use crate::syntax::keywords::EXPR as KEYWORDS;
 
 fn is_name(s: &str) -> bool {
     let mut cs = s.chars();

@@ -9,23 +9,7 @@ use super::ast::*;
 use super::parse::doc_above;
 use jiff::civil::Date;
 
-const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "in", "under", "if", "then", "else", "where", "true", "false", "none",
-];
-const ITEM_KEYWORDS: &[&str] = &[
-    "package", "use", "enum", "extend", "tree", "schema", "derive", "const", "calendar", "rule",
-    "test",
-];
-const UNITS: &[&str] = &[
-    "working_days",
-    "working_day",
-    "days",
-    "day",
-    "months",
-    "month",
-    "years",
-    "year",
-];
+use super::keywords::{EXPR as KEYWORDS, ITEM as ITEM_KEYWORDS, UNIT as UNITS};
 
 pub fn parse_entities(text: &str) -> Option<Vec<Item>> {
     let mut p = Fast {

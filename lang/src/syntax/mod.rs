@@ -1,6 +1,7 @@
 //! Syntax: the grammar, the owned tree, the total parser, and its limits.
 pub mod ast;
 mod fast;
+pub mod keywords;
 pub mod limits;
 pub mod parse;
 mod words;

@@ -1,0 +1,44 @@
+//! The reserved words of the grammar (`grammar.pest`), for the code that reads
+//! or writes text without the grammar: the fast parser, the formatter,
+//! completion and navigation.
+
+/// Words that start an item at the top level.
+pub const ITEM: &[&str] = &[
+    "package", "use", "enum", "extend", "tree", "schema", "derive", "const", "calendar", "rule",
+    "test",
+];
+
+/// Words that start a clause in a rule body.
+pub const RULE_CLAUSE: &[&str] = &[
+    "cite",
+    "effective",
+    "until",
+    "severity",
+    "for",
+    "let",
+    "when",
+    "require",
+    "message",
+    "obligation",
+    "at",
+];
+
+/// Words an expression reserves: never names.
+pub const EXPR: &[&str] = &[
+    "and", "or", "not", "in", "under", "if", "then", "else", "where", "true", "false", "none",
+];
+
+/// Aggregate functions (`sum(x in … )`).
+pub const AGGREGATE: &[&str] = &["sum", "count", "any", "all", "min", "max", "filter", "map"];
+
+/// Units of a duration literal.
+pub const UNIT: &[&str] = &[
+    "working_days",
+    "working_day",
+    "days",
+    "day",
+    "months",
+    "month",
+    "years",
+    "year",
+];
