@@ -181,6 +181,35 @@ impl Cx<'_> {
                         }
                     }
                 }
+                if let Some(segments) = crate::eval::dotted(e) {
+                    let root = segments[0];
+                    let free = !self.scope.iter().any(|(s, _)| s == root)
+                        && !self.defs.globals.contains_key(root)
+                        && !self.entities.contains(root);
+                    if free
+                        && self
+                            .defs
+                            .packages
+                            .keys()
+                            .any(|p| p.split('.').next() == Some(root))
+                    {
+                        return match self.defs.qualified(&segments) {
+                            Some(_) => Ty::Any,
+                            None => {
+                                self.diags.push(Diagnostic::error(
+                                    "unknown-name",
+                                    self.file,
+                                    e.span,
+                                    Text::new(
+                                        format!("包中没有 `{}`", segments.join(".")),
+                                        format!("no `{}` in that package", segments.join(".")),
+                                    ),
+                                ));
+                                Ty::Any
+                            }
+                        };
+                    }
+                }
                 let b = self.infer(base);
                 self.field_ty(&b, f)
             }

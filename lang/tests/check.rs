@@ -174,3 +174,28 @@ fn a_member_with_fields_may_be_qualified_by_its_enumeration() {
         vec!["type-mismatch: purpose.standard_contract { signed = 2025-01-01 }"]
     );
 }
+
+#[test]
+fn names_may_be_qualified_by_their_package() {
+    let rule = |path: &str| {
+        format!("rule X-9 \"甲\" \"A\" {{\n  cite \"c\" \"c\"\n  when flow.persons >= {path}\n}}\n")
+    };
+    assert_eq!(check(&rule("std.cac.million")), Vec::<String>::new());
+    assert_eq!(
+        check(&rule("std.pipl.million")),
+        vec!["unknown-name: std.pipl.million"]
+    );
+    // And the qualified name evaluates to the constant.
+    let src = format!(
+        "{}{BASE}flow f {{ from = h to = us data = [d] start = 2025-01-01 }}\n",
+        rule("std.cac.ten_thousand").replace(">= std", "< std")
+    );
+    let mut a = Analysis::new();
+    a.set_file("t.hegui", &src);
+    assert!(
+        a.file_diagnostics("t.hegui")
+            .iter()
+            .any(|d| d.code == "X-9"),
+        "10 persons < 10,000"
+    );
+}

@@ -180,6 +180,9 @@ impl<'w> Evaluator<'w> {
                         }
                     }
                 }
+                if let Some(name) = self.package_qualified(e) {
+                    return self.name(name);
+                }
                 let b = self.eval(base);
                 let v = self.field(&b, &field.text);
                 if self.record_facts {
@@ -240,6 +243,37 @@ impl<'w> Evaluator<'w> {
             Some(e) => Value::Entity(Arc::from(e.name.as_str())),
             None => Value::None,
         }
+    }
+
+    /// `std.cac.million`: a global name qualified by its package. Only when the
+    /// path's first segment means nothing else (no local, global or entity).
+    fn package_qualified<'e>(&mut self, e: &'e Expr) -> Option<&'e str> {
+        // The root first, without allocating: nearly every path starts at a local.
+        let mut x = e;
+        while let ExprKind::Field(base, _) = &x.kind {
+            x = base;
+        }
+        let ExprKind::Name(n) = &x.kind else {
+            return None;
+        };
+        let root = n.text.as_str();
+        if self.lookup_local(root).is_some()
+            || self.defs().globals.contains_key(root)
+            || root == "as_of"
+        {
+            return None;
+        }
+        let segments = dotted(e)?;
+        if !self
+            .defs()
+            .packages
+            .keys()
+            .any(|p| p.split('.').next() == Some(root))
+            || self.entity(root).is_some()
+        {
+            return None;
+        }
+        self.defs().qualified(&segments)
     }
 
     fn constant(&mut self, n: &str) -> Value {
@@ -583,6 +617,26 @@ impl<'w> Evaluator<'w> {
             }
         }
         self.eval(&agg.source)
+    }
+}
+
+/// The segments of a dotted path `a.b.c`, or `None` for any other expression.
+pub(crate) fn dotted(e: &Expr) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut x = e;
+    loop {
+        match &x.kind {
+            ExprKind::Field(base, f) => {
+                out.push(f.text.as_str());
+                x = base;
+            }
+            ExprKind::Name(n) => {
+                out.push(n.text.as_str());
+                out.reverse();
+                return Some(out);
+            }
+            _ => return None,
+        }
     }
 }
 

@@ -292,6 +292,38 @@ impl Defs {
         })
     }
 
+    /// `std.cac.million`: the name a package-qualified path stands for, if its
+    /// prefix is a declared package and that package declares the name.
+    pub fn qualified<'a>(&self, segments: &[&'a str]) -> Option<&'a str> {
+        let (name, prefix) = segments.split_last()?;
+        let files = self.packages.get(&prefix.join("."))?;
+        let declared_in = |o: &Origin| files.contains(&o.file);
+        let declared = self
+            .consts
+            .get(*name)
+            .is_some_and(|c| declared_in(&c.origin))
+            || self
+                .enums
+                .get(*name)
+                .is_some_and(|e| declared_in(&e.origin))
+            || self.trees.values().any(|t| {
+                declared_in(&t.origin)
+                    && t.nodes
+                        .iter()
+                        .any(|n| n.path.len() == 1 && n.path[0] == *name)
+            })
+            || self.enums.values().any(|e| {
+                e.members
+                    .iter()
+                    .any(|m| m.name == *name && declared_in(&m.origin))
+            })
+            || self
+                .schemas
+                .values()
+                .any(|s| s.plural.as_deref() == Some(*name) && declared_in(&s.origin));
+        declared.then_some(*name)
+    }
+
     /// Every name the user could mean at top level, for "did you mean".
     pub fn all_names(&self) -> Vec<&str> {
         let mut v: Vec<&str> = Vec::new();
