@@ -126,36 +126,39 @@ impl Analysis {
         db::workspace_diagnostics(&self.db, self.ws)
     }
 
-    /// Computes the files' diagnostics on every core, each thread with its own
-    /// handle on the database (salsa shares the memos and makes a thread wait
-    /// for a query another is computing). The sequential query that follows
-    /// then only collects. Worth it only for big workspaces.
+    /// Evaluates the entities on every core, each thread with its own handle
+    /// on the database (salsa shares the memos, and a thread waits for a query
+    /// another is computing). The sequential pass that follows only collects.
+    /// Worth it only for big workspaces.
     fn prewarm(&self) {
-        const MIN_FILES_PER_THREAD: usize = 64;
-        let files = self.ws.files(&self.db).clone();
+        const MIN_ENTITIES_PER_THREAD: usize = 500;
+        let index = self.entity_index();
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1);
-        let threads = threads.min(files.len() / MIN_FILES_PER_THREAD);
+        let threads = threads.min(index.by_name.len() / MIN_ENTITIES_PER_THREAD);
         if threads < 2 {
             return;
         }
-        // The definitions and the index are shared inputs of every file's work:
-        // compute them once before splitting.
+        // The definitions and their checks are shared by every entity's work.
         db::def_checks(&self.db, self.ws);
+        let names: Vec<&String> = index.by_name.keys().collect();
         std::thread::scope(|scope| {
             for t in 0..threads {
                 let db = self.db.clone();
                 let ws = self.ws;
-                let mine: Vec<SourceFile> =
-                    files.iter().copied().skip(t).step_by(threads).collect();
+                let mine: Vec<String> = names
+                    .iter()
+                    .skip(t)
+                    .step_by(threads)
+                    .map(|n| n.to_string())
+                    .collect();
                 scope.spawn(move || {
                     // A cancelled or panicking thread only loses its head start:
                     // the sequential pass recomputes whatever is missing.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        for f in mine {
-                            let path = f.path(&db).clone();
-                            db::file_diagnostics(&db, db::FileKey::new(&db, ws, path));
+                        for name in mine {
+                            db::entity_findings(&db, db::EntityKey::new(&db, ws, name));
                         }
                     }));
                 });
@@ -165,11 +168,10 @@ impl Analysis {
 
     /// Diagnostics located in one file (computed for that file alone).
     pub fn file_diagnostics(&self, path: &str) -> Vec<Diagnostic> {
-        db::file_diagnostics(
-            &self.db,
-            db::FileKey::new(&self.db, self.ws, path.to_string()),
-        )
-        .to_vec()
+        match self.files.get(path) {
+            Some(f) => db::file_diagnostics(&self.db, self.ws, *f),
+            None => Vec::new(),
+        }
     }
 
     /// Each rule's outcome for one entity: for `hegui explain` and hover.

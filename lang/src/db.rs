@@ -422,23 +422,12 @@ pub fn def_checks(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     Arc::new(out)
 }
 
-#[salsa::interned(debug)]
-pub struct FileKey<'db> {
-    #[returns(copy)]
-    pub ws: Workspace,
-    #[returns(ref)]
-    pub path: String,
-}
-
 /// The diagnostics located in one file, sorted: what an editor shows for it.
-#[salsa::tracked(returns(clone))]
-pub fn file_diagnostics<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<Vec<Diagnostic>> {
-    let ws = key.ws(db);
-    let path = key.path(db);
-    let mut out = Vec::new();
-    if let Some(f) = ws.files(db).iter().find(|f| f.path(db) == path) {
-        out.extend(parse_file(db, *f).diagnostics.iter().cloned());
-    }
+/// A plain function over memoised parts (the parse, the checks, each entity's
+/// findings): memoising the concatenation would keep a second copy of them.
+pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Diagnostic> {
+    let path = file.path(db);
+    let mut out: Vec<Diagnostic> = parse_file(db, file).diagnostics.clone();
     out.extend(
         def_checks(db, ws)
             .iter()
@@ -452,22 +441,17 @@ pub fn file_diagnostics<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<Vec<Diag
     }
     crate::diag::sort(&mut out);
     out.dedup();
-    Arc::new(out)
+    out
 }
 
 /// Every diagnostic of the workspace, sorted: the files' diagnostics (each
-/// sorted, and the sort key starts with the path) in path order. A plain
-/// function, not a query: memoising it would keep a second copy of them all.
+/// sorted, and the sort key starts with the path) in path order.
 pub fn workspace_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
-    let mut files: Vec<&SourceFile> = ws.files(db).iter().collect();
+    let mut files: Vec<SourceFile> = ws.files(db).clone();
     files.sort_by(|a, b| a.path(db).cmp(b.path(db)));
-    let parts: Vec<Arc<Vec<Diagnostic>>> = files
-        .iter()
-        .map(|f| file_diagnostics(db, FileKey::new(db, ws, f.path(db).clone())))
-        .collect();
-    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in &parts {
-        out.extend(p.iter().cloned());
+    let mut out = Vec::new();
+    for f in files {
+        out.extend(file_diagnostics(db, ws, f));
     }
     Arc::new(out)
 }
