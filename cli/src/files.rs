@@ -109,6 +109,7 @@ pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), String> {
         .into_iter()
         .partition(|f| crate::decl::is_decl_file(&f.to_string_lossy()));
     let mut decl_texts = Vec::new();
+    let mut texts: Vec<(String, String)> = Vec::new();
     for f in files.into_iter().chain(decls) {
         let is_decl = crate::decl::is_decl_file(&f.to_string_lossy());
         let path = f.to_string_lossy().replace('\\', "/");
@@ -116,7 +117,7 @@ pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), String> {
         match std::fs::read(&f) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) if is_decl => decl_texts.push((path, text)),
-                Ok(text) => analysis.set_file(&path, &text),
+                Ok(text) => texts.push((path, text)),
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -146,6 +147,7 @@ pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), String> {
             }
         }
     }
+    analysis.set_files(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
     if !decl_texts.is_empty() {
         let defs = analysis.defs();
         for (path, text) in decl_texts {

@@ -235,7 +235,10 @@ fn run() -> u8 {
                 Format::Sarif => output::CheckFormat::Sarif,
                 Format::Junit => output::CheckFormat::Junit,
             };
-            output::check(&analysis, &load, lang, format, fail_at)
+            let code = output::check(&analysis, &load, lang, format, fail_at);
+            // The process ends now: freeing the database piece by piece only costs time.
+            std::mem::forget(analysis);
+            code
         }
         Command::Test {
             paths,

@@ -50,6 +50,31 @@ impl Analysis {
         }
     }
 
+    /// Adds or replaces many user files at once (the file list is rebuilt once,
+    /// not once per file).
+    pub fn set_files<'a>(&mut self, files: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        let mut added = false;
+        for (path, text) in files {
+            match self.files.get(path) {
+                Some(f) => {
+                    if &**f.text(&self.db) != text {
+                        f.set_text(&mut self.db).to(Arc::from(text));
+                    }
+                }
+                None => {
+                    let f = SourceFile::builder(path.to_string(), Arc::from(text), false)
+                        .durability(Durability::LOW)
+                        .new(&self.db);
+                    self.files.insert(path.to_string(), f);
+                    added = true;
+                }
+            }
+        }
+        if added {
+            self.sync_file_list();
+        }
+    }
+
     /// Adds or replaces a user file.
     pub fn set_file(&mut self, path: &str, text: &str) {
         match self.files.get(path) {

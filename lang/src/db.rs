@@ -181,14 +181,21 @@ pub fn file_entities(db: &dyn Db, file: SourceFile) -> Arc<ast::SourceAst> {
         .iter()
         .map(|i| match &i.kind {
             ItemKind::Entity(e) => {
-                let mut e = e.clone();
-                e.body.fields.clear();
-                e.body.span = ast::Span::default();
-                e.label = ast::Label::default();
-                e.name.span = ast::Span::default();
-                e.kind.span = ast::Span::default();
+                let bare = |n: &ast::Name| ast::Name {
+                    text: n.text.clone(),
+                    span: ast::Span::default(),
+                };
+                let head = ast::EntityDecl {
+                    kind: bare(&e.kind),
+                    name: bare(&e.name),
+                    label: ast::Label::default(),
+                    body: ast::Record {
+                        fields: Vec::new(),
+                        span: ast::Span::default(),
+                    },
+                };
                 ast::Item {
-                    kind: ItemKind::Entity(e),
+                    kind: ItemKind::Entity(head),
                     span: ast::Span::default(),
                     doc: None,
                 }

@@ -118,7 +118,7 @@ pub fn load_roots(a: &mut Analysis, roots: &[PathBuf]) -> usize {
     }
     files.sort();
     files.dedup();
-    let mut n = 0;
+    let mut texts: Vec<(String, String)> = Vec::new();
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
             continue;
@@ -126,8 +126,8 @@ pub fn load_roots(a: &mut Analysis, roots: &[PathBuf]) -> usize {
         if is_stdlib_copy(&f, &text) {
             continue;
         }
-        a.set_file(&f.to_string_lossy(), &text);
-        n += 1;
+        texts.push((f.to_string_lossy().into_owned(), text));
     }
-    n
+    a.set_files(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    texts.len()
 }

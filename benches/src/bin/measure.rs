@@ -38,10 +38,16 @@ fn main() {
     if std::env::var("HEGUI_LOG").is_ok() {
         a.db.start_log();
     }
-    for p in &files {
-        let text = std::fs::read_to_string(p).unwrap_or_default();
-        a.set_file(&p.to_string_lossy(), &text);
-    }
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|p| {
+            (
+                p.to_string_lossy().into_owned(),
+                std::fs::read_to_string(p).unwrap_or_default(),
+            )
+        })
+        .collect();
+    a.set_files(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
     let n = a.diagnostics().len();
     let full = t0.elapsed();
     if std::env::var("HEGUI_LOG").is_ok() {

@@ -28,9 +28,7 @@ fn main() {
         let bytes: usize = g.files.iter().map(|(_, t)| t.len()).sum();
         let t0 = Instant::now();
         let mut a = hegui_lang::Analysis::new();
-        for (p, t) in &g.files {
-            a.set_file(p, t);
-        }
+        a.set_files(g.files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
         let diags = a.diagnostics().len();
         let secs = t0.elapsed().as_secs_f64();
         println!(
