@@ -32,7 +32,31 @@ pub fn check_defs(defs: &Defs, entity_names: &BTreeSet<String>) -> Vec<Diagnosti
         if let Some(o) = &r.decl.obligation {
             cx.infer(&o.due);
         }
-        if let Some((zh, en)) = &r.message {
+        if let Some(fix) = &r.decl.fix {
+            cx.infer(&fix.value);
+            let parts = &fix.target.parts;
+            let field = if parts.len() == 2 && parts[0].text == r.subject {
+                Some(&parts[1])
+            } else if parts.len() == 1 {
+                Some(&parts[0])
+            } else {
+                None
+            };
+            match field {
+                Some(f) if defs.field(&r.subject, &f.text).is_some() => {}
+                Some(f) => cx.unknown_field(&r.subject, f),
+                None => cx.diags.push(Diagnostic::error(
+                    "unknown-field",
+                    cx.file,
+                    fix.target.span,
+                    Text::new(
+                        format!("修复只能设置 {} 的字段", r.subject),
+                        format!("a fix sets a field of the {}", r.subject),
+                    ),
+                )),
+            }
+        }
+        for (zh, en) in r.message.iter().chain(r.fix_title.iter()) {
             for part in zh.iter().chain(en.iter()) {
                 if let crate::model::defs::Part::Expr(e) = part {
                     cx.infer(e);

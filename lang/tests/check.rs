@@ -199,3 +199,55 @@ fn names_may_be_qualified_by_their_package() {
         "10 persons < 10,000"
     );
 }
+
+/// Applies the first fix of the first finding with `code`, then re-checks.
+fn apply_fix(src: &str, code: &str) -> String {
+    let mut a = Analysis::new();
+    a.set_file("t.hegui", src);
+    let d = a
+        .file_diagnostics("t.hegui")
+        .into_iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code}"));
+    let edit = &d
+        .fixes
+        .first()
+        .unwrap_or_else(|| panic!("{code} offers no fix"))
+        .edits[0];
+    let mut out = src.to_string();
+    out.replace_range(edit.location.span.range(), &edit.new_text);
+    out
+}
+
+fn codes(src: &str) -> Vec<String> {
+    let mut a = Analysis::new();
+    a.set_file("t.hegui", src);
+    a.file_diagnostics("t.hegui")
+        .into_iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn rule_fixes_make_their_findings_go_away() {
+    // No mechanism, no consent, no PIA: each rule's fix, applied, satisfies it.
+    let mut src = with_base(
+        "flow f {\n  from = h to = us data = [d] start = 2025-03-01\n  notice = true\n}\n",
+    );
+    for code in ["PIPL-38", "PIPL-39", "PIPL-55"] {
+        assert!(
+            codes(&src).contains(&code.to_string()),
+            "{code} fires before its fix:\n{src}"
+        );
+        src = apply_fix(&src, code);
+        assert!(
+            !codes(&src).contains(&code.to_string()),
+            "{code} still fires after its fix:\n{src}"
+        );
+    }
+    // The grade is raised to the minimum the content requires.
+    let low = "dataset low { categories = [health_status] subjects = 10 grade = 2 }\n";
+    let fixed = apply_fix(low, "GBT39725-6.2");
+    assert!(fixed.contains("grade = 4"), "{fixed}");
+    assert!(!codes(&fixed).contains(&"GBT39725-6.2".to_string()));
+}

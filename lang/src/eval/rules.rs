@@ -2,7 +2,7 @@
 //! are violated, and the finding each violation produces.
 
 use super::{Abort, Evaluator, World};
-use crate::diag::{Diagnostic, ObligationDue, Text};
+use crate::diag::{Diagnostic, Fix, ObligationDue, Text};
 use crate::model::defs::{Part, RuleDef, Template};
 use crate::model::{EntityData, Value};
 use crate::syntax::ast::{ExprKind, Span};
@@ -205,6 +205,12 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
             due,
         });
     }
+    if let (Some(fix), Some((zh, en))) = (&rule.decl.fix, &rule.fix_title) {
+        let (zh, en) = (render(ev, zh), render(ev, en));
+        if let Some(f) = quick_fix(ev, fix, e, zh, en) {
+            d = d.with_fix(f);
+        }
+    }
     // Every other entity that made up a cumulative sum, labelled (the first
     // few by name order; the count of the rest in a note).
     let mut names: std::collections::BTreeSet<Arc<str>> = ev.contributors.iter().cloned().collect();
@@ -277,6 +283,44 @@ fn primary_span(rule: &RuleDef, e: &EntityData) -> Span {
         }
     }
     e.name_span
+}
+
+/// The edit a rule's `fix` clause asks for: the subject's field set to the
+/// value, in place when the declaration states the field, else added before
+/// the declaration's closing brace.
+fn quick_fix(
+    ev: &mut Evaluator,
+    fix: &crate::syntax::ast::RuleFix,
+    e: &EntityData,
+    zh: String,
+    en: String,
+) -> Option<Fix> {
+    let parts: Vec<&str> = fix.target.parts.iter().map(|p| p.text.as_str()).collect();
+    let field = match parts.as_slice() {
+        [kind, field] if *kind == e.kind => *field,
+        [field] => *field,
+        _ => return None,
+    };
+    let value = ev.eval(&fix.value);
+    if value.is_none() {
+        return None;
+    }
+    let source = value.to_source();
+    let (span, new_text) = match e.fields.get(field) {
+        Some(f) if f.span != e.name_span => (f.value_span, source),
+        _ => {
+            let close = e.item_span.end.saturating_sub(1) as usize;
+            (Span::new(close, close), format!("  {field} = {source}\n"))
+        }
+    };
+    let location = crate::diag::Location {
+        file: e.file.clone(),
+        span,
+    };
+    Some(Fix {
+        title: Text::new(zh, en),
+        edits: vec![crate::diag::Edit { location, new_text }],
+    })
 }
 
 /// A message template with each `{expr}` replaced by its value.

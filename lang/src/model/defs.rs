@@ -121,6 +121,8 @@ pub struct RuleDef {
     pub decl: ast::RuleDecl,
     /// The zh and en message templates, parsed once.
     pub message: Option<(Template, Template)>,
+    /// The zh and en titles of the rule's quick fix, parsed once.
+    pub fix_title: Option<(Template, Template)>,
     pub origin: Origin,
     pub doc: Option<String>,
     pub stdlib: bool,
@@ -970,8 +972,25 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
                 .unwrap_or_else(|| zh.clone());
         (zh, en)
     });
+    let path = f.path;
+    let fix_title = r.fix.as_ref().map(|f| {
+        let zh = f
+            .label
+            .zh
+            .as_ref()
+            .map(|x| template(path, x, &mut d.diagnostics))
+            .unwrap_or_default();
+        let en = f
+            .label
+            .en
+            .as_ref()
+            .map(|x| template(path, x, &mut d.diagnostics))
+            .unwrap_or_else(|| zh.clone());
+        (zh, en)
+    });
     Some(RuleDef {
         message,
+        fix_title,
         id: r.id.text.clone(),
         title: text(&r.title),
         cites: r.cites.iter().map(text).collect(),

@@ -104,6 +104,40 @@ impl fmt::Display for Value {
     }
 }
 
+impl Value {
+    /// The value as it would be written in a declaration (for quick fixes).
+    pub fn to_source(&self) -> String {
+        match self {
+            Value::None => "none".into(),
+            Value::Int(n) => n.to_string(),
+            Value::Str(s) => format!("{:?}", s.as_ref()),
+            Value::List(items) => {
+                let parts: Vec<String> = items.iter().map(|v| v.to_source()).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            Value::Member {
+                name,
+                fields: Some(f),
+                ..
+            } if !f.is_empty() => {
+                let parts: Vec<String> = f
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", v.to_source()))
+                    .collect();
+                format!("{name} {{ {} }}", parts.join(" "))
+            }
+            Value::Record(r) => {
+                let parts: Vec<String> = r
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", v.to_source()))
+                    .collect();
+                format!("{{ {} }}", parts.join(" "))
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 /// 130000 → "130,000": how people read thresholds.
 pub fn group_digits(n: i64) -> String {
     let s = n.unsigned_abs().to_string();

@@ -223,8 +223,20 @@ pub struct RuleDecl {
     pub message: Option<Label>,
     pub obligation: Option<Obligation>,
     pub at: Option<QName>,
+    /// The quick fix a finding offers: set a field of the subject to a value.
+    pub fix: Option<RuleFix>,
     /// Clauses given twice, reported by the checker.
     pub repeated: Vec<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleFix {
+    /// `flow.mechanism`: the subject's field to set.
+    pub target: QName,
+    pub value: Expr,
+    /// The fix's title, a template like a message.
+    pub label: Label,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -21,6 +21,7 @@ pub const RULE_CLAUSE: &[&str] = &[
     "message",
     "obligation",
     "at",
+    "fix",
 ];
 
 /// Words an expression reserves: never names.

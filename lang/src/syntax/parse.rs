@@ -520,6 +520,7 @@ impl<'a> Lower<'a> {
             message: None,
             obligation: None,
             at: None,
+            fix: None,
             repeated: Vec::new(),
         };
         for c in it {
@@ -584,6 +585,18 @@ impl<'a> Lower<'a> {
                     let label = self.label(&mut ci);
                     let due = self.expr(ci.next().expect("grammar: due"), 0).0;
                     r.obligation = Some(Obligation { label, due, span });
+                }
+                Rule::fix_clause => {
+                    once(r.fix.is_some(), &mut r.repeated);
+                    let target = self.qname(ci.next().expect("grammar: fix target"));
+                    let value = self.expr(ci.next().expect("grammar: fix value"), 0).0;
+                    let label = self.label(&mut ci);
+                    r.fix = Some(RuleFix {
+                        target,
+                        value,
+                        label,
+                        span,
+                    });
                 }
                 Rule::at_clause => {
                     once(r.at.is_some(), &mut r.repeated);
