@@ -15,7 +15,7 @@ syn case match
 syn keyword heguiItem package use enum extend tree schema derive const calendar rule test
 
 " Clauses of rules and tests.
-syn keyword heguiClause cite effective until severity for let when require message obligation due at as_of expect on
+syn keyword heguiClause cite effective until severity for let when require message obligation fix due at as_of expect on
 
 " Expressions.
 syn keyword heguiOperator    and or not in under
