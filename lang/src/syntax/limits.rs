@@ -110,14 +110,12 @@ pub fn mask_over_limits(
             j += 1;
         }
     }
-    // Only ASCII bytes were replaced by spaces inside whole items, but a multi-byte
-    // character may have been split: blank it fully (the lossy pass keeps lengths
-    // only for ASCII, so do it by hand).
-    for b in masked.iter_mut() {
-        if *b >= 0x80 {
-            // Inside a blanked item every byte is already a space; outside, keep it.
-        }
-        let _ = b;
+    // A blanked region runs from a column-0 letter to the next one (or the end):
+    // both ends are character boundaries and every byte between became a space
+    // or stayed a newline, so the text is still UTF-8. Should that ever fail,
+    // refuse the file rather than parse what was meant to be blanked.
+    match String::from_utf8(masked) {
+        Ok(m) => Some(Some(m)),
+        Err(_) => None,
     }
-    String::from_utf8(masked).ok().map(Some).or(Some(None))
 }
