@@ -251,3 +251,18 @@ fn rule_fixes_make_their_findings_go_away() {
     assert!(fixed.contains("grade = 4"), "{fixed}");
     assert!(!codes(&fixed).contains(&"GBT39725-6.2".to_string()));
 }
+
+#[test]
+fn message_templates_may_hold_any_expression() {
+    let src = with_base(
+        "rule X-10 \"甲\" \"A\" {\n  cite \"c\" \"c\"\n  when flow.persons > 0\n  message \"{sum(x in [1, 2, 3] where x > 1 : x * 10)}\" \"{sum(x in [1, 2, 3] where x > 1 : x * 10)}\"\n}\nflow f { from = h to = us data = [d] start = 2025-01-01 }\n",
+    );
+    let mut a = Analysis::new();
+    a.set_file("t.hegui", &src);
+    let d = a
+        .file_diagnostics("t.hegui")
+        .into_iter()
+        .find(|d| d.code == "X-10")
+        .expect("fires");
+    assert_eq!(d.message.en, "50");
+}

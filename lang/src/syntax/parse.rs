@@ -94,9 +94,11 @@ pub fn parse_expr_fragment(
     offset: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Expr {
+    // Positions inside the fragment are relative to it: so is the text the
+    // lowering reads (to tell an aggregate's `where` from its `:`).
     let mut cx = Lower {
         path,
-        text: "",
+        text,
         diags: Vec::new(),
     };
     let span = Span::new(offset, offset + text.len());
