@@ -130,7 +130,10 @@ impl salsa::Database for Database {}
 #[salsa::db]
 impl Db for Database {}
 
-#[salsa::tracked(returns(clone))]
+/// Parse trees are the biggest memos (about 20 bytes per byte of text) and are
+/// cheap to rebuild: only the most recently used are kept; what was derived
+/// from the others stays memoised and is verified without them.
+#[salsa::tracked(returns(clone), lru = 256)]
 pub fn parse_file(db: &dyn Db, file: SourceFile) -> Arc<Parsed> {
     Arc::new(syntax::parse(file.path(db), file.text(db)))
 }

@@ -29,7 +29,37 @@ fn main() {
         let t0 = Instant::now();
         let mut a = hegui_lang::Analysis::new();
         a.set_files(g.files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        if std::env::var("MEM_STAGES").is_ok() {
+            // Where the memory goes: after parsing, after lowering, after evaluating.
+            let rss = || {
+                let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+                status
+                    .lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .map(|l| l.to_string())
+                    .unwrap_or_default()
+            };
+            for p in a.all_paths() {
+                std::hint::black_box(a.parsed(&p));
+            }
+            eprintln!("parsed: {}", rss());
+            let index = a.entity_index();
+            for name in index.by_name.keys() {
+                std::hint::black_box(a.entity(name));
+            }
+            eprintln!("lowered: {}", rss());
+        }
         let diags = a.diagnostics().len();
+        if std::env::var("MEM_STAGES").is_ok() {
+            eprintln!("evaluated: {}", {
+                let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+                status
+                    .lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .map(|l| l.to_string())
+                    .unwrap_or_default()
+            });
+        }
         let secs = t0.elapsed().as_secs_f64();
         println!(
             "| {n} | {:.1} | {:.3} | {:.1} | {:.0} | {diags} |",
