@@ -21,7 +21,7 @@ party sponsor "境外申办方" "Sponsor abroad" {
 /// What is sent: GB/T 39725 categories, how many persons, de-identification.
 dataset trial_data "试验数据" "Trial data" {
   categories = [personal.identity, health_status]
-  subjects = 500
+  subjects = 1_200
   deidentification = pseudonymised
   grade = 4
 }

@@ -156,7 +156,7 @@ impl Analysis {
     /// another is computing). The sequential pass that follows only collects.
     /// Worth it only for big workspaces.
     fn prewarm(&self) {
-        const MIN_ENTITIES_PER_THREAD: usize = 500;
+        const MIN_ENTITIES_PER_THREAD: usize = 512;
         let index = self.entity_index();
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
