@@ -83,6 +83,8 @@ fn outcomes_with(
         .rules
         .values()
         .filter(|r| r.subject == e.kind)
+        // Rules not in force only matter to `explain`, which lists them.
+        .filter(|r| ev.record_facts || r.in_force(date))
         .map(|r| outcome(ev, r, e, date))
         .collect();
     ev.locals.truncate(base);
