@@ -78,13 +78,14 @@ fn outcomes_with(
     let base = ev.locals.len();
     ev.frame = base;
     ev.bind(&e.kind, Value::Entity(subject));
+    let listing = ev.record_facts;
     let out = world
         .defs()
         .rules
         .values()
         .filter(|r| r.subject == e.kind)
         // Rules not in force only matter to `explain`, which lists them.
-        .filter(|r| ev.record_facts || r.in_force(date))
+        .filter(|r| listing || r.in_force(date))
         .map(|r| outcome(ev, r, e, date))
         .collect();
     ev.locals.truncate(base);
