@@ -77,20 +77,7 @@ impl Analysis {
 
     /// Adds or replaces a user file.
     pub fn set_file(&mut self, path: &str, text: &str) {
-        match self.files.get(path) {
-            Some(f) => {
-                if &**f.text(&self.db) != text {
-                    f.set_text(&mut self.db).to(Arc::from(text));
-                }
-            }
-            None => {
-                let f = SourceFile::builder(path.to_string(), Arc::from(text), false)
-                    .durability(Durability::LOW)
-                    .new(&self.db);
-                self.files.insert(path.to_string(), f);
-                self.sync_file_list();
-            }
-        }
+        self.set_files([(path, text)]);
     }
 
     pub fn remove_file(&mut self, path: &str) {

@@ -48,8 +48,8 @@ fn examples_and_stdlib_agree() {
 }
 
 #[test]
-fn the_fast_path_is_taken_for_entity_files() {
-    // Not a correctness property, but the point of it: no fallback on the sample.
+fn the_sample_is_a_clean_entity_only_file() {
+    // The sample is what the fast path is for: entities only, no error to fall back on.
     let p = parse("f.hegui", SAMPLE);
     assert!(p.diagnostics.is_empty());
     assert_eq!(p.ast.items.len(), 3);
