@@ -134,6 +134,10 @@ enum Command {
     },
     /// Start the language server on stdin/stdout.
     Lsp {
+        /// Talk over stdin/stdout (the only transport; accepted because
+        /// editor clients pass it).
+        #[arg(long)]
+        stdio: bool,
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
         #[arg(long)]
@@ -306,7 +310,11 @@ fn run() -> u8 {
             )
         }
         Command::Init { dir } => init::run(dir.as_deref()),
-        Command::Lsp { lang, as_of } => {
+        Command::Lsp {
+            lang,
+            as_of,
+            stdio: _,
+        } => {
             let as_of = match parse_date(&as_of) {
                 Ok(d) => d,
                 Err(e) => return usage_error(e),

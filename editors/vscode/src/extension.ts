@@ -4,7 +4,6 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 
 let client: LanguageClient | undefined;
@@ -27,9 +26,11 @@ export function serverArgs(cfg: vscode.WorkspaceConfiguration): { command: strin
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const cfg = vscode.workspace.getConfiguration("hegui");
   const { command, args } = serverArgs(cfg);
+  // No `transport` option: with one, vscode-languageclient appends `--stdio`
+  // to the arguments. The server talks over stdin/stdout anyway.
   const serverOptions: ServerOptions = {
-    run: { command, args, transport: TransportKind.stdio },
-    debug: { command, args, transport: TransportKind.stdio },
+    run: { command, args },
+    debug: { command, args },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
