@@ -65,6 +65,30 @@ impl Severity {
     }
 }
 
+/// Where a finding stands, beside its severity: a rule finding that holds
+/// (`Active`), one whose facts are not known well enough to decide it
+/// (`Undetermined`: the facts are named in its notes), or one accepted with a
+/// reason (`Waived`). Language diagnostics (syntax, unknown names) are always
+/// `Active`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Active,
+    Undetermined,
+    Waived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Undetermined => "undetermined",
+            Status::Waived => "waived",
+        }
+    }
+}
+
 /// A place in a workspace file, named by its path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Location {
@@ -103,6 +127,7 @@ pub struct Diagnostic {
     /// A rule id (`PIPL-38`) or a language diagnostic code (`syntax`, `unknown-field`).
     pub code: String,
     pub severity: Severity,
+    pub status: Status,
     pub message: Text,
     pub location: Location,
     pub labels: Vec<SecondaryLabel>,
@@ -125,6 +150,7 @@ impl Diagnostic {
         Diagnostic {
             code: code.to_string(),
             severity,
+            status: Status::Active,
             message,
             location: Location {
                 file: file.to_string(),
@@ -164,6 +190,10 @@ impl Diagnostic {
             )),
             None => self,
         }
+    }
+    pub fn with_status(mut self, status: Status) -> Diagnostic {
+        self.status = status;
+        self
     }
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
         self.fixes.push(fix);
