@@ -79,6 +79,9 @@ enum Command {
         /// waiver expiry and overdue obligations are judged against it.
         #[arg(long)]
         today: Option<String>,
+        /// Ignore every `waive` item: show all findings as computed.
+        #[arg(long)]
+        no_waivers: bool,
         /// `--deny warnings`: warnings also fail the check (exit 1).
         #[arg(long, value_enum)]
         deny: Option<Deny>,
@@ -136,6 +139,9 @@ enum Command {
         /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
         #[arg(long)]
         today: Option<String>,
+        /// Ignore every `waive` item: report all findings as computed.
+        #[arg(long)]
+        no_waivers: bool,
     },
     /// Create a starter workspace: a party, a dataset, a flow and a CI workflow.
     Init {
@@ -220,6 +226,7 @@ fn run() -> u8 {
             paths,
             as_of,
             today,
+            no_waivers,
             lang,
             format,
             deny,
@@ -233,7 +240,8 @@ fn run() -> u8 {
                 Ok(d) => d,
                 Err(e) => return usage_error(e),
             };
-            let run = output::RunInfo::new(as_of, today);
+            let mut run = output::RunInfo::new(as_of, today);
+            run.waivers = !no_waivers;
             let lang = lang_of(lang);
             if each {
                 if format != Format::Human {
@@ -253,7 +261,7 @@ fn run() -> u8 {
                 Ok(x) => x,
                 Err(e) => return usage_error(e),
             };
-            analysis.set_as_of(as_of);
+            run.configure(&mut analysis);
             let fail_at = if deny.is_some() {
                 Severity::Warning
             } else {
@@ -309,7 +317,7 @@ fn run() -> u8 {
                 Ok(x) => x,
                 Err(e) => return usage_error(e),
             };
-            analysis.set_as_of(as_of);
+            run.configure(&mut analysis);
             output::explain(&analysis, &run, &name, lang_of(lang))
         }
         Command::Doc { format } => output::doc(&Analysis::new(), format == DocFormat::Json),
@@ -328,6 +336,7 @@ fn run() -> u8 {
             lang,
             as_of,
             today,
+            no_waivers,
         } => {
             let as_of = match parse_date(&as_of) {
                 Ok(d) => d,
@@ -337,12 +346,13 @@ fn run() -> u8 {
                 Ok(d) => d,
                 Err(e) => return usage_error(e),
             };
-            let run = output::RunInfo::new(as_of, today);
+            let mut run = output::RunInfo::new(as_of, today);
+            run.waivers = !no_waivers;
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
                 Err(e) => return usage_error(e),
             };
-            analysis.set_as_of(as_of);
+            run.configure(&mut analysis);
             report::run(
                 &analysis,
                 &load,
@@ -401,7 +411,7 @@ fn check_each(
             if analysis.user_paths().is_empty() && load.errors.is_empty() {
                 continue;
             }
-            analysis.set_as_of(run.as_of);
+            run.configure(&mut analysis);
             output::emit(&format!("== {} ==\n", dir.display()));
             let (code, counts) = output::check(
                 &analysis,

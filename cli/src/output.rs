@@ -9,7 +9,7 @@ pub use run_info::RunInfo;
 mod sarif;
 
 use crate::files::Loaded;
-use hegui_lang::diag::{render, Diagnostic, Lang, Severity, SourceLookup};
+use hegui_lang::diag::{render, Diagnostic, Lang, Severity, SourceLookup, Status as DiagStatus};
 use hegui_lang::eval::rules::Status;
 use hegui_lang::syntax::ast::Span;
 use hegui_lang::Analysis;
@@ -100,6 +100,8 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings a waiver covers (not in the counts above).
+    pub waived: usize,
 }
 
 impl Counts {
@@ -109,6 +111,7 @@ impl Counts {
         self.errors += o.errors;
         self.warnings += o.warnings;
         self.infos += o.infos;
+        self.waived += o.waived;
     }
 
     /// The human summary line.
@@ -119,13 +122,14 @@ impl Counts {
             errors: e,
             warnings: w,
             infos: i,
+            waived,
         } = *self;
         match lang {
             Lang::Zh => format!(
-                "检查了 {files} 个文件、{flows} 个数据流：{e} 个错误，{w} 个警告，{i} 个提示\n"
+                "检查了 {files} 个文件、{flows} 个数据流：{e} 个错误，{w} 个警告，{i} 个提示，{waived} 项已豁免\n"
             ),
             Lang::En => format!(
-                "checked {files} files, {flows} flows: {e} errors, {w} warnings, {i} infos\n"
+                "checked {files} files, {flows} flows: {e} errors, {w} warnings, {i} infos, {waived} waived\n"
             ),
         }
     }
@@ -145,8 +149,14 @@ pub fn check(
     let input_error = diags
         .iter()
         .any(|d| INPUT_ERRORS.contains(&d.code.as_str()) && d.severity == Severity::Error);
-    let failing = diags.iter().any(|d| d.severity >= fail_at);
-    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let waived = |d: &Diagnostic| d.status == DiagStatus::Waived;
+    let failing = diags.iter().any(|d| d.severity >= fail_at && !waived(d));
+    let count = |s: Severity| {
+        diags
+            .iter()
+            .filter(|d| d.severity == s && !waived(d))
+            .count()
+    };
     let counts = Counts {
         files: analysis.user_paths().len(),
         flows: analysis
@@ -158,6 +168,7 @@ pub fn check(
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
+        waived: diags.iter().filter(|d| waived(d)).count(),
     };
     match format {
         CheckFormat::Json => {
@@ -172,6 +183,7 @@ pub fn check(
                     "errors": counts.errors,
                     "warnings": counts.warnings,
                     "infos": counts.infos,
+                    "waived": counts.waived,
                 }
             });
             emit(&format!(

@@ -7,7 +7,7 @@
 use crate::files::Loaded;
 use crate::output::{all_diagnostics, emit, RunInfo, INPUT_ERRORS};
 use hegui_lang::db::SalsaWorld;
-use hegui_lang::diag::{Diagnostic, Lang, Severity};
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::eval::rules::judgement_date;
 use hegui_lang::eval::Evaluator;
 use hegui_lang::model::Value;
@@ -125,7 +125,7 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
             declared: show(analysis, &field("mechanism"), lang),
             findings: diags
                 .iter()
-                .filter(|d| d.subject.as_deref() == Some(&*name))
+                .filter(|d| d.subject.as_deref() == Some(&*name) && d.status != Status::Waived)
                 .cloned()
                 .collect(),
         });
@@ -240,6 +240,7 @@ fn write(
     analysis: &Analysis,
     run: &RunInfo,
     reports: &[FlowReport],
+    diags: &[Diagnostic],
     lang: Lang,
     input_errors: usize,
 ) {
@@ -422,6 +423,39 @@ fn write(
             sink.list(&check, true);
         }
     }
+    waived_section(sink, diags, lang);
+}
+
+/// Findings a waiver covers: the rule, the subject and the waiver's reason,
+/// approval and expiry.
+fn waived_section(sink: &mut dyn Sink, diags: &[Diagnostic], lang: Lang) {
+    let rows: Vec<Vec<String>> = diags
+        .iter()
+        .filter(|d| d.status == Status::Waived)
+        .filter_map(|d| {
+            let w = d.waiver.as_ref()?;
+            Some(vec![
+                d.subject.clone().unwrap_or_default(),
+                d.code.clone(),
+                d.message.get(lang).to_string(),
+                w.describe(lang),
+            ])
+        })
+        .collect();
+    sink.h2(tr(lang, "已豁免", "Waived"));
+    if rows.is_empty() {
+        sink.para(tr(lang, "无。", "None."));
+        return;
+    }
+    sink.table(
+        &[
+            tr(lang, "对象", "Subject"),
+            tr(lang, "规则", "Rule"),
+            tr(lang, "发现", "Finding"),
+            tr(lang, "豁免理由与批准", "Reason and approval"),
+        ],
+        &rows,
+    );
 }
 
 pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html: bool) -> u8 {
@@ -433,7 +467,7 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html
     let reports = flows(analysis, &diags, lang);
     if html {
         let mut h = Html(String::new());
-        write(&mut h, analysis, run, &reports, lang, input_errors);
+        write(&mut h, analysis, run, &reports, &diags, lang, input_errors);
         let page = format!(
             "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
             if lang == Lang::Zh { "zh-CN" } else { "en" },
@@ -443,7 +477,7 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html
         emit(&page);
     } else {
         let mut m = Md(String::new());
-        write(&mut m, analysis, run, &reports, lang, input_errors);
+        write(&mut m, analysis, run, &reports, &diags, lang, input_errors);
         emit(&m.0);
     }
     if input_errors > 0 {

@@ -8,6 +8,7 @@ use crate::eval::tests::{self as policy_tests, TestResult};
 use crate::model::defs::Defs;
 use crate::model::{EntityData, EntityIndex};
 use crate::syntax::Parsed;
+use crate::waiver::{self, Waivers};
 use jiff::civil::Date;
 use salsa::{Durability, Setter};
 use std::collections::BTreeMap;
@@ -17,6 +18,10 @@ pub struct Analysis {
     pub db: Database,
     pub ws: Workspace,
     files: BTreeMap<String, SourceFile>,
+    /// The evaluation date (waiver expiry), set by the caller at its boundary.
+    today: Option<Date>,
+    /// `false` with `--no-waivers`: every finding is shown as computed.
+    waivers_on: bool,
 }
 
 impl Analysis {
@@ -35,7 +40,13 @@ impl Analysis {
             files.insert(path.to_string(), f);
         }
         let ws = Workspace::new(&db, Vec::new(), None);
-        let mut a = Analysis { db, ws, files };
+        let mut a = Analysis {
+            db,
+            ws,
+            files,
+            today: None,
+            waivers_on: true,
+        };
         a.sync_file_list();
         a
     }
@@ -93,6 +104,70 @@ impl Analysis {
         }
     }
 
+    /// The evaluation date: waivers whose `until` is before it no longer hold.
+    pub fn set_today(&mut self, today: Option<Date>) {
+        self.today = today;
+    }
+
+    pub fn today(&self) -> Option<Date> {
+        self.today
+    }
+
+    /// Whether waivers are applied (`--no-waivers` turns them off).
+    pub fn set_waivers_enabled(&mut self, on: bool) {
+        self.waivers_on = on;
+    }
+
+    /// The waivers of the user's files (none when turned off).
+    pub fn waivers(&self) -> Waivers {
+        if !self.waivers_on {
+            return Waivers::default();
+        }
+        let items: Vec<(&str, Arc<Vec<crate::syntax::ast::Item>>)> = self
+            .files
+            .iter()
+            .filter(|(_, f)| !f.stdlib(&self.db))
+            .map(|(p, f)| (p.as_str(), db::file_def_items(&self.db, *f)))
+            .collect();
+        waiver::collect(items.iter().map(|(p, it)| (*p, it.as_slice())))
+    }
+
+    /// Applies the waivers to `diags` and adds the waivers' own diagnostics
+    /// (those declared in `file`, or all): the step after findings are computed.
+    fn with_waivers(
+        &self,
+        w: &Waivers,
+        mut diags: Vec<Diagnostic>,
+        file: Option<&str>,
+    ) -> Vec<Diagnostic> {
+        if w.list.is_empty() && w.diagnostics.is_empty() {
+            return diags;
+        }
+        waiver::apply(&mut diags, w, self.today);
+        let defs = self.defs();
+        let index = self.entity_index();
+        let entities: Vec<&str> = index.by_name.keys().map(|s| s.as_str()).collect();
+        let rule_ids: Vec<&str> = defs.rules.keys().map(|s| s.as_str()).collect();
+        let findings_of = |name: &str| -> Vec<Diagnostic> {
+            db::entity_findings(
+                &self.db,
+                EntityKey::new(&self.db, self.ws, name.to_string()),
+            )
+            .to_vec()
+        };
+        diags.extend(waiver::problems(
+            w,
+            file,
+            &|r| defs.rules.contains_key(r),
+            &rule_ids,
+            &entities,
+            &findings_of,
+            self.today,
+        ));
+        crate::diag::sort(&mut diags);
+        diags
+    }
+
     pub fn user_paths(&self) -> Vec<String> {
         self.files
             .iter()
@@ -135,7 +210,12 @@ impl Analysis {
     /// Every diagnostic: syntax, definitions, checks and rule findings, sorted.
     pub fn diagnostics(&self) -> Arc<Vec<Diagnostic>> {
         self.prewarm();
-        db::workspace_diagnostics(&self.db, self.ws)
+        let raw = db::workspace_diagnostics(&self.db, self.ws);
+        let w = self.waivers();
+        if w.list.is_empty() && w.diagnostics.is_empty() {
+            return raw;
+        }
+        Arc::new(self.with_waivers(&w, (*raw).clone(), None))
     }
 
     /// Evaluates the entities on every core, each thread with its own handle
@@ -181,7 +261,11 @@ impl Analysis {
     /// Diagnostics located in one file (computed for that file alone).
     pub fn file_diagnostics(&self, path: &str) -> Vec<Diagnostic> {
         match self.files.get(path) {
-            Some(f) => db::file_diagnostics(&self.db, self.ws, *f),
+            Some(f) => self.with_waivers(
+                &self.waivers(),
+                db::file_diagnostics(&self.db, self.ws, *f),
+                Some(path),
+            ),
             None => Vec::new(),
         }
     }

@@ -137,6 +137,9 @@ pub struct Diagnostic {
     pub fixes: Vec<Fix>,
     /// The entity (flow, dataset, …) a rule finding is about.
     pub subject: Option<String>,
+    /// The waiver covering the finding: it is `Waived`, or `Active` again
+    /// when the waiver expired.
+    pub waiver: Option<Box<crate::waiver::Waiver>>,
 }
 
 impl Diagnostic {
@@ -162,6 +165,7 @@ impl Diagnostic {
             obligation: None,
             fixes: Vec::new(),
             subject: None,
+            waiver: None,
         }
     }
     pub fn error(code: &str, file: &str, span: Span, message: Text) -> Diagnostic {
@@ -255,9 +259,19 @@ pub mod render {
                 Severity::Info => cd::Severity::Note,
                 Severity::Hint => cd::Severity::Help,
             };
+            // A waived finding is shown, quietly: as help, its message marked.
+            let (sev, message) = match (d.status, lang) {
+                (Status::Waived, Lang::Zh) => {
+                    (cd::Severity::Help, format!("[已豁免] {}", d.message.zh))
+                }
+                (Status::Waived, Lang::En) => {
+                    (cd::Severity::Help, format!("[waived] {}", d.message.en))
+                }
+                _ => (sev, d.message.get(lang).to_string()),
+            };
             let mut cdiag = cd::Diagnostic::new(sev)
                 .with_code(d.code.clone())
-                .with_message(d.message.get(lang));
+                .with_message(message);
             let mut labels = Vec::new();
             if let Some(id) = id_of(&d.location.file, &mut files) {
                 labels.push(cd::Label::primary(

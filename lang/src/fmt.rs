@@ -25,6 +25,7 @@ use std::collections::BTreeSet;
 const MAX_INLINE: usize = 100;
 
 use crate::syntax::keywords::RULE_CLAUSE as CLAUSE_KEYWORDS;
+use crate::syntax::keywords::WAIVE_CLAUSE;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -150,6 +151,7 @@ struct Plan {
     /// Offsets of `{` opening a rule body (1) or a test body (2).
     rule_bodies: BTreeSet<usize>,
     test_bodies: BTreeSet<usize>,
+    waive_bodies: BTreeSet<usize>,
 }
 
 fn schema_fields(plan: &mut Plan, fields: &[SchemaField]) {
@@ -229,6 +231,11 @@ fn plan(text: &str, items: &[Item], toks: &[Tok]) -> Plan {
                     p.rule_bodies.insert(b);
                 }
             }
+            ItemKind::Waive(_) => {
+                if let Some(b) = first_brace(item.span.start) {
+                    p.waive_bodies.insert(b);
+                }
+            }
             ItemKind::Test(t) => {
                 if let Some(b) = first_brace(item.span.start) {
                     p.test_bodies.insert(b);
@@ -258,7 +265,7 @@ struct Frame {
     base: usize,
     /// Source indentation of the statement continuation lines are relative to.
     reference: Option<usize>,
-    /// 0: plain, 1: rule body, 2: test body.
+    /// 0: plain, 1: rule body, 2: test body, 3: waiver body.
     body: u8,
 }
 
@@ -341,7 +348,10 @@ pub fn format(path: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
                     || (top.body == 1
                         && first.kind == Kind::Word
                         && CLAUSE_KEYWORDS.contains(&first.text))
-                    || (top.body == 2 && first.kind == Kind::Word);
+                    || (top.body == 2 && first.kind == Kind::Word)
+                    || (top.body == 3
+                        && first.kind == Kind::Word
+                        && WAIVE_CLAUSE.contains(&first.text));
                 if stmt {
                     top.reference = l.orig;
                     top.base
@@ -364,6 +374,8 @@ pub fn format(path: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
                         1
                     } else if plan.test_bodies.contains(&t.start) {
                         2
+                    } else if plan.waive_bodies.contains(&t.start) {
+                        3
                     } else {
                         0
                     };

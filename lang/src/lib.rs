@@ -10,5 +10,6 @@ pub mod ide;
 pub mod model;
 pub mod stdlib;
 pub mod syntax;
+pub mod waiver;
 
 pub use analysis::Analysis;

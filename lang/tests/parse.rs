@@ -26,6 +26,7 @@ fn summary(path: &str, text: &str) -> String {
             ItemKind::Calendar(_) => "calendar",
             ItemKind::Rule(_) => "rule",
             ItemKind::Test(_) => "test",
+            ItemKind::Waive(_) => "waive",
             ItemKind::Entity(_) => "entity",
             ItemKind::Error => "ERROR",
         };

@@ -3,7 +3,7 @@
 
 use crate::files::Paths;
 use crate::position::{Encoding, Lines};
-use hegui_lang::diag::{Diagnostic, Lang, Severity};
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::Analysis;
 use tower_lsp_server::ls_types as lsp;
 
@@ -62,15 +62,21 @@ pub fn to_lsp(
             })
         })
         .collect();
+    let waived = d.status == Status::Waived;
     lsp::Diagnostic {
         range: lines.range(d.location.span),
-        severity: Some(severity(d.severity)),
+        // A waived finding is shown faded, as a hint.
+        severity: Some(if waived {
+            lsp::DiagnosticSeverity::HINT
+        } else {
+            severity(d.severity)
+        }),
         code: Some(lsp::NumberOrString::String(d.code.clone())),
         code_description: None,
         source: Some("hegui".into()),
         message: message(d, lang),
         related_information: (!related.is_empty()).then_some(related),
-        tags: None,
+        tags: waived.then(|| vec![lsp::DiagnosticTag::UNNECESSARY]),
         data: None,
     }
 }

@@ -35,7 +35,12 @@ pub fn run_stdio(lang: Lang, as_of: Option<jiff::civil::Date>) {
     runtime.block_on(async move {
         let (publish_tx, mut publish_rx) = tokio::sync::mpsc::unbounded_channel();
         let worker = worker::Worker::spawn(lang, publish_tx);
-        worker.send(move |s| s.analysis.set_as_of(as_of));
+        // The evaluation date (waiver expiry): the clock, read once here.
+        let today = jiff::Zoned::now().date();
+        worker.send(move |s| {
+            s.analysis.set_as_of(as_of);
+            s.analysis.set_today(Some(today));
+        });
         let (service, socket) = LspService::new(|client| {
             // Diagnostics go out in the order the analysis thread made them.
             let sender = client.clone();

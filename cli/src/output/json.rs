@@ -1,7 +1,8 @@
 //! `hegui check --format json`: one object per finding (see docs/cli.md).
 
 use super::{position, Sources};
-use hegui_lang::diag::Diagnostic;
+use hegui_lang::diag::{Diagnostic, Status};
+use hegui_lang::waiver::Waiver;
 use serde_json::json;
 
 pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
@@ -15,7 +16,12 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
         "span": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
         "flow": d.subject,
         "notes": d.notes,
+        "status": d.status.as_str(),
+        "suppressed": d.status == Status::Waived,
     });
+    if let Some(w) = &d.waiver {
+        v["waiver"] = waiver(w, sources, d.status != Status::Waived);
+    }
     if let Some(o) = &d.obligation {
         v["obligation"] = json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
     }
@@ -52,4 +58,22 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
             .collect();
     }
     v
+}
+
+/// A waiver as JSON: what it covers, why, who approved it, until when, and
+/// where it is declared; `expired` when it no longer holds.
+pub fn waiver(w: &Waiver, sources: &Sources, expired: bool) -> serde_json::Value {
+    let ((line, column), _) = position(sources, &w.location.file, w.location.span);
+    json!({
+        "rules": w.rules,
+        "subjects": w.subjects,
+        "reason": w.reason,
+        "approver": w.approver,
+        "approved": w.approved.to_string(),
+        "until": w.until.map(|d| d.to_string()),
+        "expired": expired,
+        "file": w.location.file,
+        "line": line,
+        "column": column,
+    })
 }

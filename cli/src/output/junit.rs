@@ -4,7 +4,7 @@
 //! a case of their own, and diagnostics about no entity one case per file.
 
 use super::{position, RunInfo, Sources};
-use hegui_lang::diag::{Diagnostic, Lang, Severity};
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::Analysis;
 use std::collections::BTreeMap;
 
@@ -30,6 +30,8 @@ struct Case {
     name: String,
     file: String,
     diags: Vec<usize>,
+    /// A waived finding is a skipped case of its own: the waiver's reason.
+    skipped: Option<String>,
 }
 
 pub fn render(
@@ -57,11 +59,36 @@ pub fn render(
                     name: f.to_string(),
                     file,
                     diags: Vec::new(),
+                    skipped: None,
                 },
             );
         }
     }
     for (i, d) in diags.iter().enumerate() {
+        if let (Status::Waived, Some(w), Some(s)) = (d.status, &d.waiver, &d.subject) {
+            let classname = index
+                .by_name
+                .get(s)
+                .map(|l| l.kind.clone())
+                .unwrap_or_else(|| "entity".into());
+            let name = format!("{s}: {}", d.code);
+            let group = if cases.contains_key(&(0, s.clone())) {
+                0
+            } else {
+                1
+            };
+            cases.insert(
+                (group, name.clone()),
+                Case {
+                    classname,
+                    name,
+                    file: d.location.file.clone(),
+                    diags: vec![i],
+                    skipped: Some(w.describe(lang)),
+                },
+            );
+            continue;
+        }
         let key = match &d.subject {
             Some(s) if cases.contains_key(&(0, s.clone())) => (0, s.clone()),
             Some(s) => (1, s.clone()),
@@ -84,6 +111,7 @@ pub fn render(
                 name: key.1.clone(),
                 file,
                 diags: Vec::new(),
+                skipped: None,
             }
         });
         case.diags.push(i);
@@ -91,18 +119,19 @@ pub fn render(
     let failures = |c: &Case| {
         c.diags
             .iter()
-            .filter(|&&i| diags[i].severity >= fail_at)
+            .filter(|&&i| diags[i].severity >= fail_at && c.skipped.is_none())
             .count()
     };
     let total = cases.len();
     let failed = cases.values().filter(|c| failures(c) > 0).count();
+    let skipped = cases.values().filter(|c| c.skipped.is_some()).count();
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"hegui\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\">\n"
     ));
     out.push_str(&format!(
-        "  <testsuite name=\"hegui check\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n"
+        "  <testsuite name=\"hegui check\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\">\n"
     ));
     out.push_str("    <properties>\n");
     let props = [
@@ -137,6 +166,15 @@ pub fn render(
             continue;
         }
         out.push_str(">\n");
+        if let Some(reason) = &c.skipped {
+            let d = &diags[c.diags[0]];
+            out.push_str(&format!(
+                "      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n    </testcase>\n",
+                escape(reason),
+                escape(&format!("[{}] {}: {}", d.severity.as_str(), d.code, d.message.get(lang)))
+            ));
+            continue;
+        }
         let mut system_out = String::new();
         for &i in &c.diags {
             let d = &diags[i];

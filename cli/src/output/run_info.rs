@@ -16,6 +16,8 @@ pub struct RunInfo {
     pub as_of: Option<Date>,
     /// `--today`: the date of the evaluation (expiry, overdue).
     pub today: Date,
+    /// `false` with `--no-waivers`.
+    pub waivers: bool,
 }
 
 /// A content hash of the stdlib: every file's path and text, in path order,
@@ -47,7 +49,15 @@ impl RunInfo {
             stdlib_hash: stdlib_hash(hegui_lang::stdlib::FILES),
             as_of,
             today,
+            waivers: true,
         }
+    }
+
+    /// Sets the run's dates and waiver switch on a loaded workspace.
+    pub fn configure(&self, analysis: &mut hegui_lang::Analysis) {
+        analysis.set_as_of(self.as_of);
+        analysis.set_today(Some(self.today));
+        analysis.set_waivers_enabled(self.waivers);
     }
 
     /// The JSON object of the run (JSON top level, SARIF properties).
@@ -58,6 +68,7 @@ impl RunInfo {
             "stdlib_hash": self.stdlib_hash,
             "as_of": self.as_of.map(|d| d.to_string()),
             "today": self.today.to_string(),
+            "waivers": self.waivers,
         })
     }
 

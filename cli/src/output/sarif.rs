@@ -5,7 +5,7 @@
 //! are kept in `properties`.
 
 use super::{position, RunInfo, Sources};
-use hegui_lang::diag::{Diagnostic, Lang, Severity, Text};
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Status, Text};
 use hegui_lang::Analysis;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -196,6 +196,19 @@ pub fn log(
             if let Some(o) = &d.obligation {
                 r["properties"]["obligation"] =
                     json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
+            }
+            if let Some(w) = &d.waiver {
+                if d.status == Status::Waived {
+                    r["suppressions"] = json!([{
+                        "kind": "inSource",
+                        "status": "accepted",
+                        "justification": w.reason.get(lang),
+                        "location": {"physicalLocation": physical(sources, &w.location.file, w.location.span)},
+                        "properties": super::json::waiver(w, sources, false),
+                    }]);
+                } else {
+                    r["properties"]["expiredWaiver"] = super::json::waiver(w, sources, true);
+                }
             }
             if !d.fixes.is_empty() {
                 r["fixes"] = d.fixes.iter().map(|f| fix(sources, f, lang)).collect();

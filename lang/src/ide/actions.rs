@@ -35,6 +35,7 @@ pub fn code_actions(a: &Analysis, path: &str, span: Span) -> Vec<Action> {
                 preferred: d.fixes.len() == 1,
             });
         }
+        out.extend(super::waive::waive_action(a, &d));
     }
     out
 }

@@ -12,6 +12,7 @@ pub mod inlay;
 pub mod refs;
 pub mod symbols;
 pub mod tokens;
+pub mod waive;
 
 #[cfg(test)]
 mod tests;

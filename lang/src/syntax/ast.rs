@@ -77,6 +77,7 @@ pub enum ItemKind {
     Calendar(CalendarDecl),
     Rule(RuleDecl),
     Test(TestDecl),
+    Waive(WaiveDecl),
     Entity(EntityDecl),
     /// A region that did not parse; its diagnostic is in the parse result.
     Error,
@@ -97,6 +98,20 @@ impl ItemKind {
             _ => None,
         }
     }
+}
+
+/// `waive RULE, … on SUBJECT, … { reason … approved "who" on DATE until DATE }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaiveDecl {
+    pub rules: Vec<Name>,
+    /// Entity names, or patterns where `*` matches any run of characters.
+    pub subjects: Vec<Name>,
+    pub reason: Option<Label>,
+    pub approver: Option<Str>,
+    pub approved: Option<(Date, Span)>,
+    pub until: Option<(Date, Span)>,
+    /// Clauses given twice (each an error).
+    pub repeated: Vec<Span>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

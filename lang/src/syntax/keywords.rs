@@ -5,8 +5,11 @@
 /// Words that start an item at the top level.
 pub const ITEM: &[&str] = &[
     "package", "use", "enum", "extend", "tree", "schema", "derive", "const", "calendar", "rule",
-    "test",
+    "test", "waive",
 ];
+
+/// Words that start a clause in a waiver body.
+pub const WAIVE_CLAUSE: &[&str] = &["reason", "approved", "until"];
 
 /// Words that start a clause in a rule body.
 pub const RULE_CLAUSE: &[&str] = &[

@@ -173,6 +173,7 @@ impl<'a> Lower<'a> {
             Rule::calendar_decl => ItemKind::Calendar(self.calendar_decl(p)),
             Rule::rule_decl => ItemKind::Rule(self.rule_decl(p)),
             Rule::test_decl => ItemKind::Test(self.test_decl(p)),
+            Rule::waive_decl => ItemKind::Waive(self.waive_decl(p)),
             Rule::entity_decl => ItemKind::Entity(self.entity_decl(p)),
             _ => {
                 self.syntax_error(&p, Rule::strict_item);
@@ -608,6 +609,63 @@ impl<'a> Lower<'a> {
             }
         }
         r
+    }
+
+    fn waive_decl<'i>(&mut self, p: P<'i>) -> WaiveDecl {
+        let mut w = WaiveDecl {
+            rules: Vec::new(),
+            subjects: Vec::new(),
+            reason: None,
+            approver: None,
+            approved: None,
+            until: None,
+            repeated: Vec::new(),
+        };
+        for c in p.into_inner() {
+            let span = span_of(&c);
+            match c.as_rule() {
+                Rule::rule_id => w.rules.push(self.name(c)),
+                Rule::subject_pat => {
+                    let inner = first(c);
+                    let subject = match inner.as_rule() {
+                        Rule::string => {
+                            let s = self.string(inner);
+                            Name {
+                                text: s.text,
+                                span: s.span,
+                            }
+                        }
+                        _ => self.name(inner),
+                    };
+                    w.subjects.push(subject);
+                }
+                Rule::reason_clause => {
+                    if w.reason.is_some() {
+                        w.repeated.push(span);
+                    }
+                    w.reason = Some(self.label(&mut c.into_inner().peekable()));
+                }
+                Rule::approved_clause => {
+                    if w.approver.is_some() {
+                        w.repeated.push(span);
+                    }
+                    let mut ci = c.into_inner().filter(|x| x.as_rule() != Rule::on_kw);
+                    w.approver = Some(self.string(ci.next().expect("grammar: approver")));
+                    let d = ci.next().expect("grammar: approval date");
+                    w.approved = Some((self.date(&d), span_of(&d)));
+                }
+                Rule::until => {
+                    if w.until.is_some() {
+                        w.repeated.push(span);
+                    }
+                    let d = first(c);
+                    w.until = Some((self.date(&d), span_of(&d)));
+                }
+                Rule::clause_error => self.syntax_error(&c, Rule::strict_clause),
+                _ => {}
+            }
+        }
+        w
     }
 
     fn test_decl<'i>(&mut self, p: P<'i>) -> TestDecl {

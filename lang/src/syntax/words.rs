@@ -26,6 +26,12 @@ pub fn expected_in_words(expected: &[String]) -> Text {
                 ("规则子句", "a rule clause")
             }
             "as_of_stmt" | "expect_stmt" | "entity_decl" => ("测试语句", "a test statement"),
+            "reason_clause" | "approved_clause" => (
+                "豁免子句（reason、approved、until）",
+                "a waiver clause (reason, approved, until)",
+            ),
+            "subject_pat" => ("对象名称或模式", "a subject name or pattern"),
+            "on_kw" => ("`on`", "`on`"),
             "enum_member" | "tree_node" => ("成员", "a member"),
             "unit" => (
                 "时间单位（days、working_days、months、years）",
