@@ -75,6 +75,10 @@ enum Command {
         /// Output: human (terminal), json, sarif (SARIF 2.1.0) or junit (JUnit XML).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date):
+        /// waiver expiry and overdue obligations are judged against it.
+        #[arg(long)]
+        today: Option<String>,
         /// `--deny warnings`: warnings also fail the check (exit 1).
         #[arg(long, value_enum)]
         deny: Option<Deny>,
@@ -98,6 +102,9 @@ enum Command {
         paths: Vec<std::path::PathBuf>,
         #[arg(long)]
         as_of: Option<String>,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
+        #[arg(long)]
+        today: Option<String>,
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
@@ -126,6 +133,9 @@ enum Command {
         lang: Option<LangArg>,
         #[arg(long)]
         as_of: Option<String>,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Create a starter workspace: a party, a dataset, a flow and a CI workflow.
     Init {
@@ -183,6 +193,12 @@ fn parse_date(flag: &str, s: &Option<String>) -> Result<Option<jiff::civil::Date
     }
 }
 
+/// The evaluation date: `--today`, else the system date. The only place the
+/// clock is read; policy never sees it except through this value.
+fn today_of(s: &Option<String>) -> Result<jiff::civil::Date, Text> {
+    Ok(parse_date("--today", s)?.unwrap_or_else(|| jiff::Zoned::now().date()))
+}
+
 fn main() -> ExitCode {
     // Deeply nested input is bounded by the parser's limits; a big stack is a
     // second line of defence, and the whole run happens on that thread.
@@ -210,6 +226,7 @@ fn run() -> u8 {
         Command::Check {
             paths,
             as_of,
+            today,
             lang,
             format,
             deny,
@@ -220,6 +237,11 @@ fn run() -> u8 {
                 Ok(d) => d,
                 Err(e) => return usage_error(lang, e),
             };
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(lang, e),
+            };
+            let run = output::RunInfo::new(as_of, today);
             if each {
                 if format != Format::Human {
                     return usage_error(
@@ -235,7 +257,7 @@ fn run() -> u8 {
                 } else {
                     Severity::Error
                 };
-                return check_each(&paths, as_of, lang, fail_at);
+                return check_each(&paths, &run, lang, fail_at);
             }
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
@@ -253,7 +275,10 @@ fn run() -> u8 {
                 Format::Sarif => output::CheckFormat::Sarif,
                 Format::Junit => output::CheckFormat::Junit,
             };
-            let code = output::check(&analysis, &load, lang, format, fail_at);
+            let (code, _) = output::check(&analysis, &load, &run, lang, format, fail_at);
+            if format == output::CheckFormat::Human {
+                output::emit(&format!("{}\n", run.line(lang)));
+            }
             // The process ends now: freeing the database piece by piece only costs time.
             std::mem::forget(analysis);
             code
@@ -278,6 +303,7 @@ fn run() -> u8 {
             name,
             paths,
             as_of,
+            today,
             lang,
         } => {
             let lang = lang_of(lang);
@@ -285,12 +311,17 @@ fn run() -> u8 {
                 Ok(d) => d,
                 Err(e) => return usage_error(lang, e),
             };
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(lang, e),
+            };
+            let run = output::RunInfo::new(as_of, today);
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
                 Err(e) => return usage_error(lang, e),
             };
             analysis.set_as_of(as_of);
-            let code = output::explain(&analysis, &name, lang);
+            let code = output::explain(&analysis, &run, &name, lang);
             if code != exit::CLEAN {
                 return code;
             }
@@ -311,18 +342,24 @@ fn run() -> u8 {
             format,
             lang,
             as_of,
+            today,
         } => {
             let lang = lang_of(lang);
             let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
                 Err(e) => return usage_error(lang, e),
             };
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(lang, e),
+            };
+            let run = output::RunInfo::new(as_of, today);
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
                 Err(e) => return usage_error(lang, e),
             };
             analysis.set_as_of(as_of);
-            report::run(&analysis, &load, lang, format == ReportFormat::Html)
+            report::run(&analysis, &load, &run, lang, format == ReportFormat::Html)
         }
         Command::Init { dir } => init::run(dir.as_deref()),
         Command::Lsp {
@@ -385,10 +422,12 @@ fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lan
 /// subfolders is checked as one workspace (and says so).
 fn check_each(
     paths: &[std::path::PathBuf],
-    as_of: Option<jiff::civil::Date>,
+    run: &output::RunInfo,
     lang: Lang,
     fail_at: Severity,
 ) -> u8 {
+    let mut total = output::Counts::default();
+    let mut workspaces = 0;
     let roots: Vec<std::path::PathBuf> = if paths.is_empty() {
         vec![".".into()]
     } else {
@@ -447,16 +486,27 @@ fn check_each(
                 Ok(x) => x,
                 Err(e) => return usage_error(lang, e),
             };
-            analysis.set_as_of(as_of);
+            analysis.set_as_of(run.as_of);
             output::emit(&format!("== {} ==\n", dir.display()));
-            worst = worst.max(output::check(
+            let (code, counts) = output::check(
                 &analysis,
                 &load,
+                run,
                 lang,
                 output::CheckFormat::Human,
                 fail_at,
-            ));
+            );
+            worst = worst.max(code);
+            total.add(counts);
+            workspaces += 1;
         }
     }
+    let mut s = match lang {
+        Lang::Zh => format!("== 合计（{workspaces} 个工作区）==\n"),
+        Lang::En => format!("== total ({workspaces} workspaces) ==\n"),
+    };
+    s.push_str(&total.line(lang));
+    s.push_str(&format!("{}\n", run.line(lang)));
+    output::emit(&s);
     worst
 }
