@@ -34,12 +34,21 @@ fn temp_ws(name: &str, extra: &str) -> String {
 
 #[test]
 fn a_waived_finding_is_suppressed_in_json_and_does_not_fail() {
-    let (code, v) = json(&["check", EX, "--format", "json", "--today", "2026-12-01"]);
-    assert_eq!(code, 0, "the only error is waived");
+    let (code, v) = json(&[
+        "check",
+        EX,
+        "--format",
+        "json",
+        "--today",
+        "2026-12-01",
+        "--deny",
+        "warnings",
+    ]);
+    assert_eq!(code, 0, "the only findings are waived");
     let f = finding(&v, RULE);
     assert_eq!(f["status"], "waived");
     assert_eq!(f["suppressed"], true);
-    assert_eq!(f["severity"], "error", "the severity is kept");
+    assert_eq!(f["severity"], "warning", "the severity is kept");
     assert_eq!(f["flow"], "sg_backup");
     let w = &f["waiver"];
     assert_eq!(w["rules"][0], RULE);
@@ -50,18 +59,31 @@ fn a_waived_finding_is_suppressed_in_json_and_does_not_fail() {
         .as_str()
         .unwrap_or("")
         .contains("security assessment"));
-    assert_eq!(w["line"], 48);
-    assert_eq!(v["summary"]["errors"], 0);
-    assert_eq!(v["summary"]["waived"], 1);
+    assert_eq!(w["line"], 49);
+    assert_eq!(v["summary"]["warnings"], 0);
+    assert_eq!(v["summary"]["waived"], 2, "7.q and PHI-10");
 }
 
 #[test]
 fn an_expired_waiver_reactivates_the_finding_and_says_so() {
     // The last day it holds, then the day after.
-    let (code, v) = json(&["check", EX, "--format", "json", "--today", "2029-01-19"]);
+    let deny = ["--deny", "warnings"];
+    let (code, v) = json(
+        &[
+            &["check", EX, "--format", "json", "--today", "2029-01-19"][..],
+            &deny,
+        ]
+        .concat(),
+    );
     assert_eq!(code, 0);
     assert_eq!(finding(&v, RULE)["status"], "waived");
-    let (code, v) = json(&["check", EX, "--format", "json", "--today", "2029-01-20"]);
+    let (code, v) = json(
+        &[
+            &["check", EX, "--format", "json", "--today", "2029-01-20"][..],
+            &deny,
+        ]
+        .concat(),
+    );
     assert_eq!(code, 1);
     let f = finding(&v, RULE);
     assert_eq!(f["status"], "active");
@@ -71,15 +93,23 @@ fn an_expired_waiver_reactivates_the_finding_and_says_so() {
     assert!(notes.contains("expired on 2029-01-19"), "{notes}");
     let exp = finding(&v, "waiver-expired");
     assert_eq!(exp["severity"], "warning");
-    assert_eq!(exp["span"]["start"]["line"], 48);
+    assert_eq!(exp["span"]["start"]["line"], 49);
     let (_, human, _) = hegui(&["check", EX, "--today", "2029-01-20", "--lang", "en"]);
-    assert!(human.contains(&format!("error[{RULE}]")), "{human}");
+    assert!(human.contains(&format!("warning[{RULE}]")), "{human}");
     assert!(human.contains("warning[waiver-expired]"), "{human}");
 }
 
 #[test]
 fn no_waivers_shows_everything() {
-    let (code, v) = json(&["check", EX, "--format", "json", "--no-waivers"]);
+    let (code, v) = json(&[
+        "check",
+        EX,
+        "--format",
+        "json",
+        "--no-waivers",
+        "--deny",
+        "warnings",
+    ]);
     assert_eq!(code, 1);
     let f = finding(&v, RULE);
     assert_eq!(f["status"], "active");
@@ -91,14 +121,15 @@ fn no_waivers_shows_everything() {
 fn human_output_marks_the_finding_waived_in_both_languages() {
     let (code, en, _) = hegui(&["check", EX, "--lang", "en", "--today", "2026-12-01"]);
     assert_eq!(code, 0);
+    assert!(en.contains("help[PHI-10]: [waived]"), "{en}");
     assert!(en.contains(&format!("help[{RULE}]: [waived]")), "{en}");
     assert!(
         en.contains("waived: Covered by the CAC security assessment"),
         "{en}"
     );
-    assert!(en.contains("0 errors") && en.contains("1 waived"), "{en}");
+    assert!(en.contains("0 warnings") && en.contains("2 waived"), "{en}");
     let (_, zh, _) = hegui(&["check", EX, "--lang", "zh", "--today", "2026-12-01"]);
-    assert!(zh.contains("[已豁免]") && zh.contains("1 项已豁免"), "{zh}");
+    assert!(zh.contains("[已豁免]") && zh.contains("2 项已豁免"), "{zh}");
     assert!(!zh.contains("[waived]") && !zh.contains("waived:"), "{zh}");
 }
 
@@ -123,7 +154,7 @@ fn sarif_has_a_suppression_with_the_justification() {
         .as_str()
         .unwrap_or("")
         .contains("security assessment"));
-    assert_eq!(s["location"]["physicalLocation"]["region"]["startLine"], 48);
+    assert_eq!(s["location"]["physicalLocation"]["region"]["startLine"], 49);
     // Still a valid SARIF 2.1.0 log.
     let text = std::fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json"))
         .expect("schema")
@@ -179,9 +210,18 @@ fn junit_has_a_skipped_case_with_the_reason() {
         .descendants()
         .find(|n| n.has_tag_name("testsuite"))
         .expect("suite");
-    assert_eq!(suite.attribute("skipped"), Some("1"));
+    assert_eq!(suite.attribute("skipped"), Some("2"));
     assert_eq!(suite.attribute("failures"), Some("0"));
-    let (code, xml, _) = hegui(&["check", EX, "--format", "junit", "--today", "2030-01-01"]);
+    let (code, xml, _) = hegui(&[
+        "check",
+        EX,
+        "--format",
+        "junit",
+        "--today",
+        "2030-01-01",
+        "--deny",
+        "warnings",
+    ]);
     assert_eq!(code, 1);
     assert!(!xml.contains("<skipped"), "{xml}");
 }
@@ -201,11 +241,11 @@ fn incomplete_unknown_and_unused_waivers_are_errors() {
     let d = temp_ws(
         "bad",
         "waive GBT39725-7.q on sg_backup {\n  approved \"x\" on 2026-01-01\n}\n\n\
-         waive PIPL-38 on nobody_* {\n  reason \"r\"\n  approved \"x\" on 2026-01-01\n}\n\n\
+         waive PIPL-38 on \"nobody_*\" {\n  reason \"r\"\n  approved \"x\" on 2026-01-01\n}\n\n\
          waive GBT39725-7q on sg_backup {\n  reason \"r\"\n  approved \"x\" on 2026-01-01\n}\n",
     );
     let (code, v) = json(&["check", &d, "--format", "json", "--lang", "en"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a broken waiver is an input error");
     let problems: Vec<(String, u64)> = v["findings"]
         .as_array()
         .expect("findings")
@@ -221,16 +261,16 @@ fn incomplete_unknown_and_unused_waivers_are_errors() {
     assert_eq!(
         problems,
         vec![
-            ("waiver".to_string(), 55),
-            ("waiver-unused".to_string(), 59),
-            ("waiver".to_string(), 64),
+            ("waiver".to_string(), 56),
+            ("waiver-unused".to_string(), 60),
+            ("waiver".to_string(), 65),
         ]
     );
     let typo = v["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .find(|f| f["span"]["start"]["line"] == 64)
+        .find(|f| f["span"]["start"]["line"] == 65)
         .expect("typo");
     assert!(
         typo["notes"].to_string().contains("GBT39725-7.q"),

@@ -5,7 +5,7 @@
 //! Chinese or English. The exit code is `check`'s.
 
 use crate::files::Loaded;
-use crate::output::{all_diagnostics, emit, RunInfo, INPUT_ERRORS};
+use crate::output::{all_diagnostics, emit, RunInfo};
 use hegui_lang::db::SalsaWorld;
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::eval::rules::judgement_date;
@@ -460,9 +460,10 @@ fn waived_section(sink: &mut dyn Sink, diags: &[Diagnostic], lang: Lang) {
 
 pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html: bool) -> u8 {
     let diags = all_diagnostics(analysis, loaded);
+    let defs = analysis.defs();
     let input_errors = diags
         .iter()
-        .filter(|d| INPUT_ERRORS.contains(&d.code.as_str()) && d.severity == Severity::Error)
+        .filter(|d| crate::exit::is_input_error(d, &defs))
         .count();
     let reports = flows(analysis, &diags, lang);
     if html {
@@ -480,9 +481,5 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html
         write(&mut m, analysis, run, &reports, &diags, lang, input_errors);
         emit(&m.0);
     }
-    if input_errors > 0 {
-        2
-    } else {
-        0
-    }
+    crate::exit::code(&diags, &defs, Severity::Error)
 }
