@@ -153,3 +153,64 @@ fn each_ends_with_a_grand_total() {
     assert_eq!(nums(lines[at + 1]), sum, "{}", lines[at + 1]);
     assert!(sum[2] > 0, "the examples have errors");
 }
+
+#[test]
+fn explain_puts_fired_rules_first_and_fired_shows_only_them() {
+    let ex = "examples/s1-diabetes-trial";
+    let (_, all, _) = hegui(&["explain", "trial_export", ex, "--lang", "en"]);
+    let heads: Vec<&str> = all
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w == "FIRED" || w == "satisfied" || w == "does")
+        })
+        .collect();
+    let first_other = heads
+        .iter()
+        .position(|l| !l.contains("FIRED"))
+        .expect("others");
+    assert!(first_other >= 2, "{all}");
+    assert!(
+        heads[first_other..].iter().all(|l| !l.contains("FIRED")),
+        "{all}"
+    );
+    assert!(all.contains("rules not in force:"), "{all}");
+
+    let (_, fired, _) = hegui(&["explain", "trial_export", ex, "--fired", "--lang", "en"]);
+    assert!(!fired.contains(" satisfied "), "{fired}");
+    assert!(
+        fired.contains("CAC-SC-7") && fired.contains("GBT39725-7.p"),
+        "{fired}"
+    );
+    assert!(fired.contains("drop --fired to see them"), "{fired}");
+
+    let (code, _, err) = hegui(&["explain", "trial_exprt", ex, "--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("did you") && err.contains("mean `trial_export`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_argument_has_help_text() {
+    for cmd in [
+        "check", "explain", "report", "test", "fmt", "init", "lsp", "doc",
+    ] {
+        let (_, help, _) = hegui(&[cmd, "--help"]);
+        let args: Vec<&str> = help
+            .lines()
+            .filter(|l| {
+                l.starts_with("  ")
+                    && !l.trim_start().starts_with("-h")
+                    && !l.trim_start().starts_with("[possible")
+            })
+            .filter(|l| l.trim_start().starts_with('-') || l.trim_start().starts_with('['))
+            .collect();
+        for a in args {
+            let words: Vec<&str> = a.split("  ").filter(|w| !w.trim().is_empty()).collect();
+            assert!(words.len() >= 2, "`hegui {cmd}`: no help for {a:?}\n{help}");
+        }
+    }
+}

@@ -91,10 +91,12 @@ enum Command {
     },
     /// Run the policy tests of a workspace, or of the standard library.
     Test {
+        /// Files or folders of the workspace (default: the current folder).
         paths: Vec<std::path::PathBuf>,
         /// Run the embedded standard library's own tests.
         #[arg(long)]
         stdlib: bool,
+        /// Language of messages (default: from the locale).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
@@ -102,17 +104,25 @@ enum Command {
     Explain {
         /// The name of the flow (or party, dataset).
         name: String,
+        /// Files or folders of the workspace (default: the current folder).
         paths: Vec<std::path::PathBuf>,
+        /// Judge the entity under the law in force on this date (YYYY-MM-DD;
+        /// default: its own date, a flow's start).
         #[arg(long)]
         as_of: Option<String>,
         /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
         #[arg(long)]
         today: Option<String>,
+        /// Show only the rules that fired or could not be decided.
+        #[arg(long)]
+        fired: bool,
+        /// Language of the explanation (default: from the locale).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
     /// Print the standard library's rule catalogue.
     Doc {
+        /// Output: human (a Markdown table) or json.
         #[arg(long, value_enum, default_value = "human")]
         format: DocFormat,
     },
@@ -129,11 +139,15 @@ enum Command {
     /// A compliance report for people: per flow, the required mechanism,
     /// missing items, obligations with due dates and the filing checklist.
     Report {
+        /// Files or folders of the workspace (default: the current folder).
         paths: Vec<std::path::PathBuf>,
+        /// Output: md (Markdown) or html (one self-contained, printable page).
         #[arg(long, value_enum, default_value = "md")]
         format: ReportFormat,
+        /// Language of the report (default: from the locale).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Judge every entity under the law in force on this date (YYYY-MM-DD).
         #[arg(long)]
         as_of: Option<String>,
         /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
@@ -154,8 +168,10 @@ enum Command {
         /// editor clients pass it).
         #[arg(long)]
         stdio: bool,
+        /// Language of diagnostics (default: from the locale).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Judge every entity under the law in force on this date (YYYY-MM-DD).
         #[arg(long)]
         as_of: Option<String>,
     },
@@ -312,6 +328,7 @@ fn run() -> u8 {
             paths,
             as_of,
             today,
+            fired,
             lang,
         } => {
             let lang = lang_of(lang);
@@ -329,7 +346,7 @@ fn run() -> u8 {
                 Err(e) => return usage_error(lang, e),
             };
             run.configure(&mut analysis);
-            let code = output::explain(&analysis, &run, &name, lang);
+            let code = output::explain(&analysis, &run, &name, fired, lang);
             if code != exit::CLEAN {
                 return code;
             }

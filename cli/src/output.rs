@@ -297,9 +297,9 @@ fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool,
     }
 }
 
-pub fn explain(analysis: &Analysis, run: &RunInfo, name: &str, lang: Lang) -> u8 {
+pub fn explain(analysis: &Analysis, run: &RunInfo, name: &str, fired_only: bool, lang: Lang) -> u8 {
     let mut o = String::new();
-    let code = explain_to(&mut o, analysis, name, lang);
+    let code = explain_to(&mut o, analysis, name, fired_only, lang);
     if code == 0 {
         say!(o, "\n{}", run.line(lang));
     }
@@ -307,14 +307,46 @@ pub fn explain(analysis: &Analysis, run: &RunInfo, name: &str, lang: Lang) -> u8
     code
 }
 
-fn explain_to(buf: &mut String, analysis: &Analysis, name: &str, lang: Lang) -> u8 {
-    let Some((e, outcomes)) = analysis.explain(name) else {
-        eprintln!(
-            "{:?}",
-            miette::miette!("no flow, dataset or party named `{name}` in this workspace")
-        );
+/// The order `explain` shows outcomes in: fired (active), undetermined, then
+/// satisfied, not applicable, and last the rules not in force.
+fn explain_rank(o: &hegui_lang::eval::rules::Outcome) -> u8 {
+    let undetermined = o
+        .finding
+        .as_ref()
+        .is_some_and(|f| f.status == DiagStatus::Undetermined);
+    match o.status {
+        Status::Fired if !undetermined => 0,
+        Status::Fired => 1,
+        Status::Satisfied => 2,
+        Status::NotApplicable => 3,
+        Status::NotInForce => 4,
+    }
+}
+
+fn explain_to(
+    buf: &mut String,
+    analysis: &Analysis,
+    name: &str,
+    fired_only: bool,
+    lang: Lang,
+) -> u8 {
+    let Some((e, mut outcomes)) = analysis.explain(name) else {
+        let index = analysis.entity_index();
+        let guess = hegui_lang::model::suggest(name, index.by_name.keys().map(|k| k.as_str()));
+        let mut msg = match lang {
+            Lang::Zh => format!("此工作区中没有名为 `{name}` 的数据流、数据集或主体"),
+            Lang::En => format!("no flow, dataset or party named `{name}` in this workspace"),
+        };
+        if let Some(g) = guess {
+            msg.push_str(&match lang {
+                Lang::Zh => format!("；是否指 `{g}`？"),
+                Lang::En => format!("; did you mean `{g}`?"),
+            });
+        }
+        eprintln!("{:?}", miette::miette!("{msg}"));
         return 2;
     };
+    outcomes.sort_by_key(explain_rank);
     let defs = analysis.defs();
     say!(buf, "{} {} ({})", e.kind, e.name, e.file);
     if let Some(o) = outcomes.first() {
@@ -329,11 +361,24 @@ fn explain_to(buf: &mut String, analysis: &Analysis, name: &str, lang: Lang) -> 
             o.date.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
         );
     }
+    // Rules not in force are folded into one line; with --fired, so is
+    // everything that did not fire.
+    let folded: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.status == Status::NotInForce || (fired_only && explain_rank(o) > 1))
+        .map(|o| o.rule.as_str())
+        .collect();
     for o in &outcomes {
         let Some(rule) = defs.rules.get(&o.rule) else {
             continue;
         };
+        if folded.contains(&o.rule.as_str()) {
+            continue;
+        }
+        let undetermined = explain_rank(o) == 1;
         let status = match (&o.status, lang) {
+            (Status::Fired, Lang::En) if undetermined => "UNDETERMINED",
+            (Status::Fired, Lang::Zh) if undetermined => "无法判定",
             (Status::NotInForce, Lang::En) => "not in force",
             (Status::NotInForce, Lang::Zh) => "未生效",
             (Status::NotApplicable, Lang::En) => "does not apply",
@@ -387,6 +432,30 @@ fn explain_to(buf: &mut String, analysis: &Analysis, name: &str, lang: Lang) -> 
                 }
             }
         }
+    }
+    if !folded.is_empty() {
+        let not_in_force = outcomes
+            .iter()
+            .filter(|o| o.status == Status::NotInForce)
+            .count();
+        let other = folded.len() - not_in_force;
+        say!(
+            buf,
+            "\n{}",
+            match lang {
+                Lang::Zh if other > 0 => format!(
+                    "另有 {} 条规则未触发、{not_in_force} 条未生效（不加 --fired 可查看）：{}",
+                    other,
+                    folded.join(", ")
+                ),
+                Lang::En if other > 0 => format!(
+                    "{other} more rules did not fire and {not_in_force} are not in force (drop --fired to see them): {}",
+                    folded.join(", ")
+                ),
+                Lang::Zh => format!("{not_in_force} 条规则未生效：{}", folded.join(", ")),
+                Lang::En => format!("{not_in_force} rules not in force: {}", folded.join(", ")),
+            }
+        );
     }
     0
 }
