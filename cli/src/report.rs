@@ -42,21 +42,39 @@ fn show(analysis: &Analysis, v: &Value, lang: Lang) -> String {
         Value::Bool(true) => tr(lang, "是", "yes").to_string(),
         Value::Bool(false) => tr(lang, "否", "no").to_string(),
         Value::Member { ty, name, fields } => {
-            let label = defs
-                .enums
-                .get(&**ty)
-                .and_then(|e| e.member(name))
+            let member = defs.enums.get(&**ty).and_then(|e| e.member(name));
+            let label = member
                 .map(|m| m.label.get(lang).to_string())
                 .unwrap_or_else(|| name.to_string());
             match fields {
                 Some(f) if !f.is_empty() => {
-                    let inner: Vec<String> = f.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                    // Each field by its label in the report's language.
+                    let inner: Vec<String> = f
+                        .iter()
+                        .map(|(k, v)| {
+                            let key = member
+                                .and_then(|m| m.fields.get(&**k))
+                                .map(|fd| fd.label.get(lang))
+                                .filter(|l| !l.is_empty())
+                                .map(str::to_string)
+                                .unwrap_or_else(|| k.to_string());
+                            format!("{key} {}", show(analysis, v, lang))
+                        })
+                        .collect();
                     format!("{label} ({})", inner.join(", "))
                 }
                 _ => label,
             }
         }
         other => other.to_string(),
+    }
+}
+
+/// A reference to an entity by its display name (and code); other values as shown.
+fn subject_name(analysis: &Analysis, v: &Value, lang: Lang) -> String {
+    match v {
+        Value::Entity(n) => display_name(analysis, n, lang),
+        other => show(analysis, other, lang),
     }
 }
 
@@ -117,8 +135,8 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
             name: name.to_string(),
             label: e.label.get(lang).to_string(),
             file: e.file.clone(),
-            from: show(analysis, &field("from"), lang),
-            to: show(analysis, &field("to"), lang),
+            from: subject_name(analysis, &field("from"), lang),
+            to: subject_name(analysis, &field("to"), lang),
             date: date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             facts,
             required: show(analysis, &required, lang),
@@ -262,7 +280,7 @@ fn write(
         .sum();
     sink.para(&match lang {
         Lang::Zh => format!(
-            "{} 个数据流，{} 项缺失（错误）；评估日期：{}。",
+            "{} 个数据流，{} 项缺失（错误）；适用法律日期：{}。",
             reports.len(),
             errors,
             as_of
@@ -306,20 +324,26 @@ fn write(
         ],
         &rows,
     );
-    // Deadline calendar.
+    // Deadline calendar: the obligations of every subject (flows, parties,
+    // datasets), each marked overdue when due before the evaluation date.
     sink.h2(tr(lang, "截止日期", "Deadlines"));
-    let mut deadlines: Vec<(String, String, String, String)> = Vec::new();
-    for r in reports {
-        for d in &r.findings {
-            if let Some(o) = &d.obligation {
-                deadlines.push((
-                    o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                    r.name.clone(),
-                    o.text.get(lang).to_string(),
-                    d.code.clone(),
-                ));
-            }
-        }
+    let mut deadlines: Vec<(String, String, String, String, String)> = Vec::new();
+    for d in diags.iter().filter(|d| d.status != Status::Waived) {
+        let (Some(o), Some(subject)) = (&d.obligation, &d.subject) else {
+            continue;
+        };
+        let state = match o.due {
+            Some(due) if due < run.today => tr(lang, "已逾期", "overdue").to_string(),
+            Some(_) => tr(lang, "未到期", "open").to_string(),
+            None => tr(lang, "待确认", "to confirm").to_string(),
+        };
+        deadlines.push((
+            o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            display_name(analysis, subject, lang),
+            o.text.get(lang).to_string(),
+            d.code.clone(),
+            state,
+        ));
     }
     deadlines.sort();
     if deadlines.is_empty() {
@@ -331,18 +355,20 @@ fn write(
     } else {
         let rows: Vec<Vec<String>> = deadlines
             .into_iter()
-            .map(|(a, b, c, d)| vec![a, b, c, d])
+            .map(|(a, b, c, d, e)| vec![a, e, b, c, d])
             .collect();
         sink.table(
             &[
                 tr(lang, "截止", "Due"),
-                tr(lang, "数据流", "Flow"),
+                tr(lang, "状态", "Status"),
+                tr(lang, "对象", "Subject"),
                 tr(lang, "义务", "Obligation"),
                 tr(lang, "规则", "Rule"),
             ],
             &rows,
         );
     }
+    other_subjects(sink, analysis, diags, lang);
     for r in reports {
         sink.h2(&if r.label.is_empty() {
             r.name.clone()
@@ -351,7 +377,7 @@ fn write(
         });
         sink.para(&match lang {
             Lang::Zh => format!(
-                "{} → {}；评估日期 {}；声明于 {}",
+                "{} → {}；适用法律日期 {}；声明于 {}",
                 r.from, r.to, r.date, r.file
             ),
             Lang::En => format!(
@@ -424,6 +450,76 @@ fn write(
         }
     }
     waived_section(sink, diags, lang);
+    sink.para(tr(
+        lang,
+        "免责声明：本报告由 hegui 根据工作区中的声明和所示版本的标准库自动生成，仅供合规评估参考，不构成法律意见；结论取决于声明的完整与准确，签署前应由专业人员复核。",
+        "Disclaimer: this report was generated by hegui from the workspace's declarations and the standard library version shown. It supports a compliance assessment and is not legal advice; its conclusions depend on the declarations being complete and accurate, and a qualified person should review it before signing.",
+    ));
+}
+
+/// An entity as the report names it: its display name in the report's
+/// language (or the other one, if it has only that), with its identifier as a code.
+fn display_name(analysis: &Analysis, name: &str, lang: Lang) -> String {
+    let Some(e) = analysis.entity(name) else {
+        return format!("`{name}`");
+    };
+    let label = match lang {
+        Lang::Zh if !e.label.zh.is_empty() => e.label.zh.clone(),
+        Lang::En if !e.label.en.is_empty() => e.label.en.clone(),
+        _ if !e.label.zh.is_empty() => e.label.zh.clone(),
+        _ => e.label.en.clone(),
+    };
+    if label.is_empty() {
+        format!("`{name}`")
+    } else {
+        format!("{label} (`{name}`)")
+    }
+}
+
+/// The findings about subjects that are not flows (parties, datasets, …),
+/// grouped by subject.
+fn other_subjects(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
+    let index = analysis.entity_index();
+    let mut by_subject: std::collections::BTreeMap<&str, Vec<&Diagnostic>> = Default::default();
+    for d in diags.iter().filter(|d| d.status != Status::Waived) {
+        let Some(s) = d.subject.as_deref() else {
+            continue;
+        };
+        let kind = index.by_name.get(s).map(|l| l.kind.as_str());
+        if kind.is_some_and(|k| k != "flow") {
+            by_subject.entry(s).or_default().push(d);
+        }
+    }
+    if by_subject.is_empty() {
+        return;
+    }
+    sink.h2(tr(
+        lang,
+        "其他对象（主体、数据集）",
+        "Other subjects (parties, datasets)",
+    ));
+    for (s, ds) in by_subject {
+        sink.h3(&display_name(analysis, s, lang));
+        let items: Vec<String> = ds
+            .iter()
+            .map(|d| {
+                let c: Vec<&str> = d.citations.iter().map(|c| c.get(lang)).collect();
+                let mut line = format!("{}: {}", d.code, d.message.get(lang));
+                if !c.is_empty() {
+                    line.push_str(&format!(" [{}]", c.join("; ")));
+                }
+                if let Some(o) = &d.obligation {
+                    let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                    line.push_str(&match lang {
+                        Lang::Zh => format!("（义务：{}，截止 {due}）", o.text.zh),
+                        Lang::En => format!(" (obligation: {}, due {due})", o.text.en),
+                    });
+                }
+                line
+            })
+            .collect();
+        sink.list(&items, false);
+    }
 }
 
 /// Findings a waiver covers: the rule, the subject and the waiver's reason,

@@ -179,7 +179,7 @@ fn abort_diag(rule: &RuleDef, e: &EntityData, abort: &Abort) -> Diagnostic {
 fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     let message = match &rule.message {
         Some((zh, en)) => {
-            let zh = render(ev, zh);
+            let zh = render_zh(ev, zh);
             let en = render(ev, en);
             Text::new(if zh.is_empty() { en.clone() } else { zh }, en)
         }
@@ -209,7 +209,7 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
         });
     }
     if let (Some(fix), Some((zh, en))) = (&rule.decl.fix, &rule.fix_title) {
-        let (zh, en) = (render(ev, zh), render(ev, en));
+        let (zh, en) = (render_zh(ev, zh), render(ev, en));
         if let Some(f) = quick_fix(ev, fix, e, zh, en) {
             d = d.with_fix(f);
         }
@@ -324,6 +324,21 @@ fn quick_fix(
         title: Text::new(zh, en),
         edits: vec![crate::diag::Edit { location, new_text }],
     })
+}
+
+/// `render` for a Chinese text: an absent value reads 无, not `none`.
+pub fn render_zh(ev: &mut Evaluator, template: &Template) -> String {
+    let mut out = String::new();
+    for part in template {
+        match part {
+            Part::Text(t) => out.push_str(t),
+            Part::Expr(e) => match ev.eval(e) {
+                crate::model::Value::None => out.push('无'),
+                v => out.push_str(&v.to_string()),
+            },
+        }
+    }
+    out
 }
 
 /// A message template with each `{expr}` replaced by its value.

@@ -1,0 +1,193 @@
+//! `hegui report` end to end: findings of every subject (parties and datasets
+//! too) by display name, deadlines marked overdue against --today, the waived
+//! section, the run header and the disclaimer — and no interface word of the
+//! other language in either report.
+
+mod common;
+use common::*;
+
+fn report(args: &[&str]) -> String {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    let (_, out, err) = hegui(&all);
+    assert!(!out.is_empty(), "{err}");
+    out
+}
+
+/// Interface strings of the English report, and of the Chinese one.
+const EN: &[&str] = &[
+    "Compliance report",
+    "Deadlines",
+    "Missing items",
+    "Filing checklist",
+    "Waived",
+    "overdue",
+    "Disclaimer",
+    "law as of",
+    "evaluated on",
+    "Other subjects",
+    "Required mechanism",
+    "Declared mechanism",
+    "judged as of",
+    "Subject",
+    "Obligation",
+    "none",
+    "signed",
+    "filed",
+];
+const ZH: &[&str] = &[
+    "合规报告",
+    "截止日期",
+    "缺失项",
+    "备案与提交清单",
+    "已豁免",
+    "已逾期",
+    "免责声明",
+    "适用法律日期",
+    "评估日期",
+    "其他对象",
+    "法定机制",
+    "已声明机制",
+    "对象",
+    "义务",
+];
+
+#[test]
+fn parties_and_datasets_are_in_the_report_by_display_name() {
+    let md = report(&[
+        "examples/s2-als-genetic-important",
+        "--lang",
+        "en",
+        "--today",
+        "2026-12-01",
+    ]);
+    let at = md
+        .find("## Other subjects")
+        .unwrap_or_else(|| panic!("{md}"));
+    let rest = &md[at..];
+    assert!(
+        rest.contains("NDSR-33") && rest.contains("DSL-27"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("(`huashan`)"),
+        "the identifier only as a code: {rest}"
+    );
+    let md = report(&[
+        "examples/s7-domestic-processor",
+        "--lang",
+        "zh",
+        "--today",
+        "2026-12-01",
+    ]);
+    assert!(
+        md.contains("## 其他对象") && md.contains("GBT39725-6.2"),
+        "{md}"
+    );
+}
+
+#[test]
+fn deadlines_before_today_are_overdue() {
+    let ex = "examples/s1-diabetes-trial";
+    let late = report(&[ex, "--lang", "en", "--today", "2026-12-01"]);
+    let row = late
+        .lines()
+        .find(|l| l.starts_with("| 2026-03-02"))
+        .expect("the CAC-SC-7 row");
+    assert!(
+        row.contains("| overdue |") && row.contains("CAC-SC-7"),
+        "{row}"
+    );
+    let early = report(&[ex, "--lang", "en", "--today", "2026-02-20"]);
+    let row = early
+        .lines()
+        .find(|l| l.starts_with("| 2026-03-02"))
+        .expect("row");
+    assert!(row.contains("| open |"), "{row}");
+}
+
+#[test]
+fn the_header_names_versions_and_dates_and_the_report_ends_with_a_disclaimer() {
+    let md = report(&[
+        "examples/s1-diabetes-trial",
+        "--lang",
+        "en",
+        "--today",
+        "2026-12-01",
+    ]);
+    let head: String = md.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert!(
+        head.contains("evaluated on: 2026-12-01") && head.contains("sha256:"),
+        "{head}"
+    );
+    assert!(
+        md.trim_end()
+            .lines()
+            .last()
+            .unwrap_or("")
+            .starts_with("Disclaimer:"),
+        "{md}"
+    );
+}
+
+/// The text a reader sees: for HTML, without the style sheet and the tags.
+fn visible(page: &str) -> String {
+    let page = match (page.find("<style>"), page.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &page[..a], &page[b..]),
+        _ => page.to_string(),
+    };
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in page.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn no_interface_word_of_the_other_language_leaks() {
+    for ex in [
+        "examples/s1-diabetes-trial",
+        "examples/s2-als-genetic-important",
+        "examples/s3-singapore-backup-waived",
+        "examples/s7-domestic-processor",
+    ] {
+        for format in ["md", "html"] {
+            let zh = visible(&report(&[
+                ex,
+                "--lang",
+                "zh",
+                "--format",
+                format,
+                "--today",
+                "2026-12-01",
+            ]));
+            for w in EN {
+                assert!(
+                    !zh.contains(w),
+                    "{ex} ({format}): English `{w}` in the Chinese report:\n{zh}"
+                );
+            }
+            let en = visible(&report(&[
+                ex,
+                "--lang",
+                "en",
+                "--format",
+                format,
+                "--today",
+                "2026-12-01",
+            ]));
+            for w in ZH {
+                assert!(
+                    !en.contains(w),
+                    "{ex} ({format}): Chinese `{w}` in the English report:\n{en}"
+                );
+            }
+        }
+    }
+}
