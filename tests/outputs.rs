@@ -214,3 +214,19 @@ fn every_argument_has_help_text() {
         }
     }
 }
+
+#[test]
+fn json_names_each_subject_by_its_kind() {
+    let j = json(&[
+        "check",
+        "examples/s2-als-genetic-important",
+        "--format",
+        "json",
+    ]);
+    let fs = j["findings"].as_array().expect("findings");
+    let party = fs.iter().find(|f| f["rule"] == "NDSR-33").expect("NDSR-33");
+    assert_eq!(party["subject"]["kind"], "party");
+    assert_eq!(party["subject"]["name"], "huashan");
+    let flow = fs.iter().find(|f| f["rule"] == "HGR-22").expect("HGR-22");
+    assert_eq!(flow["subject"]["kind"], "flow");
+}

@@ -19,6 +19,16 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
         "status": d.status.as_str(),
         "suppressed": d.status == Status::Waived,
     });
+    // The subject named by its kind (`flow` above is kept for compatibility).
+    if let Some(name) = &d.subject {
+        let kind = sources
+            .analysis
+            .entity_index()
+            .by_name
+            .get(name)
+            .map(|l| l.kind.clone());
+        v["subject"] = json!({"kind": kind, "name": name});
+    }
     if let Some(w) = &d.waiver {
         v["waiver"] = waiver(w, sources, d.status != Status::Waived);
     }
