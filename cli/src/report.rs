@@ -251,7 +251,10 @@ const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI','Noto San
 h1{border-bottom:2px solid #d0d7de;padding-bottom:.3rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de}\
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}th,td{border:1px solid #d0d7de;padding:.35rem .6rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}tr:nth-child(even) td{background:#fbfcfd}ul.check{list-style:none;padding-left:.5rem}\
-p.meta{color:#57606a}.error{color:#cf222e}.ok{color:#1a7f37}";
+p.meta{color:#57606a}.error{color:#cf222e}.ok{color:#1a7f37}\
+@page{size:A4;margin:18mm 16mm}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}h1,h2,h3{break-after:avoid}\
+tr,li{break-inside:avoid}thead{display:table-header-group}tr:nth-child(even) td{background:none}}";
 
 fn write(
     sink: &mut dyn Sink,
