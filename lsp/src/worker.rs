@@ -14,6 +14,7 @@ use crate::files::Paths;
 use crate::position::{Encoding, Lines};
 use hegui_lang::diag::{Diagnostic, Lang};
 use hegui_lang::Analysis;
+use hegui_workspace::Loaded;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -37,6 +38,8 @@ pub struct OpenDoc {
 /// Everything the analysis thread owns.
 pub struct State {
     pub analysis: Analysis,
+    /// The workspace loader's side of it (declaration files, load errors).
+    pub files: Loaded,
     pub paths: Paths,
     pub enc: Encoding,
     pub lang: Lang,
@@ -55,7 +58,7 @@ impl State {
         self.dirty = false;
         let paths: Vec<String> = self.open.keys().cloned().collect();
         for path in paths {
-            let diags = self.analysis.file_diagnostics(&path);
+            let diags = self.files.relocate(self.analysis.file_diagnostics(&path));
             if self.published.get(&path) == Some(&diags) {
                 continue;
             }
@@ -68,7 +71,10 @@ impl State {
         let Some(doc) = self.open.get(path) else {
             return;
         };
-        let text = self.analysis.text(path).unwrap_or_default();
+        let text = match self.files.shown_text(path) {
+            Some(t) => t.into(),
+            None => self.analysis.text(path).unwrap_or_default(),
+        };
         let lines = Lines::new(&text, self.enc);
         let a = &self.analysis;
         let diagnostics = diags
@@ -111,6 +117,7 @@ impl Worker {
             .spawn(move || {
                 let mut state = State {
                     analysis: Analysis::new(),
+                    files: Loaded::default(),
                     paths: Paths::default(),
                     enc: Encoding::Utf16,
                     lang,
