@@ -578,3 +578,132 @@ fn formatting_rename_and_inlay_hints() {
     );
     c.shutdown();
 }
+
+/// A fresh folder holding a copy of one example workspace.
+fn example_workspace(example: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hegui-lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = root().join("examples").join(example);
+    for e in std::fs::read_dir(&src).expect("example").flatten() {
+        std::fs::copy(e.path(), dir.join(e.file_name())).expect("copy");
+    }
+    dir
+}
+
+/// An edit that keeps every byte offset can still move ranges: the issue's
+/// reproduction in s5-wearable (a space before `filed` becomes a newline).
+/// The server must publish the new ranges, as `hegui check` gives them.
+#[test]
+fn a_newline_for_a_space_moves_the_range() {
+    let dir = example_workspace("s5-wearable", "reflow");
+    let file = dir.join("wearable.hegui");
+    let uri = file_uri(&file);
+    let text = std::fs::read_to_string(&file).expect("read");
+    let mut c = Client::start();
+    c.request("initialize", vscode_init(&dir));
+    c.notify("initialized", json!({}));
+    open(&mut c, &uri, &text);
+    let diags = c.diagnostics_with(&uri, "CAC-2024-7");
+    let d = find(&diags, "CAC-2024-7");
+    assert_eq!(d["range"]["start"], json!({"line": 28, "character": 2}));
+    assert_eq!(d["range"]["end"], json!({"line": 28, "character": 75}));
+    let line = text.lines().nth(28).expect("line 29");
+    let col = line.find("  filed").expect("two spaces before filed") as u32;
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 28, "character": col}, "end": {"line": 28, "character": col + 1}}, "text": "\n"}
+        ]}),
+    );
+    let m =
+        c.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 2);
+    let diags = m["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let d = find(&diags, "CAC-2024-7").clone();
+    assert_eq!(d["range"]["start"], json!({"line": 28, "character": 2}));
+    assert_eq!(d["range"]["end"]["line"], 29);
+    // The same as the CLI on the same text (1-based lines and columns; the
+    // line is ASCII, so columns are UTF-16 code units too).
+    let edited = text.replacen("  filed", "\n filed", 1);
+    std::fs::write(&file, &edited).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_hegui"))
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .expect("hegui check");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let cli = json["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule"] == "CAC-2024-7"))
+        .unwrap_or_else(|| panic!("no CAC-2024-7 in {json}"));
+    let to_lsp = |p: &Value| {
+        json!({"line": p["line"].as_u64().unwrap_or(0) - 1,
+               "character": p["column"].as_u64().unwrap_or(0) - 1})
+    };
+    assert_eq!(d["range"]["start"], to_lsp(&cli["span"]["start"]));
+    assert_eq!(d["range"]["end"], to_lsp(&cli["span"]["end"]));
+    c.shutdown();
+}
+
+/// The server asks to be told about changes on disk (VS Code waits to be
+/// asked), and findings that change in closed files are published too.
+#[test]
+fn watches_files_and_publishes_closed_files() {
+    let (dir, file, text) = s1_workspace("watch");
+    let parties_end = text.find("/// Blood").expect("dataset doc");
+    let parties = dir.join("parties.hegui");
+    std::fs::write(&parties, &text[..parties_end]).expect("write");
+    std::fs::write(&file, &text[parties_end..]).expect("write");
+    let mut c = Client::start();
+    c.request("initialize", vscode_init(&dir));
+    c.notify("initialized", json!({}));
+    let reg = c.wait(|m| m["method"] == "client/registerCapability");
+    let r = &reg["params"]["registrations"][0];
+    assert_eq!(r["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = r["registerOptions"]["watchers"]
+        .as_array()
+        .map(|w| w.iter().filter_map(|w| w["globPattern"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        globs,
+        ["**/*.{hegui,hegui.json,hegui.yaml}", "**/hegui.toml"]
+    );
+    let reply = json!({"jsonrpc": "2.0", "id": reg["id"], "result": null});
+    c.send_raw(reply.to_string().as_bytes());
+
+    // Nothing is open: the closed flow file's findings arrive anyway.
+    let flows_uri = file_uri(&file);
+    c.diagnostics_with(&flows_uri, "CAC-SC-7");
+    // Open the parties and rename `ruijin`: the closed flow file now names
+    // a party that does not exist.
+    let parties_uri = file_uri(&parties);
+    open(&mut c, &parties_uri, &text[..parties_end]);
+    let renamed = text[..parties_end].replacen("party ruijin", "party ruijin2", 1);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": parties_uri, "version": 2},
+               "contentChanges": [{"text": renamed}]}),
+    );
+    c.diagnostics_with(&flows_uri, "unknown-reference");
+    // The flow file is fixed on disk (a checkout): one watched-file event.
+    let fixed = text[parties_end..].replace("from = ruijin", "from = ruijin2");
+    std::fs::write(&file, &fixed).expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": flows_uri, "type": 2}]}),
+    );
+    let m = c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == flows_uri
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|ds| ds.iter().all(|d| d["code"] != "unknown-reference"))
+    });
+    assert!(m["params"]["diagnostics"]
+        .as_array()
+        .is_some_and(|d| !d.is_empty()));
+    c.shutdown();
+}

@@ -41,7 +41,7 @@ pub fn waive_action(a: &Analysis, d: &Diagnostic) -> Option<Action> {
             },
             new_text: template,
         }],
-        diagnostic: Some(d.clone()),
+        diagnostics: vec![d.clone()],
         preferred: false,
     })
 }
