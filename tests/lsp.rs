@@ -606,14 +606,17 @@ fn a_newline_for_a_space_moves_the_range() {
     open(&mut c, &uri, &text);
     let diags = c.diagnostics_with(&uri, "CAC-2024-7");
     let d = find(&diags, "CAC-2024-7");
-    assert_eq!(d["range"]["start"], json!({"line": 28, "character": 2}));
-    assert_eq!(d["range"]["end"], json!({"line": 28, "character": 75}));
-    let line = text.lines().nth(28).expect("line 29");
-    let col = line.find("  filed").expect("two spaces before filed") as u32;
+    assert_eq!(d["range"]["start"], json!({"line": 31, "character": 2}));
+    assert_eq!(
+        d["range"]["end"],
+        json!({"line": 31, "character": text.lines().nth(31).map_or(0, |l| l.len())})
+    );
+    let line = text.lines().nth(31).expect("line 32");
+    let col = line.find(" filed").expect("a space before filed") as u32;
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
-            {"range": {"start": {"line": 28, "character": col}, "end": {"line": 28, "character": col + 1}}, "text": "\n"}
+            {"range": {"start": {"line": 31, "character": col}, "end": {"line": 31, "character": col + 1}}, "text": "\n"}
         ]}),
     );
     let m =
@@ -623,11 +626,11 @@ fn a_newline_for_a_space_moves_the_range() {
         .cloned()
         .unwrap_or_default();
     let d = find(&diags, "CAC-2024-7").clone();
-    assert_eq!(d["range"]["start"], json!({"line": 28, "character": 2}));
-    assert_eq!(d["range"]["end"]["line"], 29);
+    assert_eq!(d["range"]["start"], json!({"line": 31, "character": 2}));
+    assert_eq!(d["range"]["end"]["line"], 32);
     // The same as the CLI on the same text (1-based lines and columns; the
     // line is ASCII, so columns are UTF-16 code units too).
-    let edited = text.replacen("  filed", "\n filed", 1);
+    let edited = text.replacen(" filed", "\nfiled", 1);
     std::fs::write(&file, &edited).expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_hegui"))
         .args(["check", "--format", "json"])
