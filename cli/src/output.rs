@@ -67,7 +67,7 @@ pub fn emit(s: &str) {
 pub fn all_diagnostics(analysis: &Analysis, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = loaded.errors.clone();
     diags.extend(analysis.diagnostics().iter().cloned());
-    let mut diags = loaded.relocate(diags);
+    let mut diags = loaded.finish(analysis, diags);
     hegui_lang::diag::sort(&mut diags);
     diags
 }

@@ -11,4 +11,4 @@ pub mod model;
 pub mod stdlib;
 pub mod syntax;
 
-pub use analysis::Analysis;
+pub use analysis::{Analysis, StdlibId};

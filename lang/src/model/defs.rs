@@ -460,7 +460,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
                         },
                     );
                 }
-                ItemKind::Package(q) => {
+                ItemKind::Package(q, _) => {
                     d.packages
                         .entry(q.dotted())
                         .or_default()

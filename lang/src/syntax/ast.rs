@@ -67,7 +67,8 @@ pub struct Item {
     reason = "items are built once per parse and never copied in bulk"
 )]
 pub enum ItemKind {
-    Package(QName),
+    /// `package std version "2026.12"`: the version is what a stdlib declares of itself.
+    Package(QName, Option<Str>),
     Use(QName),
     Enum(EnumDecl),
     Tree(TreeDecl),

@@ -163,7 +163,16 @@ impl<'a> Lower<'a> {
         let span = span_of(&p);
         let doc = doc_above(self.text, span.start as usize);
         let kind = match p.as_rule() {
-            Rule::package_decl => ItemKind::Package(self.qname(first(p))),
+            Rule::package_decl => {
+                let mut inner = p.into_inner();
+                match inner.next() {
+                    Some(q) => {
+                        let q = self.qname(q);
+                        ItemKind::Package(q, inner.next().map(|v| self.string(v)))
+                    }
+                    None => ItemKind::Error,
+                }
+            }
             Rule::use_decl => ItemKind::Use(self.qname(first(p))),
             Rule::enum_decl => ItemKind::Enum(self.enum_decl(p)),
             Rule::tree_decl => ItemKind::Tree(self.tree_decl(p)),
