@@ -225,6 +225,7 @@ fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool,
     let mut passed = 0;
     let mut failed = 0;
     let mut covered = std::collections::BTreeSet::new();
+    let mut seen_passing = std::collections::BTreeSet::new();
     for r in &results {
         if r.passed() {
             passed += 1;
@@ -239,6 +240,7 @@ fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool,
             );
         }
         covered.extend(r.covered.iter().cloned());
+        seen_passing.extend(r.seen_passing.iter().cloned());
     }
     let defs = analysis.defs();
     let rules: Vec<&String> = defs
@@ -247,15 +249,33 @@ fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool,
         .filter(|(_, r)| r.stdlib == stdlib)
         .map(|(id, _)| id)
         .collect();
-    let hit = rules.iter().filter(|id| covered.contains(**id)).count();
+    // Covered: a test saw the rule fire, and another saw it apply and pass.
+    let is_covered = |id: &str| covered.contains(id) && seen_passing.contains(id);
+    let hit = rules.iter().filter(|id| is_covered(id)).count();
     say!(buf, "rules covered: {}/{}", hit, rules.len());
-    let uncovered: Vec<&str> = rules
+    let never_fired: Vec<&str> = rules
         .iter()
         .filter(|id| !covered.contains(**id))
         .map(|s| s.as_str())
         .collect();
-    if !uncovered.is_empty() {
-        say!(buf, "not covered: {}", uncovered.join(", "));
+    let never_passed: Vec<&str> = rules
+        .iter()
+        .filter(|id| covered.contains(**id) && !seen_passing.contains(**id))
+        .map(|s| s.as_str())
+        .collect();
+    if !never_fired.is_empty() {
+        say!(
+            buf,
+            "not covered (never seen firing): {}",
+            never_fired.join(", ")
+        );
+    }
+    if !never_passed.is_empty() {
+        say!(
+            buf,
+            "not covered (never seen applying and passing): {}",
+            never_passed.join(", ")
+        );
     }
     say!(buf, "{passed} passed, {failed} failed");
     if failed > 0 {
