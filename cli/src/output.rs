@@ -16,16 +16,6 @@ use hegui_lang::Analysis;
 use serde_json::json;
 use std::io::IsTerminal;
 
-/// Codes that mean the input could not be read or parsed.
-pub const INPUT_ERRORS: &[&str] = &[
-    "syntax",
-    "limit",
-    "encoding",
-    "io",
-    "invalid-date",
-    "invalid-number",
-];
-
 pub struct Sources<'a> {
     pub analysis: &'a Analysis,
     pub loaded: &'a Loaded,
@@ -142,10 +132,7 @@ pub fn check(
 ) -> (u8, Counts) {
     let diags = all_diagnostics(analysis, loaded);
     let sources = Sources { analysis, loaded };
-    let input_error = diags
-        .iter()
-        .any(|d| INPUT_ERRORS.contains(&d.code.as_str()) && d.severity == Severity::Error);
-    let failing = diags.iter().any(|d| d.severity >= fail_at);
+    let defs = analysis.defs();
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let counts = Counts {
         files: analysis.user_paths().len(),
@@ -198,14 +185,7 @@ pub fn check(
             emit(&s);
         }
     }
-    let code = if input_error {
-        2
-    } else if failing {
-        1
-    } else {
-        0
-    };
-    (code, counts)
+    (crate::exit::code(&diags, &defs, fail_at), counts)
 }
 
 /// `println!` into a buffer (the output is written once, and a closed pipe is not an error).
@@ -231,18 +211,15 @@ pub fn test(analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u
 
 fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u8 {
     let sources = Sources { analysis, loaded };
-    // Tests cannot run on a workspace that does not parse.
-    let mut broken: Vec<Diagnostic> = loaded.errors.clone();
-    broken.extend(
-        analysis
-            .diagnostics()
-            .iter()
-            .filter(|d| INPUT_ERRORS.contains(&d.code.as_str()))
-            .cloned(),
-    );
+    // Tests cannot run on a workspace with input errors.
+    let defs = analysis.defs();
+    let broken: Vec<Diagnostic> = all_diagnostics(analysis, loaded)
+        .into_iter()
+        .filter(|d| crate::exit::is_input_error(d, &defs))
+        .collect();
     if !broken.is_empty() {
         put!(buf, "{}", render::to_string(&broken, &sources, lang, false));
-        return 2;
+        return crate::exit::INPUT_ERROR;
     }
     let results = analysis.run_tests(stdlib);
     let mut passed = 0;
