@@ -3,7 +3,7 @@
 
 use super::rules::{findings_for, outcomes, Status};
 use super::World;
-use crate::diag::{Diagnostic, Status, Text};
+use crate::diag::{Diagnostic, Text};
 use crate::model::defs::{Defs, TestDef};
 use crate::model::entity::{lower_entity, Names};
 use crate::model::EntityData;
@@ -136,7 +136,7 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
         let hits: Vec<&&Diagnostic> = named
             .iter()
             .copied()
-            .filter(|d| d.status == Status::Active)
+            .filter(|d| d.status == crate::diag::Status::Active)
             .collect();
         let ok = if ex.negated {
             named.is_empty()
