@@ -208,6 +208,8 @@ pub fn hegui_verdicts(a: &hegui_lang::Analysis) -> BTreeSet<(String, String)> {
     a.diagnostics()
         .iter()
         .filter(|d| REGO_RULE_IDS.contains(&d.code.as_str()))
+        // Undetermined findings are not verdicts (the Rego mirror has no unknowns).
+        .filter(|d| d.status == hegui_lang::diag::Status::Active)
         .filter_map(|d| Some((d.code.clone(), d.subject.clone()?)))
         .collect()
 }

@@ -330,6 +330,10 @@ fn explain_to(buf: &mut String, analysis: &Analysis, name: &str, lang: Lang) -> 
             (Status::Satisfied, Lang::Zh) => "已满足",
             (Status::Fired, Lang::En) => "FIRED",
             (Status::Fired, Lang::Zh) => "触发",
+            (Status::Undetermined, Lang::En) => "UNDETERMINED",
+            (Status::Undetermined, Lang::Zh) => "无法判定",
+            (Status::Blocked, Lang::En) => "input error",
+            (Status::Blocked, Lang::Zh) => "输入有误",
         };
         say!(
             buf,

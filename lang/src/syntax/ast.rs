@@ -165,6 +165,9 @@ pub struct SchemaField {
     pub required: bool,
     /// The field whose date is the subject's evaluation date (a flow's `start`).
     pub subject_date: bool,
+    /// `deciding`: a fact that decides whether a duty applies; absent (and
+    /// without a default) it is unknown, never `none`.
+    pub deciding: bool,
     pub default: Option<Value>,
     pub label: Label,
     pub doc: Option<String>,

@@ -408,6 +408,7 @@ impl<'a> Lower<'a> {
             ty,
             required: false,
             subject_date: false,
+            deciding: false,
             default: None,
             label: Label::default(),
             doc,
@@ -418,6 +419,7 @@ impl<'a> Lower<'a> {
                     let q = it.next().expect("peeked");
                     match q.as_str() {
                         "required" => f.required = true,
+                        "deciding" => f.deciding = true,
                         _ => f.subject_date = true,
                     }
                 }
@@ -723,7 +725,14 @@ impl<'a> Lower<'a> {
             Rule::boolean => ValueKind::Bool(v.as_str() == "true"),
             Rule::none_lit => ValueKind::None,
             Rule::string => ValueKind::Str(self.string(v).text),
-            Rule::date => ValueKind::Date(self.date(&v)),
+            // An invalid date is an input error, never a date.
+            Rule::date => match v.as_str().parse::<Date>() {
+                Ok(d) => ValueKind::Date(d),
+                Err(_) => {
+                    self.date(&v);
+                    ValueKind::Error
+                }
+            },
             Rule::range => {
                 let mut ri = v.into_inner();
                 let a = ri.next().expect("grammar: range start");
