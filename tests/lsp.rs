@@ -162,7 +162,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A fresh folder holding the S1 example, with line 30 rewritten so that
+/// A fresh folder holding the S1 example, with line 31 rewritten so that
 /// Chinese and an astral-plane character (𠮷) stand before the standard
 /// contract on the same line: `mechanism` starts at UTF-16 column 20 (UTF-8 byte 26).
 fn s1_workspace(name: &str) -> (PathBuf, PathBuf, String) {
@@ -265,22 +265,22 @@ fn vscode_session() {
     c.notify("initialized", json!({}));
     open(&mut c, &uri, &text);
 
-    // Findings: CAC-SC-7 on line 30 (1-based) after 美国𠮷, GBT39725-7.p on the flow name.
+    // Findings: CAC-SC-7 on line 31 (1-based) after 美国𠮷, GBT39725-7.p on the flow name.
     let diags = c.diagnostics_with(&uri, "CAC-SC-7");
     let sc7 = find(&diags, "CAC-SC-7");
-    assert_eq!(sc7["range"]["start"], json!({"line": 29, "character": 20}));
-    assert_eq!(sc7["range"]["end"], json!({"line": 29, "character": 73}));
+    assert_eq!(sc7["range"]["start"], json!({"line": 30, "character": 20}));
+    assert_eq!(sc7["range"]["end"], json!({"line": 30, "character": 73}));
     assert_eq!(sc7["severity"], 1);
     assert!(
         sc7["message"].as_str().unwrap_or("").contains("cite: "),
         "{sc7}"
     );
     let p = find(&diags, "GBT39725-7.p");
-    assert_eq!(p["range"]["start"], json!({"line": 23, "character": 5}));
-    assert_eq!(p["range"]["end"], json!({"line": 23, "character": 17}));
+    assert_eq!(p["range"]["start"], json!({"line": 24, "character": 5}));
+    assert_eq!(p["range"]["end"], json!({"line": 24, "character": 17}));
 
     // Hover on the flow name: derived facts.
-    let h = c.request("textDocument/hover", pos(&uri, 23, 8));
+    let h = c.request("textDocument/hover", pos(&uri, 24, 8));
     let md = h["contents"]["value"].as_str().unwrap_or("");
     assert!(
         md.contains("`required_mechanism` = **standard_contract**"),
@@ -289,18 +289,18 @@ fn vscode_session() {
     assert!(md.contains("`cross_border` = **true**"), "{md}");
 
     // Definition of `ruijin` in `from = ruijin` (line 25) → the party on line 4.
-    let d = c.request("textDocument/definition", pos(&uri, 24, 10));
+    let d = c.request("textDocument/definition", pos(&uri, 25, 10));
     assert_eq!(d["uri"], uri);
     assert_eq!(d["range"]["start"], json!({"line": 3, "character": 6}));
     // …and of `flow`: the schema in the materialised, read-only stdlib.
-    let d = c.request("textDocument/definition", pos(&uri, 23, 1));
+    let d = c.request("textDocument/definition", pos(&uri, 24, 1));
     let stdlib_uri = d["uri"].as_str().unwrap_or("").to_string();
     assert!(stdlib_uri.ends_with("/stdlib/core/schema.hegui"), "{d}");
     let path = stdlib_uri.trim_start_matches("file://");
     assert!(std::fs::read_to_string(path).is_ok_and(|t| t.contains("schema flow")));
 
     // Completion of `purpose = …`: the purpose enumeration.
-    let items = c.request("textDocument/completion", pos(&uri, 27, 12));
+    let items = c.request("textDocument/completion", pos(&uri, 28, 12));
     let labels: Vec<&str> = items
         .as_array()
         .map(|a| a.iter().filter_map(|i| i["label"].as_str()).collect())
@@ -325,17 +325,17 @@ fn vscode_session() {
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
-            {"range": {"start": {"line": 20, "character": 10}, "end": {"line": 20, "character": 11}}, "text": "2"}
+            {"range": {"start": {"line": 21, "character": 10}, "end": {"line": 21, "character": 11}}, "text": "2"}
         ]}),
     );
     let diags = c.diagnostics_with(&uri, "GBT39725-6.2");
     let g = find(&diags, "GBT39725-6.2");
-    assert_eq!(g["range"]["start"], json!({"line": 20, "character": 2}));
+    assert_eq!(g["range"]["start"], json!({"line": 21, "character": 2}));
     // The code action raises it again.
     let acts = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri},
-               "range": {"start": {"line": 20, "character": 4}, "end": {"line": 20, "character": 4}},
+               "range": {"start": {"line": 21, "character": 4}, "end": {"line": 21, "character": 4}},
                "context": {"diagnostics": []}}),
     );
     let raise = acts
@@ -344,18 +344,18 @@ fn vscode_session() {
         .unwrap_or_else(|| panic!("no raise-grade action in {acts}"));
     let edit = &raise["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "3");
-    assert_eq!(edit["range"]["start"], json!({"line": 20, "character": 10}));
+    assert_eq!(edit["range"]["start"], json!({"line": 21, "character": 10}));
 
-    // A typo, typed after 𠮷 on line 30: the fix comes as a quick fix.
+    // A typo, typed after 𠮷 on line 31: the fix comes as a quick fix.
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [
-            {"range": {"start": {"line": 29, "character": 20}, "end": {"line": 29, "character": 29}}, "text": "mechanizm"}
+            {"range": {"start": {"line": 30, "character": 20}, "end": {"line": 30, "character": 29}}, "text": "mechanizm"}
         ]}),
     );
     let diags = c.diagnostics_with(&uri, "unknown-field");
     let u = find(&diags, "unknown-field");
-    assert_eq!(u["range"]["start"], json!({"line": 29, "character": 20}));
+    assert_eq!(u["range"]["start"], json!({"line": 30, "character": 20}));
     let acts = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": u["range"], "context": {"diagnostics": [u]}}),
@@ -381,11 +381,11 @@ fn neovim_07_session_uses_utf16() {
     let diags = c.diagnostics_with(&uri, "CAC-SC-7");
     assert_eq!(
         find(&diags, "CAC-SC-7")["range"]["start"],
-        json!({"line": 29, "character": 20})
+        json!({"line": 30, "character": 20})
     );
     // Hover on `standard_contract`, just after 𠮷: UTF-16 column 34.
-    let h = c.request("textDocument/hover", pos(&uri, 29, 34));
-    assert_eq!(h["range"]["start"], json!({"line": 29, "character": 32}));
+    let h = c.request("textDocument/hover", pos(&uri, 30, 34));
+    assert_eq!(h["range"]["start"], json!({"line": 30, "character": 32}));
     c.shutdown();
 }
 
@@ -403,7 +403,7 @@ fn utf8_when_the_client_offers_it() {
     let diags = c.diagnostics_with(&uri, "CAC-SC-7");
     assert_eq!(
         find(&diags, "CAC-SC-7")["range"]["start"],
-        json!({"line": 29, "character": 26})
+        json!({"line": 30, "character": 26})
     );
     c.shutdown();
 }
@@ -462,7 +462,7 @@ fn bad_input_never_kills_the_server() {
         c.request("textDocument/hover", pos(&uri, 9999, 0)),
         Value::Null
     );
-    let r = c.request("textDocument/hover", pos(&uri, 23, 9999));
+    let r = c.request("textDocument/hover", pos(&uri, 24, 9999));
     assert_eq!(r, Value::Null);
     // Garbage text and edits far outside the document.
     c.notify(
@@ -519,8 +519,8 @@ fn neovim_headless_client() {
     assert!(status.success(), "nvim failed ({status}); it wrote:\n{got}");
     // `code line col` per diagnostic (Neovim's 0-based line, byte column).
     let lines: Vec<&str> = got.lines().collect();
-    assert!(lines.contains(&"CAC-SC-7 29 26"), "{got}");
-    assert!(lines.contains(&"GBT39725-7.p 23 5"), "{got}");
+    assert!(lines.contains(&"CAC-SC-7 30 26"), "{got}");
+    assert!(lines.contains(&"GBT39725-7.p 24 5"), "{got}");
     assert!(
         lines
             .iter()
@@ -576,5 +576,134 @@ fn formatting_rename_and_inlay_hints() {
         labels.iter().any(|l| l.contains("Minimum grade: 3")),
         "{labels:?}"
     );
+    c.shutdown();
+}
+
+/// A fresh folder holding a copy of one example workspace.
+fn example_workspace(example: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hegui-lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = root().join("examples").join(example);
+    for e in std::fs::read_dir(&src).expect("example").flatten() {
+        std::fs::copy(e.path(), dir.join(e.file_name())).expect("copy");
+    }
+    dir
+}
+
+/// An edit that keeps every byte offset can still move ranges: the issue's
+/// reproduction in s5-wearable (a space before `filed` becomes a newline).
+/// The server must publish the new ranges, as `hegui check` gives them.
+#[test]
+fn a_newline_for_a_space_moves_the_range() {
+    let dir = example_workspace("s5-wearable", "reflow");
+    let file = dir.join("wearable.hegui");
+    let uri = file_uri(&file);
+    let text = std::fs::read_to_string(&file).expect("read");
+    let mut c = Client::start();
+    c.request("initialize", vscode_init(&dir));
+    c.notify("initialized", json!({}));
+    open(&mut c, &uri, &text);
+    let diags = c.diagnostics_with(&uri, "CAC-2024-7");
+    let d = find(&diags, "CAC-2024-7");
+    assert_eq!(d["range"]["start"], json!({"line": 28, "character": 2}));
+    assert_eq!(d["range"]["end"], json!({"line": 28, "character": 75}));
+    let line = text.lines().nth(28).expect("line 29");
+    let col = line.find("  filed").expect("two spaces before filed") as u32;
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 28, "character": col}, "end": {"line": 28, "character": col + 1}}, "text": "\n"}
+        ]}),
+    );
+    let m =
+        c.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 2);
+    let diags = m["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let d = find(&diags, "CAC-2024-7").clone();
+    assert_eq!(d["range"]["start"], json!({"line": 28, "character": 2}));
+    assert_eq!(d["range"]["end"]["line"], 29);
+    // The same as the CLI on the same text (1-based lines and columns; the
+    // line is ASCII, so columns are UTF-16 code units too).
+    let edited = text.replacen("  filed", "\n filed", 1);
+    std::fs::write(&file, &edited).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_hegui"))
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .expect("hegui check");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let cli = json["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule"] == "CAC-2024-7"))
+        .unwrap_or_else(|| panic!("no CAC-2024-7 in {json}"));
+    let to_lsp = |p: &Value| {
+        json!({"line": p["line"].as_u64().unwrap_or(0) - 1,
+               "character": p["column"].as_u64().unwrap_or(0) - 1})
+    };
+    assert_eq!(d["range"]["start"], to_lsp(&cli["span"]["start"]));
+    assert_eq!(d["range"]["end"], to_lsp(&cli["span"]["end"]));
+    c.shutdown();
+}
+
+/// The server asks to be told about changes on disk (VS Code waits to be
+/// asked), and findings that change in closed files are published too.
+#[test]
+fn watches_files_and_publishes_closed_files() {
+    let (dir, file, text) = s1_workspace("watch");
+    let parties_end = text.find("/// Blood").expect("dataset doc");
+    let parties = dir.join("parties.hegui");
+    std::fs::write(&parties, &text[..parties_end]).expect("write");
+    std::fs::write(&file, &text[parties_end..]).expect("write");
+    let mut c = Client::start();
+    c.request("initialize", vscode_init(&dir));
+    c.notify("initialized", json!({}));
+    let reg = c.wait(|m| m["method"] == "client/registerCapability");
+    let r = &reg["params"]["registrations"][0];
+    assert_eq!(r["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = r["registerOptions"]["watchers"]
+        .as_array()
+        .map(|w| w.iter().filter_map(|w| w["globPattern"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        globs,
+        ["**/*.{hegui,hegui.json,hegui.yaml}", "**/hegui.toml"]
+    );
+    let reply = json!({"jsonrpc": "2.0", "id": reg["id"], "result": null});
+    c.send_raw(reply.to_string().as_bytes());
+
+    // Nothing is open: the closed flow file's findings arrive anyway.
+    let flows_uri = file_uri(&file);
+    c.diagnostics_with(&flows_uri, "CAC-SC-7");
+    // Open the parties and rename `ruijin`: the closed flow file now names
+    // a party that does not exist.
+    let parties_uri = file_uri(&parties);
+    open(&mut c, &parties_uri, &text[..parties_end]);
+    let renamed = text[..parties_end].replacen("party ruijin", "party ruijin2", 1);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": parties_uri, "version": 2},
+               "contentChanges": [{"text": renamed}]}),
+    );
+    c.diagnostics_with(&flows_uri, "unknown-reference");
+    // The flow file is fixed on disk (a checkout): one watched-file event.
+    let fixed = text[parties_end..].replace("from = ruijin", "from = ruijin2");
+    std::fs::write(&file, &fixed).expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": flows_uri, "type": 2}]}),
+    );
+    let m = c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == flows_uri
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|ds| ds.iter().all(|d| d["code"] != "unknown-reference"))
+    });
+    assert!(m["params"]["diagnostics"]
+        .as_array()
+        .is_some_and(|d| !d.is_empty()));
     c.shutdown();
 }

@@ -5,7 +5,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod decl;
+mod exit;
 mod files;
 mod fmt_cmd;
 mod init;
@@ -14,7 +14,7 @@ mod report;
 mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hegui_lang::diag::{Lang, Severity};
+use hegui_lang::diag::{Lang, Severity, Text};
 use hegui_lang::Analysis;
 use std::process::ExitCode;
 
@@ -75,6 +75,10 @@ enum Command {
         /// Output: human (terminal), json, sarif (SARIF 2.1.0) or junit (JUnit XML).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date):
+        /// waiver expiry and overdue obligations are judged against it.
+        #[arg(long)]
+        today: Option<String>,
         /// `--deny warnings`: warnings also fail the check (exit 1).
         #[arg(long, value_enum)]
         deny: Option<Deny>,
@@ -98,6 +102,9 @@ enum Command {
         paths: Vec<std::path::PathBuf>,
         #[arg(long)]
         as_of: Option<String>,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
+        #[arg(long)]
+        today: Option<String>,
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
@@ -126,6 +133,9 @@ enum Command {
         lang: Option<LangArg>,
         #[arg(long)]
         as_of: Option<String>,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Create a starter workspace: a party, a dataset, a flow and a CI workflow.
     Init {
@@ -145,7 +155,7 @@ enum Command {
     },
 }
 
-fn lang_of(arg: Option<LangArg>) -> Lang {
+pub(crate) fn lang_of(arg: Option<LangArg>) -> Lang {
     match arg {
         Some(LangArg::Zh) => Lang::Zh,
         Some(LangArg::En) => Lang::En,
@@ -163,14 +173,30 @@ fn lang_of(arg: Option<LangArg>) -> Lang {
     }
 }
 
-fn parse_date(s: &Option<String>) -> Result<Option<jiff::civil::Date>, String> {
-    match s {
-        None => Ok(None),
-        Some(s) => s
-            .parse::<jiff::civil::Date>()
-            .map(Some)
-            .map_err(|_| format!("--as-of: `{s}` is not a date (YYYY-MM-DD)")),
+/// A date option: exactly `YYYY-MM-DD` and a day of the calendar
+/// (`20250401` and `2025-02-30` are refused, never guessed at).
+fn parse_date(flag: &str, s: &Option<String>) -> Result<Option<jiff::civil::Date>, Text> {
+    let Some(s) = s else {
+        return Ok(None);
+    };
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    match s.parse::<jiff::civil::Date>() {
+        Ok(d) if shaped => Ok(Some(d)),
+        _ => Err(Text::new(
+            format!("{flag}：`{s}` 不是日期（应写作 YYYY-MM-DD，如 2025-04-01）"),
+            format!("{flag}: `{s}` is not a date (write YYYY-MM-DD, e.g. 2025-04-01)"),
+        )),
     }
+}
+
+/// The evaluation date: `--today`, else the system date. The only place the
+/// clock is read; policy never sees it except through this value.
+fn today_of(s: &Option<String>) -> Result<jiff::civil::Date, Text> {
+    Ok(parse_date("--today", s)?.unwrap_or_else(|| jiff::Zoned::now().date()))
 }
 
 fn main() -> ExitCode {
@@ -188,9 +214,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn usage_error(msg: String) -> u8 {
-    eprintln!("{:?}", miette::miette!("{msg}"));
-    2
+/// A usage or input error before anything ran: said in the chosen language, exit 2.
+fn usage_error(lang: Lang, msg: Text) -> u8 {
+    eprintln!("{:?}", miette::miette!("{}", msg.get(lang)));
+    exit::INPUT_ERROR
 }
 
 fn run() -> u8 {
@@ -199,21 +226,30 @@ fn run() -> u8 {
         Command::Check {
             paths,
             as_of,
+            today,
             lang,
             format,
             deny,
             each,
         } => {
-            let as_of = match parse_date(&as_of) {
-                Ok(d) => d,
-                Err(e) => return usage_error(e),
-            };
             let lang = lang_of(lang);
+            let as_of = match parse_date("--as-of", &as_of) {
+                Ok(d) => d,
+                Err(e) => return usage_error(lang, e),
+            };
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(lang, e),
+            };
+            let run = output::RunInfo::new(as_of, today);
             if each {
                 if format != Format::Human {
                     return usage_error(
-                        "--each prints human output; run one workspace at a time for --format"
-                            .into(),
+                        lang,
+                        Text::new(
+                            "--each 只输出供人阅读的格式；要用 --format，请逐个检查工作区",
+                            "--each prints human output; run one workspace at a time for --format",
+                        ),
                     );
                 }
                 let fail_at = if deny.is_some() {
@@ -221,11 +257,11 @@ fn run() -> u8 {
                 } else {
                     Severity::Error
                 };
-                return check_each(&paths, as_of, lang, fail_at);
+                return check_each(&paths, &run, lang, fail_at);
             }
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             analysis.set_as_of(as_of);
             let fail_at = if deny.is_some() {
@@ -239,7 +275,10 @@ fn run() -> u8 {
                 Format::Sarif => output::CheckFormat::Sarif,
                 Format::Junit => output::CheckFormat::Junit,
             };
-            let code = output::check(&analysis, &load, lang, format, fail_at);
+            let (code, _) = output::check(&analysis, &load, &run, lang, format, fail_at);
+            if format == output::CheckFormat::Human {
+                output::emit(&format!("{}\n", run.line(lang)));
+            }
             // The process ends now: freeing the database piece by piece only costs time.
             std::mem::forget(analysis);
             code
@@ -255,7 +294,7 @@ fn run() -> u8 {
             } else {
                 match files::load(&paths) {
                     Ok(x) => x,
-                    Err(e) => return usage_error(e),
+                    Err(e) => return usage_error(lang, e),
                 }
             };
             output::test(&analysis, &load, stdlib, lang)
@@ -264,18 +303,29 @@ fn run() -> u8 {
             name,
             paths,
             as_of,
+            today,
             lang,
         } => {
-            let as_of = match parse_date(&as_of) {
+            let lang = lang_of(lang);
+            let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
-            let (mut analysis, _) = match files::load(&paths) {
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(lang, e),
+            };
+            let run = output::RunInfo::new(as_of, today);
+            let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             analysis.set_as_of(as_of);
-            output::explain(&analysis, &name, lang_of(lang))
+            let code = output::explain(&analysis, &run, &name, lang);
+            if code != exit::CLEAN {
+                return code;
+            }
+            explain_exit(&analysis, &load, &name, lang)
         }
         Command::Doc { format } => output::doc(&Analysis::new(), format == DocFormat::Json),
         Command::Fmt { paths, check } => fmt_cmd::run(&paths, check),
@@ -292,22 +342,24 @@ fn run() -> u8 {
             format,
             lang,
             as_of,
+            today,
         } => {
-            let as_of = match parse_date(&as_of) {
+            let lang = lang_of(lang);
+            let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(lang, e),
+            };
+            let run = output::RunInfo::new(as_of, today);
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             analysis.set_as_of(as_of);
-            report::run(
-                &analysis,
-                &load,
-                lang_of(lang),
-                format == ReportFormat::Html,
-            )
+            report::run(&analysis, &load, &run, lang, format == ReportFormat::Html)
         }
         Command::Init { dir } => init::run(dir.as_deref()),
         Command::Lsp {
@@ -315,58 +367,146 @@ fn run() -> u8 {
             as_of,
             stdio: _,
         } => {
-            let as_of = match parse_date(&as_of) {
+            let lang = lang_of(lang);
+            let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
-            hegui_lsp::run_stdio(lang_of(lang), as_of);
+            hegui_lsp::run_stdio(lang, as_of);
             0
         }
     }
 }
 
-/// `check --each`: every subfolder holding `.hegui` files is its own
-/// workspace; the exit code is the worst of theirs.
+/// `explain`'s exit code once the explanation is printed: input errors
+/// anywhere in the workspace (listed on stderr: what was explained may have
+/// read them) give 2, an active error finding about the entity 1.
+fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lang) -> u8 {
+    let diags = output::all_diagnostics(analysis, load);
+    let defs = analysis.defs();
+    let broken: Vec<_> = diags
+        .iter()
+        .filter(|d| exit::is_input_error(d, &defs))
+        .cloned()
+        .collect();
+    if !broken.is_empty() {
+        let sources = output::Sources {
+            analysis,
+            loaded: load,
+        };
+        eprint!(
+            "{}",
+            hegui_lang::diag::render::to_string(&broken, &sources, lang, false)
+        );
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("工作区有 {} 个输入错误：以上解释可能不完整", broken.len()),
+                Lang::En => format!(
+                    "the workspace has {} input errors: the explanation above may be incomplete",
+                    broken.len()
+                ),
+            }
+        );
+        return exit::INPUT_ERROR;
+    }
+    let about: Vec<_> = diags
+        .into_iter()
+        .filter(|d| d.subject.as_deref() == Some(name))
+        .collect();
+    exit::code(&about, &defs, Severity::Error)
+}
+
+/// `check --each`: every subfolder holding workspace files is its own
+/// workspace; the exit code is the worst of theirs. A folder without such
+/// subfolders is checked as one workspace (and says so).
 fn check_each(
     paths: &[std::path::PathBuf],
-    as_of: Option<jiff::civil::Date>,
+    run: &output::RunInfo,
     lang: Lang,
     fail_at: Severity,
 ) -> u8 {
+    let mut total = output::Counts::default();
+    let mut workspaces = 0;
     let roots: Vec<std::path::PathBuf> = if paths.is_empty() {
         vec![".".into()]
     } else {
         paths.to_vec()
     };
-    let mut worst = 0;
+    let mut worst = exit::CLEAN;
     for root in roots {
         let mut dirs: Vec<std::path::PathBuf> = match std::fs::read_dir(&root) {
             Ok(rd) => rd
                 .flatten()
                 .map(|e| e.path())
                 .filter(|p| p.is_dir())
+                .filter(|p| {
+                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    !(name.starts_with('.') || name == "target" || name == "node_modules")
+                })
                 .collect(),
-            Err(e) => return usage_error(format!("cannot read folder {}: {e}", root.display())),
+            Err(e) => {
+                return usage_error(
+                    lang,
+                    Text::new(
+                        format!("无法读取文件夹 {}：{e}", root.display()),
+                        format!("cannot read folder {}: {e}", root.display()),
+                    ),
+                )
+            }
         };
         dirs.sort();
+        // A subfolder with no workspace file (a CI folder, docs) is no workspace.
+        dirs.retain(|d| {
+            hegui_workspace::list(
+                std::slice::from_ref(d),
+                &hegui_workspace::is_workspace_file,
+                hegui_workspace::Walk::OneWorkspace,
+            )
+            .is_ok_and(|f| !f.is_empty())
+        });
+        if dirs.is_empty() {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "{} 下没有含工作区文件的子文件夹：按一个工作区检查",
+                        root.display()
+                    ),
+                    Lang::En => format!(
+                        "{} has no subfolder with workspace files: checked as one workspace",
+                        root.display()
+                    ),
+                }
+            );
+            dirs.push(root.clone());
+        }
         for dir in dirs {
             let (mut analysis, load) = match files::load(std::slice::from_ref(&dir)) {
                 Ok(x) => x,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
-            if analysis.user_paths().is_empty() && load.errors.is_empty() {
-                continue;
-            }
-            analysis.set_as_of(as_of);
+            analysis.set_as_of(run.as_of);
             output::emit(&format!("== {} ==\n", dir.display()));
-            worst = worst.max(output::check(
+            let (code, counts) = output::check(
                 &analysis,
                 &load,
+                run,
                 lang,
                 output::CheckFormat::Human,
                 fail_at,
-            ));
+            );
+            worst = worst.max(code);
+            total.add(counts);
+            workspaces += 1;
         }
     }
+    let mut s = match lang {
+        Lang::Zh => format!("== 合计（{workspaces} 个工作区）==\n"),
+        Lang::En => format!("== total ({workspaces} workspaces) ==\n"),
+    };
+    s.push_str(&total.line(lang));
+    s.push_str(&format!("{}\n", run.line(lang)));
+    output::emit(&s);
     worst
 }

@@ -233,10 +233,14 @@ pub fn code_actions(s: &State, p: lsp::CodeActionParams) -> Option<lsp::CodeActi
     let out = ide::code_actions(&s.analysis, &path, span)
         .into_iter()
         .map(|act| {
-            let diagnostics = act.diagnostic.as_ref().map(|d| {
-                let d = crate::diagnostics::to_lsp(&s.analysis, &s.paths, d, &lines, s.enc, s.lang);
-                vec![d]
-            });
+            let diagnostics: Vec<lsp::Diagnostic> = act
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    crate::diagnostics::to_lsp(&s.analysis, &s.paths, d, &lines, s.enc, s.lang)
+                })
+                .collect();
+            let diagnostics = (!diagnostics.is_empty()).then_some(diagnostics);
             lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: act.title.get(s.lang).to_string(),
                 kind: Some(lsp::CodeActionKind::QUICKFIX),

@@ -46,7 +46,11 @@ pub fn run_stdio(lang: Lang, as_of: Option<jiff::civil::Date>) {
                         .await;
                 }
             });
-            server::Backend { client, worker }
+            server::Backend {
+                client,
+                worker,
+                watch_dynamic: Default::default(),
+            }
         });
         Server::new(
             framing::guard(tokio::io::stdin()),

@@ -8,6 +8,7 @@ use crate::position::Encoding;
 use crate::sync;
 use crate::worker::Worker;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -15,6 +16,39 @@ use tower_lsp_server::{Client, LanguageServer};
 pub struct Backend {
     pub client: Client,
     pub worker: Worker,
+    /// Whether the client lets us register file watching at run time.
+    pub watch_dynamic: AtomicBool,
+}
+
+/// The files whose changes on disk change the workspace: every file the
+/// loader reads, and the workspace manifest.
+const WATCHED: [&str; 2] = ["**/*.{hegui,hegui.json,hegui.yaml}", "**/hegui.toml"];
+
+fn can_watch_dynamically(params: &InitializeParams) -> bool {
+    params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false)
+}
+
+fn watch_registration() -> Registration {
+    let options = DidChangeWatchedFilesRegistrationOptions {
+        watchers: WATCHED
+            .iter()
+            .map(|g| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect(),
+    };
+    Registration {
+        id: "hegui-watched-files".into(),
+        method: "workspace/didChangeWatchedFiles".into(),
+        register_options: serde_json::to_value(options).ok(),
+    }
 }
 
 /// UTF-8 if the client can take it (fewer conversions), else UTF-16.
@@ -95,6 +129,8 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let enc = negotiate(&params);
         let roots = roots(&params);
+        self.watch_dynamic
+            .store(can_watch_dynamically(&params), Ordering::Relaxed);
         self.worker.send(move |s| {
             s.enc = enc;
             s.paths.stdlib_dir = materialise_stdlib();
@@ -111,6 +147,17 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // Without it, a client that waits to be asked never reports edits
+        // made on disk (a checkout, a generator).
+        if self.watch_dynamic.load(Ordering::Relaxed) {
+            if let Err(e) = self
+                .client
+                .register_capability(vec![watch_registration()])
+                .await
+            {
+                eprintln!("hegui lsp: the client refused file watching: {e}");
+            }
+        }
         let files = self
             .worker
             .ask(|s| s.analysis.user_paths().len())

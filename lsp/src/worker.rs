@@ -2,7 +2,9 @@
 //! database): request and notification handlers hand it jobs, synchronously
 //! and in the order the client sent them, over one channel; requests await
 //! the job's answer on a oneshot. After a batch of queued jobs that edited
-//! the workspace, it publishes the diagnostics of the open documents.
+//! the workspace, it publishes the diagnostics of the open documents, then,
+//! while no job waits, those of the closed workspace files (an edit of one
+//! file changes findings in others: the Problems panel shows them all).
 //!
 //! No clone of the database ever leaves this thread, so a write never waits
 //! for a reader and salsa never cancels anything; a panicking job (a bug, or
@@ -12,8 +14,9 @@
 use crate::diagnostics::to_lsp;
 use crate::files::Paths;
 use crate::position::{Encoding, Lines};
-use hegui_lang::diag::{Diagnostic, Lang};
+use hegui_lang::diag::Lang;
 use hegui_lang::Analysis;
+use hegui_workspace::Loaded;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -38,59 +41,111 @@ pub struct OpenDoc {
 pub struct State {
     pub analysis: Analysis,
     pub paths: Paths,
+    /// The workspace loader's side of it (declaration files, load errors).
+    pub files: Loaded,
     pub enc: Encoding,
     pub lang: Lang,
     /// Open documents by workspace path.
     pub open: BTreeMap<String, OpenDoc>,
     /// Set by jobs that change the workspace; cleared by publishing.
     pub dirty: bool,
-    /// What was last published per open document.
-    published: BTreeMap<String, Vec<Diagnostic>>,
+    /// What was last published per file, as sent: an edit that keeps every
+    /// byte span can still move a range (a newline moved, CJK swapped for
+    /// ASCII), so the converted ranges are compared, not the spans.
+    published: BTreeMap<String, Vec<lsp::Diagnostic>>,
+    /// Closed workspace files still to publish after the last change,
+    /// worked through while no job waits.
+    closed_queue: Vec<String>,
     publish: tmpsc::UnboundedSender<Publish>,
 }
 
 impl State {
-    /// Sends the diagnostics of every open document whose diagnostics changed.
+    /// Sends the diagnostics of every open document whose diagnostics
+    /// changed, then queues the closed files for the idle time.
     fn publish_open(&mut self) {
         self.dirty = false;
         let paths: Vec<String> = self.open.keys().cloned().collect();
-        for path in paths {
-            let diags = self.analysis.file_diagnostics(&path);
-            if self.published.get(&path) == Some(&diags) {
-                continue;
+        for path in &paths {
+            self.publish_file(path);
+        }
+        // Files that left the workspace lose their diagnostics.
+        let gone: Vec<String> = self
+            .published
+            .keys()
+            .filter(|p| !self.open.contains_key(*p) && self.analysis.text(p).is_none())
+            .cloned()
+            .collect();
+        for path in gone {
+            self.published.remove(&path);
+            if let Some(uri) = self.paths.uri_of(&self.analysis, &path) {
+                let _ = self.publish.send(Publish {
+                    uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
             }
-            self.send_diagnostics(&path, &diags);
-            self.published.insert(path, diags);
+        }
+        let mut closed: Vec<String> = self
+            .analysis
+            .user_paths()
+            .into_iter()
+            .filter(|p| !self.open.contains_key(p))
+            .collect();
+        // Popped from the end: in path order.
+        closed.reverse();
+        self.closed_queue = closed;
+    }
+
+    /// Publishes the next closed file of the queue; false when it is empty.
+    fn publish_next_closed(&mut self) -> bool {
+        match self.closed_queue.pop() {
+            Some(path) => {
+                if !self.open.contains_key(&path) {
+                    self.publish_file(&path);
+                }
+                true
+            }
+            None => false,
         }
     }
 
-    fn send_diagnostics(&self, path: &str, diags: &[Diagnostic]) {
-        let Some(doc) = self.open.get(path) else {
-            return;
+    /// Sends a file's diagnostics if they differ from what was last sent.
+    fn publish_file(&mut self, path: &str) {
+        let diags = self.files.relocate(self.analysis.file_diagnostics(path));
+        let text = match self.files.shown_text(path) {
+            Some(t) => t.into(),
+            None => self.analysis.text(path).unwrap_or_default(),
         };
-        let text = self.analysis.text(path).unwrap_or_default();
         let lines = Lines::new(&text, self.enc);
         let a = &self.analysis;
-        let diagnostics = diags
+        let converted: Vec<lsp::Diagnostic> = diags
             .iter()
             .map(|d| to_lsp(a, &self.paths, d, &lines, self.enc, self.lang))
             .collect();
+        if self.published.get(path) == Some(&converted) {
+            return;
+        }
+        let (uri, version) = match self.open.get(path) {
+            Some(doc) => (doc.uri.clone(), Some(doc.version)),
+            None => match self.paths.uri_of(a, path) {
+                Some(uri) => (uri, None),
+                None => return,
+            },
+        };
         let _ = self.publish.send(Publish {
-            uri: doc.uri.clone(),
-            diagnostics,
-            version: Some(doc.version),
+            uri,
+            diagnostics: converted.clone(),
+            version,
         });
+        self.published.insert(path.to_string(), converted);
     }
 
-    /// Forgets a closed document and clears its diagnostics in the client.
+    /// Forgets a closed document; the next publish sends what its text on
+    /// disk gives (or clears it, if it left the workspace).
     pub fn close(&mut self, path: &str) {
-        if let Some(doc) = self.open.remove(path) {
+        if self.open.remove(path).is_some() {
             self.published.remove(path);
-            let _ = self.publish.send(Publish {
-                uri: doc.uri,
-                diagnostics: Vec::new(),
-                version: None,
-            });
+            self.dirty = true;
         }
     }
 }
@@ -112,11 +167,13 @@ impl Worker {
                 let mut state = State {
                     analysis: Analysis::new(),
                     paths: Paths::default(),
+                    files: Loaded::default(),
                     enc: Encoding::Utf16,
                     lang,
                     open: BTreeMap::new(),
                     dirty: false,
                     published: BTreeMap::new(),
+                    closed_queue: Vec::new(),
                     publish,
                 };
                 run(&mut state, rx);
@@ -153,7 +210,28 @@ impl Worker {
 }
 
 fn run(state: &mut State, rx: mpsc::Receiver<Job>) {
-    while let Ok(job) = rx.recv() {
+    loop {
+        // With closed files left to publish, work on them while no job waits.
+        let job = if state.closed_queue.is_empty() {
+            match rx.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            }
+        } else {
+            match rx.try_recv() {
+                Ok(job) => job,
+                Err(mpsc::TryRecvError::Empty) => {
+                    guarded(
+                        state,
+                        Box::new(|s| {
+                            s.publish_next_closed();
+                        }),
+                    );
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => return,
+            }
+        };
         guarded(state, job);
         // Take every queued job (edits typed in a burst) before publishing.
         while let Ok(job) = rx.try_recv() {

@@ -7,7 +7,7 @@ use crate::diag::Lang;
 use crate::model::defs::Defs;
 use crate::model::types::{FieldDef, Ty};
 use crate::Analysis;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -36,12 +36,15 @@ use crate::syntax::keywords::{ITEM as ITEM_KEYWORDS, RULE_CLAUSE as RULE_CLAUSES
 struct Context {
     /// Header of each open `{`: the text of its line before the brace.
     frames: Vec<String>,
+    /// Offset of each open `{`.
+    braces: Vec<usize>,
     /// The current line up to the cursor, from the last `{` on it.
     line: String,
 }
 
 fn context(text: &str) -> Context {
     let mut frames: Vec<String> = Vec::new();
+    let mut braces: Vec<usize> = Vec::new();
     let mut line_start = 0;
     let mut stmt_start = 0;
     let mut chars = text.char_indices().peekable();
@@ -69,17 +72,74 @@ fn context(text: &str) -> Context {
             }
             '{' => {
                 frames.push(text[line_start..i].trim().to_string());
+                braces.push(i);
                 stmt_start = i + 1;
             }
             '}' => {
                 frames.pop();
+                braces.pop();
                 stmt_start = i + 1;
             }
             _ => {}
         }
     }
     let line = text[stmt_start..].to_string();
-    Context { frames, line }
+    Context {
+        frames,
+        braces,
+        line,
+    }
+}
+
+/// The fields written in the body that opens at `brace` (its own level
+/// only, on either side of the cursor), but not the name at `cursor`.
+fn written_fields(text: &str, brace: usize, cursor: usize) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut depth = 0usize;
+    let mut chars = text[brace + 1..]
+        .char_indices()
+        .map(|(i, c)| (i + brace + 1, c))
+        .peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek().is_some_and(|(_, c)| *c == '/') => {
+                while chars.peek().is_some_and(|(_, c)| *c != '\n') {
+                    chars.next();
+                }
+            }
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            c if depth == 0 && (c.is_ascii_alphabetic() || c == '_') => {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, c)) = chars.peek() {
+                    if !is_ident(c) {
+                        break;
+                    }
+                    end = j + c.len_utf8();
+                    chars.next();
+                }
+                let rest = text[end..].trim_start_matches([' ', '\t']);
+                let assigns = rest.starts_with('=') && !rest.starts_with("==");
+                if assigns && !(i..=end).contains(&cursor) {
+                    out.insert(text[i..end].to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn is_ident(c: char) -> bool {
@@ -184,15 +244,23 @@ pub fn completions(a: &Analysis, path: &str, offset: usize, lang: Lang) -> Vec<C
         }
     }
     match cx.line.split_once('=') {
-        None => fields
-            .values()
-            .map(|f| Completion {
-                label: f.name.clone(),
-                kind: CompletionKind::Field,
-                detail: Some(format!("{} — {}", f.ty.display(), f.label.get(lang))),
-                insert: Some(format!("{} = ", f.name)),
-            })
-            .collect(),
+        None => {
+            let written = cx
+                .braces
+                .last()
+                .map(|&b| written_fields(&text, b, offset))
+                .unwrap_or_default();
+            fields
+                .values()
+                .filter(|f| !written.contains(&f.name))
+                .map(|f| Completion {
+                    label: f.name.clone(),
+                    kind: CompletionKind::Field,
+                    detail: Some(format!("{} — {}", f.ty.display(), f.label.get(lang))),
+                    insert: Some(format!("{} = ", f.name)),
+                })
+                .collect()
+        }
         Some((field, _)) => match fields.get(last_ident(field)) {
             Some(f) => values(a, &defs, &f.ty, token, lang),
             None => Vec::new(),

@@ -194,7 +194,7 @@ fn rename_an_entity_and_refuse_stdlib_names() {
 #[test]
 fn complete_fields_of_the_entity_kind() {
     let l = labels(&at("  records", 2));
-    assert!(l.contains(&"subjects".to_string()), "{l:?}");
+    assert!(l.contains(&"hgr".to_string()), "{l:?}");
     assert!(!l.contains(&"purpose".to_string()), "{l:?}");
 }
 
@@ -290,8 +290,11 @@ fn code_action_from_a_diagnostic_fix() {
         .find(|x| x.title.en == "change to `records`")
         .expect("fix");
     assert_eq!(
-        fix.diagnostic.as_ref().map(|d| d.code.as_str()),
-        Some("unknown-field")
+        fix.diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect::<Vec<_>>(),
+        ["unknown-field"]
     );
 }
 
@@ -319,4 +322,75 @@ fn tree_symbols_contain_their_children() {
     let syms = document_symbols(&a, file, Lang::Zh);
     assert!(!syms.is_empty());
     syms.iter().for_each(check);
+}
+
+#[test]
+fn completion_leaves_out_fields_already_written() {
+    // A new line between `purpose` and `start`: fields above and below count.
+    let src = at("  start = 2026-03-01", 0).replace("$0", "  $0\n");
+    let offered = labels(&src);
+    for written in [
+        "from",
+        "to",
+        "data",
+        "purpose",
+        "start",
+        "mechanism",
+        "consent",
+    ] {
+        assert!(
+            !offered.iter().any(|l| l == written),
+            "{written} offered: {offered:?}"
+        );
+    }
+    for open in ["pia", "notice", "storage"] {
+        assert!(
+            offered.iter().any(|l| l == open),
+            "{open} missing: {offered:?}"
+        );
+    }
+    // Inside the member record, only its own fields count: `signed` is written.
+    let src = S1.replace(
+        "{ signed = 2026-02-10 }",
+        "{\n    signed = 2026-02-10\n    $0\n  }",
+    );
+    let offered = labels(&src);
+    assert!(!offered.iter().any(|l| l == "signed"), "{offered:?}");
+    assert!(offered.iter().any(|l| l == "filed"), "{offered:?}");
+    // The name being typed over is still offered.
+    let src = at("consent = separate", 4);
+    let offered = labels(&src);
+    assert!(offered.iter().any(|l| l == "consent"), "{offered:?}");
+}
+
+#[test]
+fn identical_fixes_make_one_action() {
+    // No mechanism: the CAC 2024 rule and PIPL Art. 38 both set it to the
+    // standard contract.
+    let src = S1.replace(
+        "  mechanism = standard_contract { signed = 2026-02-10 }\n",
+        "",
+    );
+    let src = src.replace("flow trial_export", "flow $0trial_export");
+    let (a, off) = fixture(&src);
+    let acts = code_actions(&a, FILE, Span::new(off, off));
+    let mut by_edit: Vec<&Vec<crate::diag::Edit>> = acts.iter().map(|x| &x.edits).collect();
+    by_edit.dedup();
+    assert_eq!(
+        by_edit.len(),
+        acts.len(),
+        "two actions make the same edit: {acts:#?}"
+    );
+    let merged = acts
+        .iter()
+        .find(|x| x.diagnostics.len() > 1)
+        .expect("an action fixing several diagnostics");
+    assert!(
+        merged.edits[0].new_text.contains("standard_contract"),
+        "{merged:#?}"
+    );
+    let mut codes: Vec<&str> = merged.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    codes.sort();
+    assert_eq!(codes, ["CAC-2024-8", "PIPL-38"]);
+    assert!(merged.preferred, "{merged:#?}");
 }

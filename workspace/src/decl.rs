@@ -16,10 +16,12 @@ use hegui_lang::model::types::Ty;
 use hegui_lang::syntax::ast::Span;
 use serde_json::Value;
 
-/// Generated `.hegui` text, and (generated span, original span) pairs, outermost first.
+/// Generated `.hegui` text, (generated span, original span) pairs (inner
+/// ones first), and notes for diagnostics inside a generated field.
 pub struct Converted {
     pub text: String,
     pub map: Vec<(Span, Span)>,
+    pub hints: Vec<(Span, Text)>,
 }
 
 pub fn is_decl_file(name: &str) -> bool {
@@ -106,8 +108,51 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// What a string given for an `int` or `bool` field was probably meant to
+/// be: `"900,000"` → `900000`, `yes` → `true`.
+fn meant(s: &str, ty: Option<&Ty>) -> Option<Text> {
+    let t = s.trim();
+    match ty? {
+        Ty::Int => {
+            let digits: String = t
+                .chars()
+                .filter(|c| !matches!(c, ',' | '_' | ' '))
+                .collect();
+            let ok = !digits.is_empty()
+                && digits.chars().all(|c| c.is_ascii_digit())
+                && digits.len() < t.len()
+                && t.starts_with(|c: char| c.is_ascii_digit());
+            ok.then(|| {
+                Text::new(
+                    format!("是否想写 {digits}？数字不加千位分隔符，也不加引号"),
+                    format!(
+                        "did you mean {digits}? Numbers take no thousands separators and no quotes"
+                    ),
+                )
+            })
+        }
+        Ty::Bool => {
+            let b = match t.to_ascii_lowercase().as_str() {
+                "yes" | "y" | "on" | "true" => "true",
+                "no" | "n" | "off" | "false" => "false",
+                _ => return None,
+            };
+            Some(Text::new(
+                format!("是否想写 {b}？布尔值只写 true 或 false（不加引号）"),
+                format!("did you mean {b}? A yes/no value is written true or false, unquoted"),
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// A JSON value as a `.hegui` value; `ty` is the declared type if known.
-fn value(v: &Value, ty: Option<&Ty>, defs: &Defs) -> String {
+/// Strings that look like a mistyped number or boolean leave a note in `hints`.
+fn value(v: &Value, ty: Option<&Ty>, defs: &Defs, hints: &mut Vec<Text>) -> String {
+    if let (Value::String(s), Some(note)) = (v, v.as_str().and_then(|s| meant(s, ty))) {
+        hints.push(note);
+        return quote(s);
+    }
     match v {
         Value::Null => "none".into(),
         Value::Bool(b) => b.to_string(),
@@ -127,7 +172,7 @@ fn value(v: &Value, ty: Option<&Ty>, defs: &Defs) -> String {
                 Some(Ty::List(t)) => Some(&**t),
                 _ => None,
             };
-            let parts: Vec<String> = items.iter().map(|x| value(x, inner, defs)).collect();
+            let parts: Vec<String> = items.iter().map(|x| value(x, inner, defs, hints)).collect();
             format!("[{}]", parts.join(", "))
         }
         Value::Object(map) => {
@@ -153,7 +198,7 @@ fn value(v: &Value, ty: Option<&Ty>, defs: &Defs) -> String {
                     .iter()
                     .map(|(k, v)| {
                         let t = member_fields.and_then(|f| f.get(k)).map(|f| &f.ty);
-                        format!("{} = {}", key(k), value(v, t, defs))
+                        format!("{} = {}", key(k), value(v, t, defs, hints))
                     })
                     .collect();
                 return format!("{member} {{ {} }}", body.join("  "));
@@ -165,7 +210,7 @@ fn value(v: &Value, ty: Option<&Ty>, defs: &Defs) -> String {
                         Some(Ty::Record(r)) => r.get(k),
                         _ => None,
                     };
-                    format!("{} = {}", key(k), value(v, t, defs))
+                    format!("{} = {}", key(k), value(v, t, defs, hints))
                 })
                 .collect();
             format!("{{ {} }}", body.join("  "))
@@ -225,22 +270,72 @@ fn line_span(text: &str, at: usize) -> Span {
     Span::new(at, end)
 }
 
-#[expect(
-    clippy::result_large_err,
-    reason = "called once per declaration file; the error is the diagnostic to show"
-)]
-pub fn convert(path: &str, text: &str, defs: &Defs) -> Result<Converted, Diagnostic> {
+/// Converts a declaration file; the error is the diagnostic to show.
+pub fn convert(path: &str, text: &str, defs: &Defs) -> Result<Converted, Box<Diagnostic>> {
+    convert_inner(path, text, defs).map_err(Box::new)
+}
+
+/// A YAML document as a JSON value (YAML 1.2 core schema: `yes` and
+/// `2026-03-01` are strings, as in JSON); errors with their line and column.
+#[expect(clippy::result_large_err, reason = "boxed once, by `convert`")]
+fn yaml_to_json(path: &str, text: &str) -> Result<Value, Diagnostic> {
+    use saphyr::{LoadableYamlNode, Scalar, Yaml};
+    let docs = Yaml::load_from_str(text).map_err(|e| {
+        let m = e.marker();
+        syntax(path, text, m.line(), m.col() + 1, e.info().to_string())
+    })?;
+    fn conv(y: &Yaml) -> Result<Value, String> {
+        Ok(match y {
+            Yaml::Value(Scalar::Null) => Value::Null,
+            Yaml::Value(Scalar::Boolean(b)) => Value::Bool(*b),
+            Yaml::Value(Scalar::Integer(i)) => Value::from(*i),
+            Yaml::Value(Scalar::FloatingPoint(f)) => serde_json::Number::from_f64(f.into_inner())
+                .map(Value::Number)
+                .unwrap_or_else(|| Value::String(f.to_string())),
+            Yaml::Value(Scalar::String(s)) => Value::String(s.to_string()),
+            Yaml::Representation(s, _, _) => Value::String(s.to_string()),
+            Yaml::Sequence(items) => {
+                Value::Array(items.iter().map(conv).collect::<Result<_, _>>()?)
+            }
+            Yaml::Mapping(m) => {
+                let mut out = serde_json::Map::new();
+                for (k, v) in m {
+                    let k = match conv(k)? {
+                        Value::String(s) => s,
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        _ => return Err("a mapping key must be a plain value".into()),
+                    };
+                    out.insert(k, conv(v)?);
+                }
+                Value::Object(out)
+            }
+            Yaml::Tagged(_, inner) => conv(inner)?,
+            Yaml::Alias(_) | Yaml::BadValue => {
+                return Err("an alias or value that cannot be read".into())
+            }
+        })
+    }
+    match docs.as_slice() {
+        [] => Ok(Value::Null),
+        [doc] => conv(doc).map_err(|m| syntax(path, text, 1, 1, m)),
+        _ => Err(syntax(
+            path,
+            text,
+            1,
+            1,
+            "one YAML document per file".into(),
+        )),
+    }
+}
+
+#[expect(clippy::result_large_err, reason = "boxed once, by `convert`")]
+fn convert_inner(path: &str, text: &str, defs: &Defs) -> Result<Converted, Diagnostic> {
     let doc: Value = if path.ends_with(".json") {
         serde_json::from_str(text)
             .map_err(|e| syntax(path, text, e.line(), e.column(), e.to_string()))?
     } else {
-        serde_yaml::from_str(text).map_err(|e| {
-            let (l, c) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
-            syntax(path, text, l, c, e.to_string())
-        })?
+        yaml_to_json(path, text)?
     };
     let not_object = || {
         Diagnostic::error(
@@ -258,6 +353,7 @@ pub fn convert(path: &str, text: &str, defs: &Defs) -> Result<Converted, Diagnos
     };
     let mut out = String::new();
     let mut map = Vec::new();
+    let mut hints = Vec::new();
     out.push_str(&format!("// generated from {path}\n"));
     // Kinds in a fixed order: parties, then datasets, flows, then the rest.
     let mut keys: Vec<&String> = top.keys().filter(|k| !k.starts_with('$')).collect();
@@ -347,7 +443,15 @@ pub fn convert(path: &str, text: &str, defs: &Defs) -> Result<Converted, Diagnos
                 }
                 let ty = schema.and_then(|s| s.fields.get(k)).map(|f| &f.ty);
                 let fstart = out.len();
-                out.push_str(&format!("  {} = {}", key(k), value(v, ty, defs)));
+                let mut notes = Vec::new();
+                out.push_str(&format!(
+                    "  {} = {}",
+                    key(k),
+                    value(v, ty, defs, &mut notes)
+                ));
+                for n in notes {
+                    hints.push((Span::new(fstart, out.len()), n));
+                }
                 let kat = find_key(text, k, None, obj_start).unwrap_or(at);
                 map.push((Span::new(fstart, out.len()), line_span(text, kat)));
                 out.push('\n');
@@ -357,7 +461,11 @@ pub fn convert(path: &str, text: &str, defs: &Defs) -> Result<Converted, Diagnos
             map.push((Span::new(gen_start, out.len()), line_span(text, at)));
         }
     }
-    Ok(Converted { text: out, map })
+    Ok(Converted {
+        text: out,
+        map,
+        hints,
+    })
 }
 
 /// The original span of a generated span.
