@@ -1,4 +1,7 @@
-#![allow(dead_code, reason = "each includer (tests, benches, examples) uses a part")]
+#![allow(
+    dead_code,
+    reason = "each includer (tests, benches, examples) uses a part"
+)]
 //! The regorus side of the Rego comparison, shared by `tests/rego_equivalence.rs`,
 //! `benches/rego.rs` and `examples/rego_ratio.rs` (regorus is a dev-dependency,
 //! so this cannot live in the library).

@@ -578,7 +578,8 @@ pub fn generate_varied_real(flows: usize, per_file: usize, seed: u64) -> Generat
 /// Each exporter owns one case, so the cumulative sums do not mix.
 pub fn generate_thresholds() -> Generated {
     // (exporter, persons processed, [(start, dataset)])
-    let cases: &[(&str, u64, &[(&str, &str)])] = &[
+    type Case<'a> = (&'a str, u64, &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
         // 2022 measures: persons processed exactly 1,000,000.
         ("e1", 1_000_000, &[("2023-03-01", "small")]),
         // 2022 measures: cumulative persons exactly 100,000.
@@ -594,13 +595,19 @@ pub fn generate_thresholds() -> Generated {
         (
             "e7",
             50_000,
-            &[("2021-06-01", "sensitive_6k"), ("2023-06-01", "sensitive_6k")],
+            &[
+                ("2021-06-01", "sensitive_6k"),
+                ("2023-06-01", "sensitive_6k"),
+            ],
         ),
         // 2024 window: since 1 January of this year, not the previous one.
         (
             "e8",
             50_000,
-            &[("2023-12-01", "sensitive_6k"), ("2024-06-01", "sensitive_6k")],
+            &[
+                ("2023-12-01", "sensitive_6k"),
+                ("2024-06-01", "sensitive_6k"),
+            ],
         ),
     ];
     let mut parties = String::from("party abroad { jurisdiction = \"US\" kind = pharma }\n");

@@ -220,7 +220,7 @@ fn main() {
             }
             before = after;
             done += 1;
-            if done % check_every == 0 || (kind == "from" && n + 1 == order.len()) {
+            if done.is_multiple_of(check_every) || (kind == "from" && n + 1 == order.len()) {
                 let f = fresh(&files);
                 assert!(
                     *f == *before,
