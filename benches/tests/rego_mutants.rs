@@ -71,16 +71,16 @@ const MUTANTS: &[Mutant] = &[
         name: "2024 sensitive threshold exclusive",
         subs: &[(
             In::Both,
-            "over_2024(name, f) if cumulative_sensitive[name] >= 10000",
-            "over_2024(name, f) if cumulative_sensitive[name] > 10000",
+            "over_2024(name, f) if {\n\tpersonal_info[name]\n\tcumulative_sensitive[name] >= 10000",
+            "over_2024(name, f) if {\n\tpersonal_info[name]\n\tcumulative_sensitive[name] > 10000",
         )],
     },
     Mutant {
         name: "2022 sensitive threshold exclusive",
         subs: &[(
             In::Both,
-            "over_2022(name, f) if cumulative_sensitive[name] >= 10000",
-            "over_2022(name, f) if cumulative_sensitive[name] > 10000",
+            "over_2022(name, f) if {\n\tpersonal_info[name]\n\tcumulative_sensitive[name] >= 10000",
+            "over_2022(name, f) if {\n\tpersonal_info[name]\n\tcumulative_sensitive[name] > 10000",
         )],
     },
     Mutant {
@@ -119,8 +119,8 @@ const MUTANTS: &[Mutant] = &[
         name: "Hong Kong counted as mainland",
         subs: &[(
             In::Both,
-            "mainland(p) if p.jurisdiction == \"CN\"\n",
-            "mainland(p) if p.jurisdiction == \"CN\"\n\nmainland(p) if p.jurisdiction == \"HK\"\n",
+            "mainland_code(c) if c == \"CN\"\n",
+            "mainland_code(c) if c == \"CN\"\n\nmainland_code(c) if c == \"HK\"\n",
         )],
     },
     Mutant {
