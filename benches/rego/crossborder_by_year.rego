@@ -5,7 +5,7 @@
 #   stdlib/cac/volumes.hegui     counting window, cumulative per-exporter sums
 #   stdlib/cac/mechanism.hegui   exemption, needs_assessment, CAC-SA-4, CAC-2024-7, CAC-2024-8
 #   stdlib/pipl/export.hegui     PIPL-38, PIPL-55
-#   stdlib/gbt39725/*.hegui      GBT39725-7.p, GBT39725-6.2 (min_grade)
+#   stdlib/gbt39725/*.hegui      GBT39725-7.p (cumulative health records), GBT39725-6.2 (min_grade)
 #
 # Input: hegui's lowered model (benches/src/lib.rs `model_json`): declared fields
 # and schema defaults only, no derived facts. `none` is an absent key; dates are
@@ -51,9 +51,16 @@ any_under(cats, nodes) if {
 	under(c, n)
 }
 
-mainland(p) if p.jurisdiction == "CN"
+not_mainland_codes := {"CN-HK", "CN-MO", "CN-TW"}
 
-mainland(p) if startswith(p.jurisdiction, "CN-")
+mainland_code(c) if c == "CN"
+
+mainland_code(c) if {
+	startswith(c, "CN-")
+	not c in not_mainland_codes
+}
+
+mainland(p) if mainland_code(p.jurisdiction)
 
 has_hgr(ds) if count(object.get(ds, "hgr", [])) > 0
 
@@ -82,16 +89,19 @@ sensitive[d] if {
 
 # GB/T 39725 §6.2 minimum grade (gbt39725/grades.hegui).
 min_grade(d) := 5 if {
-	ds := datasets[d]
-	ds.special_diseases == true
-	ds.deidentification == "identifiable"
+	datasets[d].special_diseases == true
 } else := 4 if {
 	personal[d]
 	datasets[d].deidentification == "identifiable"
 } else := 3 if {
 	personal[d]
+} else := 1 if {
+	datasets[d].publishable_statistics == true
+	not datasets[d].important_data == true
 } else := 2 if {
-	any_under(datasets[d].categories, ["personal", "health_status", "medical_application", "medical_payment"])
+	datasets[d].important_data == true
+} else := 2 if {
+	any_under(datasets[d].categories, ["personal", "health_status", "medical_application", "medical_payment", "public_health"])
 } else := 1
 
 # ---- flows (core/derived.hegui) ------------------------------------------------
@@ -104,7 +114,14 @@ cross_border[name] if {
 
 leaves_mainland(f) if not mainland(parties[f.to])
 
-leaves_mainland(f) if f.access == "storage_abroad"
+leaves_mainland(f) if stored_abroad(f)
+
+stored_abroad(f) if f.access == "storage_abroad"
+
+stored_abroad(f) if {
+	f.storage
+	not mainland_code(f.storage)
+}
 
 leaves_mainland(f) if f.access == "remote_access"
 
@@ -126,6 +143,20 @@ sensitive_persons[name] := sum([datasets[d].subjects | d := f.data[_]; sensitive
 nonsensitive_persons[name] := sum([datasets[d].subjects | d := f.data[_]; personal[d]; not sensitive[d]]) if some name, f in flows
 
 records[name] := sum([object.get(datasets[d], "records", 0) | d := f.data[_]]) if some name, f in flows
+
+# Personal health data (gbt39725 `dataset.health`) and its records per flow.
+health[d] if {
+	personal[d]
+	any_under(datasets[d].categories, ["health_status", "medical_application", "medical_payment"])
+}
+
+health_data[name] if {
+	some name, f in flows
+	some d in f.data
+	health[d]
+}
+
+health_records[name] := sum([object.get(datasets[d], "records", 0) | d := f.data[_]; health[d]]) if some name, f in flows
 
 # ---- cumulative volumes (cac/volumes.hegui) ------------------------------------
 
@@ -176,37 +207,65 @@ ground(name, f) := "contract_performance" if {
 	f.start >= ndsr_in_force
 } else := "small_volume" if {
 	not parties[f.from].ciio
-	not important_data[name]
-	cumulative_sensitive[name] == 0
+	not sensitive_info[name]
 	cumulative_nonsensitive[name] < 100000
 } else := ""
+
+sensitive_info[name] if {
+	some name, f in flows
+	some d in f.data
+	sensitive[d]
+}
 
 # The 2024 exemption that applies (Art. 5), for export flows from 2024-03-22.
 exemption[name] := g if {
 	cross_border[name]
 	f := flows[name]
 	f.start >= cac_2024_in_force
+	not important_data[name]
 	g := ground(name, f)
 	g != ""
 }
 
-over_2024(name, f) if parties[f.from].ciio == true
-
+# Important data always; the other criteria only for a flow that carries PI.
 over_2024(name, f) if important_data[name]
 
-over_2024(name, f) if cumulative_nonsensitive[name] >= 1000000
+over_2024(name, f) if {
+	personal_info[name]
+	parties[f.from].ciio == true
+}
 
-over_2024(name, f) if cumulative_sensitive[name] >= 10000
+over_2024(name, f) if {
+	personal_info[name]
+	cumulative_nonsensitive[name] >= 1000000
+}
 
-over_2022(name, f) if parties[f.from].ciio == true
+over_2024(name, f) if {
+	personal_info[name]
+	cumulative_sensitive[name] >= 10000
+}
 
 over_2022(name, f) if important_data[name]
 
-over_2022(name, f) if parties[f.from].persons_processed >= 1000000
+over_2022(name, f) if {
+	personal_info[name]
+	parties[f.from].ciio == true
+}
 
-over_2022(name, f) if cumulative_sensitive[name] + cumulative_nonsensitive[name] >= 100000
+over_2022(name, f) if {
+	personal_info[name]
+	parties[f.from].persons_processed >= 1000000
+}
 
-over_2022(name, f) if cumulative_sensitive[name] >= 10000
+over_2022(name, f) if {
+	personal_info[name]
+	cumulative_sensitive[name] + cumulative_nonsensitive[name] >= 100000
+}
+
+over_2022(name, f) if {
+	personal_info[name]
+	cumulative_sensitive[name] >= 10000
+}
 
 needs_assessment[name] if {
 	cross_border[name]
@@ -232,11 +291,34 @@ exports_pi[name] if {
 
 pia_before_start(f) if f.pia <= f.start
 
+# The declared mechanism existed on the flow's start (cac/mechanism.hegui).
+mechanism_available(f) if {
+	f.mechanism
+	f.start < "2022-09-01"
+}
+
+mechanism_available(f) if mechanism_of(f) == "security_assessment"
+
+mechanism_available(f) if {
+	mechanism_of(f) == "certification"
+	f.start >= "2022-11-04"
+}
+
+mechanism_available(f) if {
+	mechanism_of(f) == "standard_contract"
+	f.start >= "2023-06-01"
+}
+
+mechanism_available(f) if {
+	mechanism_of(f) == "exempt"
+	f.start >= cac_2024_in_force
+}
+
 findings contains ["PIPL-38", name] if {
 	exports_pi[name]
 	f := flows[name]
 	f.start >= "2021-11-01"
-	not f.mechanism
+	not mechanism_available(f)
 	not exemption[name]
 }
 
@@ -271,11 +353,26 @@ findings contains ["CAC-2024-8", name] if {
 	not mechanism_of(f) in {"standard_contract", "certification", "security_assessment"}
 }
 
-findings contains ["GBT39725-7.p", name] if {
+# §7 p counts the exporter's personal health records abroad, all earlier exports included.
+health_exports_of[ex] contains name if {
+	cross_border[name]
+	ex := flows[name].from
+}
+
+cumulative_health_records[name] := sum([health_records[g] |
+	some g in health_exports_of[f.from]
+	flows[g].start <= f.start
+]) if {
 	cross_border[name]
 	f := flows[name]
+}
+
+findings contains ["GBT39725-7.p", name] if {
+	cross_border[name]
+	health_data[name]
+	f := flows[name]
 	f.start >= "2021-07-01"
-	records[name] > 250
+	cumulative_health_records[name] > 250
 	not f.department_approval == true
 }
 

@@ -14,7 +14,11 @@ impl SourceLookup for One<'_> {
 }
 
 pub fn run(paths: &[PathBuf], check: bool) -> u8 {
-    let files = match crate::files::list(paths, &|name| name.ends_with(".hegui")) {
+    let files = match hegui_workspace::list(
+        paths,
+        &|name| name.ends_with(".hegui"),
+        hegui_workspace::Walk::AllFolders,
+    ) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("hegui fmt: {e}");

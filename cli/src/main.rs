@@ -5,7 +5,6 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod decl;
 mod files;
 mod fmt_cmd;
 mod init;
@@ -75,6 +74,10 @@ enum Command {
         /// Output: human (terminal), json, sarif (SARIF 2.1.0) or junit (JUnit XML).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date):
+        /// waiver expiry and overdue obligations are judged against it.
+        #[arg(long)]
+        today: Option<String>,
         /// `--deny warnings`: warnings also fail the check (exit 1).
         #[arg(long, value_enum)]
         deny: Option<Deny>,
@@ -98,6 +101,9 @@ enum Command {
         paths: Vec<std::path::PathBuf>,
         #[arg(long)]
         as_of: Option<String>,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
+        #[arg(long)]
+        today: Option<String>,
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
@@ -126,6 +132,9 @@ enum Command {
         lang: Option<LangArg>,
         #[arg(long)]
         as_of: Option<String>,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Create a starter workspace: a party, a dataset, a flow and a CI workflow.
     Init {
@@ -164,13 +173,23 @@ fn lang_of(arg: Option<LangArg>) -> Lang {
 }
 
 fn parse_date(s: &Option<String>) -> Result<Option<jiff::civil::Date>, String> {
+    parse_date_of("--as-of", s)
+}
+
+fn parse_date_of(option: &str, s: &Option<String>) -> Result<Option<jiff::civil::Date>, String> {
     match s {
         None => Ok(None),
         Some(s) => s
             .parse::<jiff::civil::Date>()
             .map(Some)
-            .map_err(|_| format!("--as-of: `{s}` is not a date (YYYY-MM-DD)")),
+            .map_err(|_| format!("{option}: `{s}` is not a date (YYYY-MM-DD)")),
     }
+}
+
+/// The evaluation date: `--today`, else the system date. The only place the
+/// clock is read; policy never sees it except through this value.
+fn today_of(s: &Option<String>) -> Result<jiff::civil::Date, String> {
+    Ok(parse_date_of("--today", s)?.unwrap_or_else(|| jiff::Zoned::now().date()))
 }
 
 fn main() -> ExitCode {
@@ -199,6 +218,7 @@ fn run() -> u8 {
         Command::Check {
             paths,
             as_of,
+            today,
             lang,
             format,
             deny,
@@ -208,6 +228,11 @@ fn run() -> u8 {
                 Ok(d) => d,
                 Err(e) => return usage_error(e),
             };
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(e),
+            };
+            let run = output::RunInfo::new(as_of, today);
             let lang = lang_of(lang);
             if each {
                 if format != Format::Human {
@@ -221,7 +246,7 @@ fn run() -> u8 {
                 } else {
                     Severity::Error
                 };
-                return check_each(&paths, as_of, lang, fail_at);
+                return check_each(&paths, &run, lang, fail_at);
             }
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
@@ -239,7 +264,10 @@ fn run() -> u8 {
                 Format::Sarif => output::CheckFormat::Sarif,
                 Format::Junit => output::CheckFormat::Junit,
             };
-            let code = output::check(&analysis, &load, lang, format, fail_at);
+            let (code, _) = output::check(&analysis, &load, &run, lang, format, fail_at);
+            if format == output::CheckFormat::Human {
+                output::emit(&format!("{}\n", run.line(lang)));
+            }
             // The process ends now: freeing the database piece by piece only costs time.
             std::mem::forget(analysis);
             code
@@ -264,18 +292,24 @@ fn run() -> u8 {
             name,
             paths,
             as_of,
+            today,
             lang,
         } => {
             let as_of = match parse_date(&as_of) {
                 Ok(d) => d,
                 Err(e) => return usage_error(e),
             };
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(e),
+            };
+            let run = output::RunInfo::new(as_of, today);
             let (mut analysis, _) = match files::load(&paths) {
                 Ok(x) => x,
                 Err(e) => return usage_error(e),
             };
             analysis.set_as_of(as_of);
-            output::explain(&analysis, &name, lang_of(lang))
+            output::explain(&analysis, &run, &name, lang_of(lang))
         }
         Command::Doc { format } => output::doc(&Analysis::new(), format == DocFormat::Json),
         Command::Fmt { paths, check } => fmt_cmd::run(&paths, check),
@@ -292,11 +326,17 @@ fn run() -> u8 {
             format,
             lang,
             as_of,
+            today,
         } => {
             let as_of = match parse_date(&as_of) {
                 Ok(d) => d,
                 Err(e) => return usage_error(e),
             };
+            let today = match today_of(&today) {
+                Ok(d) => d,
+                Err(e) => return usage_error(e),
+            };
+            let run = output::RunInfo::new(as_of, today);
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
                 Err(e) => return usage_error(e),
@@ -305,6 +345,7 @@ fn run() -> u8 {
             report::run(
                 &analysis,
                 &load,
+                &run,
                 lang_of(lang),
                 format == ReportFormat::Html,
             )
@@ -329,10 +370,12 @@ fn run() -> u8 {
 /// workspace; the exit code is the worst of theirs.
 fn check_each(
     paths: &[std::path::PathBuf],
-    as_of: Option<jiff::civil::Date>,
+    run: &output::RunInfo,
     lang: Lang,
     fail_at: Severity,
 ) -> u8 {
+    let mut total = output::Counts::default();
+    let mut workspaces = 0;
     let roots: Vec<std::path::PathBuf> = if paths.is_empty() {
         vec![".".into()]
     } else {
@@ -357,16 +400,27 @@ fn check_each(
             if analysis.user_paths().is_empty() && load.errors.is_empty() {
                 continue;
             }
-            analysis.set_as_of(as_of);
+            analysis.set_as_of(run.as_of);
             output::emit(&format!("== {} ==\n", dir.display()));
-            worst = worst.max(output::check(
+            let (code, counts) = output::check(
                 &analysis,
                 &load,
+                run,
                 lang,
                 output::CheckFormat::Human,
                 fail_at,
-            ));
+            );
+            worst = worst.max(code);
+            total.add(counts);
+            workspaces += 1;
         }
     }
+    let mut s = match lang {
+        Lang::Zh => format!("== 合计（{workspaces} 个工作区）==\n"),
+        Lang::En => format!("== total ({workspaces} workspaces) ==\n"),
+    };
+    s.push_str(&total.line(lang));
+    s.push_str(&format!("{}\n", run.line(lang)));
+    output::emit(&s);
     worst
 }

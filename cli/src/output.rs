@@ -4,6 +4,8 @@
 mod json;
 mod junit;
 pub use junit::escape as escape_xml;
+mod run_info;
+pub use run_info::RunInfo;
 mod sarif;
 
 use crate::files::Loaded;
@@ -90,13 +92,54 @@ pub fn position(
     (line_col(text, span.start), line_col(text, span.end))
 }
 
+/// What a check found, counted by severity (for the summary line and `--each`'s total).
+#[derive(Clone, Copy, Default, Debug)]
+pub struct Counts {
+    pub files: usize,
+    pub flows: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, o: Counts) {
+        self.files += o.files;
+        self.flows += o.flows;
+        self.errors += o.errors;
+        self.warnings += o.warnings;
+        self.infos += o.infos;
+    }
+
+    /// The human summary line.
+    pub fn line(&self, lang: Lang) -> String {
+        let Counts {
+            files,
+            flows,
+            errors: e,
+            warnings: w,
+            infos: i,
+        } = *self;
+        match lang {
+            Lang::Zh => format!(
+                "检查了 {files} 个文件、{flows} 个数据流：{e} 个错误，{w} 个警告，{i} 个提示\n"
+            ),
+            Lang::En => format!(
+                "checked {files} files, {flows} flows: {e} errors, {w} warnings, {i} infos\n"
+            ),
+        }
+    }
+}
+
+/// Prints the check of one workspace in `format`; returns the exit code and the counts.
 pub fn check(
     analysis: &Analysis,
     loaded: &Loaded,
+    run: &RunInfo,
     lang: Lang,
     format: CheckFormat,
     fail_at: Severity,
-) -> u8 {
+) -> (u8, Counts) {
     let diags = all_diagnostics(analysis, loaded);
     let sources = Sources { analysis, loaded };
     let input_error = diags
@@ -104,25 +147,31 @@ pub fn check(
         .any(|d| INPUT_ERRORS.contains(&d.code.as_str()) && d.severity == Severity::Error);
     let failing = diags.iter().any(|d| d.severity >= fail_at);
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
-    let flows = analysis
-        .entity_index()
-        .by_kind
-        .get("flow")
-        .map(|v| v.len())
-        .unwrap_or(0);
-    let files = analysis.user_paths().len();
+    let counts = Counts {
+        files: analysis.user_paths().len(),
+        flows: analysis
+            .entity_index()
+            .by_kind
+            .get("flow")
+            .map(|v| v.len())
+            .unwrap_or(0),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    };
     match format {
         CheckFormat::Json => {
             let findings: Vec<serde_json::Value> =
                 diags.iter().map(|d| json::finding(d, &sources)).collect();
             let out = json!({
+                "run": run.json(),
                 "findings": findings,
                 "summary": {
-                    "files": files,
-                    "flows": flows,
-                    "errors": count(Severity::Error),
-                    "warnings": count(Severity::Warning),
-                    "infos": count(Severity::Info),
+                    "files": counts.files,
+                    "flows": counts.flows,
+                    "errors": counts.errors,
+                    "warnings": counts.warnings,
+                    "infos": counts.infos,
                 }
             });
             emit(&format!(
@@ -131,41 +180,32 @@ pub fn check(
             ));
         }
         CheckFormat::Sarif => {
-            let log = sarif::log(analysis, &diags, &sources, lang);
+            let log = sarif::log(analysis, &diags, &sources, run, lang);
             emit(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&log).unwrap_or_default()
             ));
         }
         CheckFormat::Junit => {
-            emit(&junit::render(analysis, &diags, &sources, lang, fail_at));
+            emit(&junit::render(
+                analysis, &diags, &sources, run, lang, fail_at,
+            ));
         }
         CheckFormat::Human => {
             let color = std::io::stdout().is_terminal();
             let mut s = render::to_string(&diags, &sources, lang, color);
-            let (e, w, i) = (
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Info),
-            );
-            s.push_str(&match lang {
-                Lang::Zh => format!(
-                    "检查了 {files} 个文件、{flows} 个数据流：{e} 个错误，{w} 个警告，{i} 个提示\n"
-                ),
-                Lang::En => format!(
-                    "checked {files} files, {flows} flows: {e} errors, {w} warnings, {i} infos\n"
-                ),
-            });
+            s.push_str(&counts.line(lang));
             emit(&s);
         }
     }
-    if input_error {
+    let code = if input_error {
         2
     } else if failing {
         1
     } else {
         0
-    }
+    };
+    (code, counts)
 }
 
 /// `println!` into a buffer (the output is written once, and a closed pipe is not an error).
@@ -248,9 +288,12 @@ fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool,
     }
 }
 
-pub fn explain(analysis: &Analysis, name: &str, lang: Lang) -> u8 {
+pub fn explain(analysis: &Analysis, run: &RunInfo, name: &str, lang: Lang) -> u8 {
     let mut o = String::new();
     let code = explain_to(&mut o, analysis, name, lang);
+    if code == 0 {
+        say!(o, "\n{}", run.line(lang));
+    }
     emit(&o);
     code
 }

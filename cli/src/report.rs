@@ -5,7 +5,7 @@
 //! Chinese or English. The exit code is `check`'s.
 
 use crate::files::Loaded;
-use crate::output::{all_diagnostics, emit, INPUT_ERRORS};
+use crate::output::{all_diagnostics, emit, RunInfo, INPUT_ERRORS};
 use hegui_lang::db::SalsaWorld;
 use hegui_lang::diag::{Diagnostic, Lang, Severity};
 use hegui_lang::eval::rules::judgement_date;
@@ -238,11 +238,13 @@ p.meta{color:#57606a}.error{color:#cf222e}.ok{color:#1a7f37}";
 fn write(
     sink: &mut dyn Sink,
     analysis: &Analysis,
+    run: &RunInfo,
     reports: &[FlowReport],
     lang: Lang,
     input_errors: usize,
 ) {
     sink.h1(tr(lang, "合规报告", "Compliance report"));
+    sink.para(&run.line(lang));
     let as_of = analysis
         .ws
         .as_of(&analysis.db)
@@ -422,7 +424,7 @@ fn write(
     }
 }
 
-pub fn run(analysis: &Analysis, loaded: &Loaded, lang: Lang, html: bool) -> u8 {
+pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html: bool) -> u8 {
     let diags = all_diagnostics(analysis, loaded);
     let input_errors = diags
         .iter()
@@ -431,7 +433,7 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, lang: Lang, html: bool) -> u8 {
     let reports = flows(analysis, &diags, lang);
     if html {
         let mut h = Html(String::new());
-        write(&mut h, analysis, &reports, lang, input_errors);
+        write(&mut h, analysis, run, &reports, lang, input_errors);
         let page = format!(
             "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
             if lang == Lang::Zh { "zh-CN" } else { "en" },
@@ -441,7 +443,7 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, lang: Lang, html: bool) -> u8 {
         emit(&page);
     } else {
         let mut m = Md(String::new());
-        write(&mut m, analysis, &reports, lang, input_errors);
+        write(&mut m, analysis, run, &reports, lang, input_errors);
         emit(&m.0);
     }
     if input_errors > 0 {

@@ -1,6 +1,7 @@
-//! Documents and paths: URIs ↔ workspace paths, the workspace folders read
-//! from disk, and the standard library materialised read-only on disk so
-//! every editor can open it by a `file:` URI.
+//! Documents and paths: URIs ↔ workspace paths, and the standard library
+//! materialised read-only on disk so every editor can open it by a `file:`
+//! URI. Which files make the workspace is the shared loader's business
+//! (`hegui-workspace`).
 
 use hegui_lang::Analysis;
 use std::path::{Path, PathBuf};
@@ -72,62 +73,4 @@ pub fn materialise_stdlib() -> Option<PathBuf> {
         let _ = std::fs::set_permissions(&file, perm);
     }
     Some(dir)
-}
-
-/// Folders deeper than this are not walked (symlink loops, runaway trees).
-const MAX_DEPTH: usize = 32;
-
-/// The `.hegui` files under a folder, sorted; hidden folders, `target` and
-/// `node_modules` are skipped.
-pub fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "target" || name == "node_modules" {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, depth + 1, out);
-        } else if name.ends_with(".hegui") {
-            out.push(p);
-        }
-    }
-}
-
-/// A copy of an embedded stdlib file (the hegui repository itself, or a
-/// vendored copy): loading it again would define everything twice.
-pub fn is_stdlib_copy(path: &Path, text: &str) -> bool {
-    let p = path.to_string_lossy().replace('\\', "/");
-    hegui_lang::stdlib::FILES
-        .iter()
-        .any(|(sp, st)| p.ends_with(&format!("/{sp}")) && *st == text)
-}
-
-/// Adds every `.hegui` file under the roots to the analysis; returns how many.
-pub fn load_roots(a: &mut Analysis, roots: &[PathBuf]) -> usize {
-    let mut files = Vec::new();
-    for r in roots {
-        walk(r, 0, &mut files);
-    }
-    files.sort();
-    files.dedup();
-    let mut texts: Vec<(String, String)> = Vec::new();
-    for f in files {
-        let Ok(text) = std::fs::read_to_string(&f) else {
-            continue;
-        };
-        if is_stdlib_copy(&f, &text) {
-            continue;
-        }
-        texts.push((f.to_string_lossy().into_owned(), text));
-    }
-    a.set_files(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-    texts.len()
 }

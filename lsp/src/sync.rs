@@ -1,13 +1,15 @@
 //! Document synchronisation and workspace loading, run on the analysis thread.
 
-use crate::files::{is_stdlib_copy, load_roots};
 use crate::position::Lines;
 use crate::worker::{OpenDoc, State};
 use std::path::PathBuf;
 use tower_lsp_server::ls_types as lsp;
 
 pub fn load_workspace(s: &mut State, roots: Vec<PathBuf>) {
-    let n = load_roots(&mut s.analysis, &roots);
+    let mut n = 0;
+    for root in roots {
+        n += s.files.load_folder(&mut s.analysis, &root);
+    }
     if n > 0 {
         s.dirty = true;
     }
@@ -16,9 +18,7 @@ pub fn load_workspace(s: &mut State, roots: Vec<PathBuf>) {
 pub fn did_open(s: &mut State, doc: lsp::TextDocumentItem) {
     let path = s.paths.path_of(&doc.uri);
     // Stdlib documents are read-only: their text stays the embedded one.
-    if !s.analysis.is_stdlib(&path) {
-        s.analysis.set_file(&path, &doc.text);
-    }
+    s.files.set_text(&mut s.analysis, &path, &doc.text);
     s.open.insert(
         path,
         OpenDoc {
@@ -42,11 +42,14 @@ pub fn did_change(s: &mut State, params: lsp::DidChangeTextDocumentParams) {
         return;
     }
     doc.version = version;
-    let mut text = s
-        .analysis
-        .text(&path)
-        .map(|t| t.to_string())
-        .unwrap_or_default();
+    let mut text = match s.files.shown_text(&path) {
+        Some(t) => t.to_string(),
+        None => s
+            .analysis
+            .text(&path)
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+    };
     for ch in params.content_changes {
         match ch.range {
             None => text = ch.text,
@@ -58,7 +61,7 @@ pub fn did_change(s: &mut State, params: lsp::DidChangeTextDocumentParams) {
             }
         }
     }
-    s.analysis.set_file(&path, &text);
+    s.files.set_text(&mut s.analysis, &path, &text);
     s.dirty = true;
 }
 
@@ -73,13 +76,7 @@ pub fn did_close(s: &mut State, uri: &lsp::Uri) {
 }
 
 fn reload_from_disk(s: &mut State, path: &str) {
-    let disk = std::path::Path::new(path);
-    match std::fs::read_to_string(disk) {
-        Ok(text) if path.ends_with(".hegui") && !is_stdlib_copy(disk, &text) => {
-            s.analysis.set_file(path, &text)
-        }
-        _ => s.analysis.remove_file(path),
-    }
+    s.files.read(&mut s.analysis, std::path::Path::new(path));
     s.dirty = true;
 }
 

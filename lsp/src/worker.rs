@@ -16,6 +16,7 @@ use crate::files::Paths;
 use crate::position::{Encoding, Lines};
 use hegui_lang::diag::Lang;
 use hegui_lang::Analysis;
+use hegui_workspace::Loaded;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -39,6 +40,8 @@ pub struct OpenDoc {
 /// Everything the analysis thread owns.
 pub struct State {
     pub analysis: Analysis,
+    /// The workspace loader's side of it (declaration files, load errors).
+    pub files: Loaded,
     pub paths: Paths,
     pub enc: Encoding,
     pub lang: Lang,
@@ -69,7 +72,11 @@ impl State {
         let gone: Vec<String> = self
             .published
             .keys()
-            .filter(|p| !self.open.contains_key(*p) && self.analysis.text(p).is_none())
+            .filter(|p| {
+                !self.open.contains_key(*p)
+                    && self.analysis.text(p).is_none()
+                    && self.files.shown_text(p).is_none()
+            })
             .cloned()
             .collect();
         for path in gone {
@@ -108,8 +115,11 @@ impl State {
 
     /// Sends a file's diagnostics if they differ from what was last sent.
     fn publish_file(&mut self, path: &str) {
-        let diags = self.analysis.file_diagnostics(path);
-        let text = self.analysis.text(path).unwrap_or_default();
+        let diags = self.files.relocate(self.analysis.file_diagnostics(path));
+        let text = match self.files.shown_text(path) {
+            Some(t) => t.into(),
+            None => self.analysis.text(path).unwrap_or_default(),
+        };
         let lines = Lines::new(&text, self.enc);
         let a = &self.analysis;
         let converted: Vec<lsp::Diagnostic> = diags
@@ -160,6 +170,7 @@ impl Worker {
             .spawn(move || {
                 let mut state = State {
                     analysis: Analysis::new(),
+                    files: Loaded::default(),
                     paths: Paths::default(),
                     enc: Encoding::Utf16,
                     lang,

@@ -19,6 +19,28 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
     if let Some(o) = &d.obligation {
         v["obligation"] = json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
     }
+    if !d.fixes.is_empty() {
+        v["fixes"] = d
+            .fixes
+            .iter()
+            .map(|f| {
+                let edits: Vec<serde_json::Value> = f
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let ((sl, sc), (el, ec)) =
+                            position(sources, &e.location.file, e.location.span);
+                        json!({
+                            "file": e.location.file,
+                            "span": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
+                            "new_text": e.new_text,
+                        })
+                    })
+                    .collect();
+                json!({"title": f.title, "edits": edits})
+            })
+            .collect();
+    }
     if !d.labels.is_empty() {
         v["related"] = d
             .labels

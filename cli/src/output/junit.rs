@@ -3,7 +3,7 @@
 //! go to `<system-out>`. Findings about other entities (datasets, parties) get
 //! a case of their own, and diagnostics about no entity one case per file.
 
-use super::{position, Sources};
+use super::{position, RunInfo, Sources};
 use hegui_lang::diag::{Diagnostic, Lang, Severity};
 use hegui_lang::Analysis;
 use std::collections::BTreeMap;
@@ -36,6 +36,7 @@ pub fn render(
     analysis: &Analysis,
     diags: &[Diagnostic],
     sources: &Sources,
+    run: &RunInfo,
     lang: Lang,
     fail_at: Severity,
 ) -> String {
@@ -103,6 +104,27 @@ pub fn render(
     out.push_str(&format!(
         "  <testsuite name=\"hegui check\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n"
     ));
+    out.push_str("    <properties>\n");
+    let props = [
+        ("hegui.version", run.hegui_version.to_string()),
+        (
+            "stdlib.version",
+            run.stdlib_version.clone().unwrap_or_default(),
+        ),
+        ("stdlib.hash", run.stdlib_hash.clone()),
+        (
+            "as_of",
+            run.as_of.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("today", run.today.to_string()),
+    ];
+    for (k, v) in props {
+        out.push_str(&format!(
+            "      <property name=\"{k}\" value=\"{}\"/>\n",
+            escape(&v)
+        ));
+    }
+    out.push_str("    </properties>\n");
     for c in cases.values() {
         out.push_str(&format!(
             "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",

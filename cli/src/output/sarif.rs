@@ -4,7 +4,7 @@
 //! rule by id and index. Texts are in the chosen language, and both languages
 //! are kept in `properties`.
 
-use super::{position, Sources};
+use super::{position, RunInfo, Sources};
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Text};
 use hegui_lang::Analysis;
 use serde_json::{json, Value};
@@ -121,7 +121,46 @@ fn catalogue(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<(Stri
     out.into_iter().collect()
 }
 
-pub fn log(analysis: &Analysis, diags: &[Diagnostic], sources: &Sources, lang: Lang) -> Value {
+/// The stdlib version and hash and the two dates, under SARIF's camelCase names.
+fn run_properties(run: &RunInfo) -> Value {
+    json!({
+        "stdlibVersion": run.stdlib_version,
+        "stdlibHash": run.stdlib_hash,
+        "asOf": run.as_of.map(|d| d.to_string()),
+        "today": run.today.to_string(),
+    })
+}
+
+/// A quick fix as a SARIF `fix`: the edits as replacements of regions.
+fn fix(sources: &Sources, f: &hegui_lang::diag::Fix, lang: Lang) -> Value {
+    let mut by_file: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for e in &f.edits {
+        let ((sl, sc), (el, ec)) = position(sources, &e.location.file, e.location.span);
+        by_file.entry(&e.location.file).or_default().push(json!({
+            "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec},
+            "insertedContent": {"text": e.new_text},
+        }));
+    }
+    let changes: Vec<Value> = by_file
+        .into_iter()
+        .map(|(file, replacements)| {
+            let mut loc = json!({"uri": uri(file)});
+            if !file.starts_with('/') {
+                loc["uriBaseId"] = json!("%SRCROOT%");
+            }
+            json!({"artifactLocation": loc, "replacements": replacements})
+        })
+        .collect();
+    json!({"description": message(&f.title, lang), "artifactChanges": changes})
+}
+
+pub fn log(
+    analysis: &Analysis,
+    diags: &[Diagnostic],
+    sources: &Sources,
+    run: &RunInfo,
+    lang: Lang,
+) -> Value {
     let rules = catalogue(analysis, diags, lang);
     let index: BTreeMap<&str, usize> = rules
         .iter()
@@ -158,6 +197,9 @@ pub fn log(analysis: &Analysis, diags: &[Diagnostic], sources: &Sources, lang: L
                 r["properties"]["obligation"] =
                     json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
             }
+            if !d.fixes.is_empty() {
+                r["fixes"] = d.fixes.iter().map(|f| fix(sources, f, lang)).collect();
+            }
             if !d.labels.is_empty() {
                 r["relatedLocations"] = d
                     .labels
@@ -186,7 +228,9 @@ pub fn log(analysis: &Analysis, diags: &[Diagnostic], sources: &Sources, lang: L
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://github.com/hegui/hegui",
                 "rules": rules.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+                "properties": run_properties(run),
             }},
+            "properties": run_properties(run),
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The folder hegui was run in"}}},
             "columnKind": "unicodeCodePoints",
             "results": results,

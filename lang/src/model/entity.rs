@@ -330,7 +330,10 @@ impl Cx<'_> {
             }
             (K::Path(q), Ty::Tree(t)) => {
                 let path: Vec<String> = q.parts.iter().map(|p| p.text.clone()).collect();
-                let tree = &self.defs.trees[t];
+                // A field typed by a tree the definitions lack (reported there): no value.
+                let Some(tree) = self.defs.trees.get(t) else {
+                    return self.mismatch(ty, v);
+                };
                 match tree.resolve(&path) {
                     Some(n) => Value::Node {
                         tree: Arc::from(t.as_str()),
