@@ -152,7 +152,8 @@ fn explain_shows_the_facts_the_flows_summed_and_what_would_pass() {
         "--lang",
         "en",
     ]);
-    assert_eq!(code, 0);
+    // A rule fired with an error about the flow: exit 1, as for `check`.
+    assert_eq!(code, 1);
     let block: Vec<&str> = out
         .lines()
         .skip_while(|l| !l.starts_with("CAC-SA-4 "))
@@ -188,4 +189,49 @@ fn each_checks_every_example_as_its_own_workspace() {
     assert!(headers >= 10 && headers == summaries, "{out}");
     // No clash between the scenarios' names: each is its own workspace.
     assert!(!out.contains("duplicate-definition"), "{out}");
+}
+
+/// A rule counts as covered only when one test saw it fire and another saw it
+/// apply and pass: a test that only ever makes it fire leaves it uncovered.
+#[test]
+fn coverage_needs_a_firing_and_a_passing_test() {
+    let d = temp_dir("coverage");
+    let rule = r#"rule MY-1 "须有批准" "Approval needed" {
+  cite "内部制度" "House rule"
+  effective 2020-01-01
+  severity error
+  when flow.purpose == purpose.research
+  require flow.committee_approval
+  message "须经批准" "approval needed"
+}
+"#;
+    let fires = r#"test "fires" {
+  party h { jurisdiction = "CN-BJ" kind = hospital }
+  dataset d { categories = [health_resources] subjects = 0 grade = 1 }
+  flow f { from = h to = h data = [d] purpose = purpose.research start = 2025-01-01 }
+  flow other { from = h to = h data = [d] purpose = treatment start = 2025-01-01 }
+  expect MY-1 on f
+  expect no MY-1 on other
+}
+"#;
+    std::fs::write(d.join("rules.hegui"), rule).unwrap();
+    std::fs::write(d.join("tests.hegui"), fires).unwrap();
+    let (code, out, _) = hegui(&["test", d.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("rules covered: 0/1"), "{out}");
+    assert!(
+        out.contains("not covered (never seen applying and passing): MY-1"),
+        "{out}"
+    );
+    let passes = r#"test "passes" {
+  party h { jurisdiction = "CN-BJ" kind = hospital }
+  dataset d { categories = [health_resources] subjects = 0 grade = 1 }
+  flow ok { from = h to = h data = [d] purpose = purpose.research committee_approval = true start = 2025-01-01 }
+  expect no MY-1 on ok
+}
+"#;
+    std::fs::write(d.join("more.hegui"), passes).unwrap();
+    let (code, out, _) = hegui(&["test", d.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("rules covered: 1/1"), "{out}");
 }

@@ -162,7 +162,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A fresh folder holding the S1 example, with line 30 rewritten so that
+/// A fresh folder holding the S1 example, with line 31 rewritten so that
 /// Chinese and an astral-plane character (𠮷) stand before the standard
 /// contract on the same line: `mechanism` starts at UTF-16 column 20 (UTF-8 byte 26).
 fn s1_workspace(name: &str) -> (PathBuf, PathBuf, String) {
@@ -265,22 +265,22 @@ fn vscode_session() {
     c.notify("initialized", json!({}));
     open(&mut c, &uri, &text);
 
-    // Findings: CAC-SC-7 on line 30 (1-based) after 美国𠮷, GBT39725-7.p on the flow name.
+    // Findings: CAC-SC-7 on line 31 (1-based) after 美国𠮷, GBT39725-7.p on the flow name.
     let diags = c.diagnostics_with(&uri, "CAC-SC-7");
     let sc7 = find(&diags, "CAC-SC-7");
-    assert_eq!(sc7["range"]["start"], json!({"line": 29, "character": 20}));
-    assert_eq!(sc7["range"]["end"], json!({"line": 29, "character": 73}));
+    assert_eq!(sc7["range"]["start"], json!({"line": 30, "character": 20}));
+    assert_eq!(sc7["range"]["end"], json!({"line": 30, "character": 73}));
     assert_eq!(sc7["severity"], 1);
     assert!(
         sc7["message"].as_str().unwrap_or("").contains("cite: "),
         "{sc7}"
     );
     let p = find(&diags, "GBT39725-7.p");
-    assert_eq!(p["range"]["start"], json!({"line": 23, "character": 5}));
-    assert_eq!(p["range"]["end"], json!({"line": 23, "character": 17}));
+    assert_eq!(p["range"]["start"], json!({"line": 24, "character": 5}));
+    assert_eq!(p["range"]["end"], json!({"line": 24, "character": 17}));
 
     // Hover on the flow name: derived facts.
-    let h = c.request("textDocument/hover", pos(&uri, 23, 8));
+    let h = c.request("textDocument/hover", pos(&uri, 24, 8));
     let md = h["contents"]["value"].as_str().unwrap_or("");
     assert!(
         md.contains("`required_mechanism` = **standard_contract**"),
@@ -289,18 +289,18 @@ fn vscode_session() {
     assert!(md.contains("`cross_border` = **true**"), "{md}");
 
     // Definition of `ruijin` in `from = ruijin` (line 25) → the party on line 4.
-    let d = c.request("textDocument/definition", pos(&uri, 24, 10));
+    let d = c.request("textDocument/definition", pos(&uri, 25, 10));
     assert_eq!(d["uri"], uri);
     assert_eq!(d["range"]["start"], json!({"line": 3, "character": 6}));
     // …and of `flow`: the schema in the materialised, read-only stdlib.
-    let d = c.request("textDocument/definition", pos(&uri, 23, 1));
+    let d = c.request("textDocument/definition", pos(&uri, 24, 1));
     let stdlib_uri = d["uri"].as_str().unwrap_or("").to_string();
     assert!(stdlib_uri.ends_with("/stdlib/core/schema.hegui"), "{d}");
     let path = stdlib_uri.trim_start_matches("file://");
     assert!(std::fs::read_to_string(path).is_ok_and(|t| t.contains("schema flow")));
 
     // Completion of `purpose = …`: the purpose enumeration.
-    let items = c.request("textDocument/completion", pos(&uri, 27, 12));
+    let items = c.request("textDocument/completion", pos(&uri, 28, 12));
     let labels: Vec<&str> = items
         .as_array()
         .map(|a| a.iter().filter_map(|i| i["label"].as_str()).collect())
@@ -325,17 +325,17 @@ fn vscode_session() {
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
-            {"range": {"start": {"line": 20, "character": 10}, "end": {"line": 20, "character": 11}}, "text": "2"}
+            {"range": {"start": {"line": 21, "character": 10}, "end": {"line": 21, "character": 11}}, "text": "2"}
         ]}),
     );
     let diags = c.diagnostics_with(&uri, "GBT39725-6.2");
     let g = find(&diags, "GBT39725-6.2");
-    assert_eq!(g["range"]["start"], json!({"line": 20, "character": 2}));
+    assert_eq!(g["range"]["start"], json!({"line": 21, "character": 2}));
     // The code action raises it again.
     let acts = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri},
-               "range": {"start": {"line": 20, "character": 4}, "end": {"line": 20, "character": 4}},
+               "range": {"start": {"line": 21, "character": 4}, "end": {"line": 21, "character": 4}},
                "context": {"diagnostics": []}}),
     );
     let raise = acts
@@ -344,18 +344,18 @@ fn vscode_session() {
         .unwrap_or_else(|| panic!("no raise-grade action in {acts}"));
     let edit = &raise["edit"]["changes"][&uri][0];
     assert_eq!(edit["newText"], "3");
-    assert_eq!(edit["range"]["start"], json!({"line": 20, "character": 10}));
+    assert_eq!(edit["range"]["start"], json!({"line": 21, "character": 10}));
 
-    // A typo, typed after 𠮷 on line 30: the fix comes as a quick fix.
+    // A typo, typed after 𠮷 on line 31: the fix comes as a quick fix.
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [
-            {"range": {"start": {"line": 29, "character": 20}, "end": {"line": 29, "character": 29}}, "text": "mechanizm"}
+            {"range": {"start": {"line": 30, "character": 20}, "end": {"line": 30, "character": 29}}, "text": "mechanizm"}
         ]}),
     );
     let diags = c.diagnostics_with(&uri, "unknown-field");
     let u = find(&diags, "unknown-field");
-    assert_eq!(u["range"]["start"], json!({"line": 29, "character": 20}));
+    assert_eq!(u["range"]["start"], json!({"line": 30, "character": 20}));
     let acts = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": u["range"], "context": {"diagnostics": [u]}}),
@@ -381,11 +381,11 @@ fn neovim_07_session_uses_utf16() {
     let diags = c.diagnostics_with(&uri, "CAC-SC-7");
     assert_eq!(
         find(&diags, "CAC-SC-7")["range"]["start"],
-        json!({"line": 29, "character": 20})
+        json!({"line": 30, "character": 20})
     );
     // Hover on `standard_contract`, just after 𠮷: UTF-16 column 34.
-    let h = c.request("textDocument/hover", pos(&uri, 29, 34));
-    assert_eq!(h["range"]["start"], json!({"line": 29, "character": 32}));
+    let h = c.request("textDocument/hover", pos(&uri, 30, 34));
+    assert_eq!(h["range"]["start"], json!({"line": 30, "character": 32}));
     c.shutdown();
 }
 
@@ -403,7 +403,7 @@ fn utf8_when_the_client_offers_it() {
     let diags = c.diagnostics_with(&uri, "CAC-SC-7");
     assert_eq!(
         find(&diags, "CAC-SC-7")["range"]["start"],
-        json!({"line": 29, "character": 26})
+        json!({"line": 30, "character": 26})
     );
     c.shutdown();
 }
@@ -462,7 +462,7 @@ fn bad_input_never_kills_the_server() {
         c.request("textDocument/hover", pos(&uri, 9999, 0)),
         Value::Null
     );
-    let r = c.request("textDocument/hover", pos(&uri, 23, 9999));
+    let r = c.request("textDocument/hover", pos(&uri, 24, 9999));
     assert_eq!(r, Value::Null);
     // Garbage text and edits far outside the document.
     c.notify(
@@ -519,8 +519,8 @@ fn neovim_headless_client() {
     assert!(status.success(), "nvim failed ({status}); it wrote:\n{got}");
     // `code line col` per diagnostic (Neovim's 0-based line, byte column).
     let lines: Vec<&str> = got.lines().collect();
-    assert!(lines.contains(&"CAC-SC-7 29 26"), "{got}");
-    assert!(lines.contains(&"GBT39725-7.p 23 5"), "{got}");
+    assert!(lines.contains(&"CAC-SC-7 30 26"), "{got}");
+    assert!(lines.contains(&"GBT39725-7.p 24 5"), "{got}");
     assert!(
         lines
             .iter()

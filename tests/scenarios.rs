@@ -284,3 +284,78 @@ fn s9_hong_kong_has_the_same_conclusions_as_s1() {
         ])
     );
 }
+
+/// A Beijing-FTZ exporter's own determination against the zone's negative list
+/// (2024 provisions Art. 6): data outside the list are exempt (a note); data
+/// matching a list item need the mechanism it prescribes.
+#[test]
+fn ftz_export_outside_the_list_is_exempt_and_a_listed_item_is_not() {
+    let (code, _, tr) = triples_of("examples/ftz-beijing-trial", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("CAC-2024-6", "info", "efficacy_export"),
+            t("CAC-2024-6.list", "error", "biomarker_export"),
+            t("CAC-2024-8", "error", "biomarker_export"),
+            t("PIPL-38", "error", "biomarker_export"),
+        ])
+    );
+    // The day before the Beijing list (2024-08-30), national rules apply.
+    let (_, _, tr) = triples_of("examples/ftz-beijing-trial", Some("2024-08-29"));
+    assert!(
+        tr.contains(&t("CAC-2024-6.none", "warning", "efficacy_export")),
+        "{tr:?}"
+    );
+    assert!(
+        tr.contains(&t("CAC-2024-8", "error", "efficacy_export")),
+        "{tr:?}"
+    );
+    assert!(
+        !tr.contains(&t("CAC-2024-6", "info", "efficacy_export")),
+        "{tr:?}"
+    );
+}
+
+/// PI collected abroad, processed in China and sent back (2024 provisions
+/// Art. 4) is exempt; with mainland data merged in, 20,000 sensitive-PI persons
+/// need a security assessment.
+#[test]
+fn re_export_of_foreign_collected_data_is_exempt_unless_mainland_data_are_added() {
+    let (code, _, tr) = triples_of("examples/re-export-foreign-trial", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("CAC-2024-4", "info", "analysis_return"),
+            t("CAC-2024-7", "error", "merged_return"),
+            t("PIPL-38", "error", "merged_return"),
+        ])
+    );
+}
+
+/// The GBA (mainland–Hong Kong) standard contract from a GBA city is a
+/// mechanism; from a party with no GBA city it is not.
+#[test]
+fn gba_contract_from_shenzhen_to_hong_kong() {
+    let (code, _, tr) = triples_of("examples/gba-shenzhen-hong-kong", None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        tr,
+        sorted(vec![
+            t("CAC-2024-8", "error", "clinic_export"),
+            t("GBA-SC", "warning", "clinic_export"),
+            t("PIPL-38", "error", "clinic_export"),
+        ])
+    );
+    // Before the mainland–Hong Kong contract existed (2023-12-13).
+    let (_, _, tr) = triples_of("examples/gba-shenzhen-hong-kong", Some("2023-12-12"));
+    assert!(
+        tr.contains(&t("GBA-SC", "warning", "referral_export")),
+        "{tr:?}"
+    );
+    assert!(
+        tr.contains(&t("CAC-SC-4", "error", "referral_export")),
+        "{tr:?}"
+    );
+}

@@ -190,7 +190,11 @@ cumulative_nonsensitive[name] := sum([nonsensitive_persons[g] | some g in gs]) i
 
 # ---- mechanism (cac/mechanism.hegui) -------------------------------------------
 
-ground(name, f) := "contract_performance" if {
+ground(name, f) := "re_export" if {
+	re_export[name]
+} else := "ftz_negative_list" if {
+	ftz_exempt(f)
+} else := "contract_performance" if {
 	f.purpose == "contract_performance"
 } else := "hr_management" if {
 	f.purpose == "hr_management"
@@ -211,7 +215,53 @@ sensitive_info[name] if {
 	sensitive[d]
 }
 
-# The 2024 exemption that applies (Art. 5), for export flows from 2024-03-22.
+# Art. 4 (cac/zones.hegui): every personal dataset collected abroad, no mainland data added.
+re_export[name] if {
+	personal_info[name]
+	f := flows[name]
+	every d in f.data {
+		foreign_or_not_personal(d)
+	}
+}
+
+foreign_or_not_personal(d) if not personal[d]
+
+foreign_or_not_personal(d) if {
+	datasets[d].collected_abroad == true
+	not datasets[d].domestic_data_added == true
+}
+
+# Art. 6 (cac/zones.hegui): the zone's list in force, not a CIIO, declared not listed.
+ftz_list_from := {"tianjin": "2024-05-09", "beijing": "2024-08-30", "shanghai": "2025-02-08",
+	"shanghai_lingang": "2025-02-08", "hainan": "2025-02-19", "zhejiang": "2025-04-10"}
+
+ftz_list_applies(f) if {
+	p := parties[f.from]
+	f.start >= ftz_list_from[member_name(p.ftz)]
+	not p.ciio == true
+}
+
+ftz_exempt(f) if {
+	ftz_list_applies(f)
+	member_name(f.ftz_determination) == "not_listed"
+}
+
+# GBA contract (cac/zones.hegui): a GBA city, HK from 2023-12-13 or Macao from 2024-09-10, no important data.
+gba_eligible(name, f) if {
+	parties[f.from].city
+	not important_data[name]
+	parties[f.to].jurisdiction in {"HK", "CN-HK"}
+	f.start >= "2023-12-13"
+}
+
+gba_eligible(name, f) if {
+	parties[f.from].city
+	not important_data[name]
+	parties[f.to].jurisdiction in {"MO", "CN-MO"}
+	f.start >= "2024-09-10"
+}
+
+# The 2024 exemption that applies (Arts 4–6), for export flows from 2024-03-22.
 exemption[name] := g if {
 	cross_border[name]
 	f := flows[name]
@@ -308,11 +358,21 @@ mechanism_available(f) if {
 	f.start >= cac_2024_in_force
 }
 
+available_for(name, f) if {
+	mechanism_of(f) != "gba_contract"
+	mechanism_available(f)
+}
+
+available_for(name, f) if {
+	mechanism_of(f) == "gba_contract"
+	gba_eligible(name, f)
+}
+
 findings contains ["PIPL-38", name] if {
 	exports_pi[name]
 	f := flows[name]
 	f.start >= "2021-11-01"
-	not mechanism_available(f)
+	not available_for(name, f)
 	not exemption[name]
 }
 
@@ -345,6 +405,12 @@ findings contains ["CAC-2024-8", name] if {
 	not exemption[name]
 	not needs_assessment[name]
 	not mechanism_of(f) in {"standard_contract", "certification", "security_assessment"}
+	not gba_contract_ok(name, f)
+}
+
+gba_contract_ok(name, f) if {
+	mechanism_of(f) == "gba_contract"
+	gba_eligible(name, f)
 }
 
 # §7 p counts the exporter's personal health records abroad, all earlier exports included.

@@ -21,7 +21,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     ) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("hegui fmt: {e}");
+            eprintln!("hegui fmt: {}", e.get(crate::lang_of(None)));
             return 2;
         }
     };

@@ -5,6 +5,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod exit;
 mod files;
 mod fmt_cmd;
 mod init;
@@ -13,7 +14,7 @@ mod report;
 mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hegui_lang::diag::{Lang, Severity};
+use hegui_lang::diag::{Lang, Severity, Text};
 use hegui_lang::Analysis;
 use std::process::ExitCode;
 
@@ -154,7 +155,7 @@ enum Command {
     },
 }
 
-fn lang_of(arg: Option<LangArg>) -> Lang {
+pub(crate) fn lang_of(arg: Option<LangArg>) -> Lang {
     match arg {
         Some(LangArg::Zh) => Lang::Zh,
         Some(LangArg::En) => Lang::En,
@@ -172,24 +173,30 @@ fn lang_of(arg: Option<LangArg>) -> Lang {
     }
 }
 
-fn parse_date(s: &Option<String>) -> Result<Option<jiff::civil::Date>, String> {
-    parse_date_of("--as-of", s)
-}
-
-fn parse_date_of(option: &str, s: &Option<String>) -> Result<Option<jiff::civil::Date>, String> {
-    match s {
-        None => Ok(None),
-        Some(s) => s
-            .parse::<jiff::civil::Date>()
-            .map(Some)
-            .map_err(|_| format!("{option}: `{s}` is not a date (YYYY-MM-DD)")),
+/// A date option: exactly `YYYY-MM-DD` and a day of the calendar
+/// (`20250401` and `2025-02-30` are refused, never guessed at).
+fn parse_date(flag: &str, s: &Option<String>) -> Result<Option<jiff::civil::Date>, Text> {
+    let Some(s) = s else {
+        return Ok(None);
+    };
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    match s.parse::<jiff::civil::Date>() {
+        Ok(d) if shaped => Ok(Some(d)),
+        _ => Err(Text::new(
+            format!("{flag}：`{s}` 不是日期（应写作 YYYY-MM-DD，如 2025-04-01）"),
+            format!("{flag}: `{s}` is not a date (write YYYY-MM-DD, e.g. 2025-04-01)"),
+        )),
     }
 }
 
 /// The evaluation date: `--today`, else the system date. The only place the
 /// clock is read; policy never sees it except through this value.
-fn today_of(s: &Option<String>) -> Result<jiff::civil::Date, String> {
-    Ok(parse_date_of("--today", s)?.unwrap_or_else(|| jiff::Zoned::now().date()))
+fn today_of(s: &Option<String>) -> Result<jiff::civil::Date, Text> {
+    Ok(parse_date("--today", s)?.unwrap_or_else(|| jiff::Zoned::now().date()))
 }
 
 fn main() -> ExitCode {
@@ -207,9 +214,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn usage_error(msg: String) -> u8 {
-    eprintln!("{:?}", miette::miette!("{msg}"));
-    2
+/// A usage or input error before anything ran: said in the chosen language, exit 2.
+fn usage_error(lang: Lang, msg: Text) -> u8 {
+    eprintln!("{:?}", miette::miette!("{}", msg.get(lang)));
+    exit::INPUT_ERROR
 }
 
 fn run() -> u8 {
@@ -224,21 +232,24 @@ fn run() -> u8 {
             deny,
             each,
         } => {
-            let as_of = match parse_date(&as_of) {
+            let lang = lang_of(lang);
+            let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             let today = match today_of(&today) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             let run = output::RunInfo::new(as_of, today);
-            let lang = lang_of(lang);
             if each {
                 if format != Format::Human {
                     return usage_error(
-                        "--each prints human output; run one workspace at a time for --format"
-                            .into(),
+                        lang,
+                        Text::new(
+                            "--each 只输出供人阅读的格式；要用 --format，请逐个检查工作区",
+                            "--each prints human output; run one workspace at a time for --format",
+                        ),
                     );
                 }
                 let fail_at = if deny.is_some() {
@@ -250,7 +261,7 @@ fn run() -> u8 {
             }
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             analysis.set_as_of(as_of);
             let fail_at = if deny.is_some() {
@@ -283,7 +294,7 @@ fn run() -> u8 {
             } else {
                 match files::load(&paths) {
                     Ok(x) => x,
-                    Err(e) => return usage_error(e),
+                    Err(e) => return usage_error(lang, e),
                 }
             };
             output::test(&analysis, &load, stdlib, lang)
@@ -295,21 +306,26 @@ fn run() -> u8 {
             today,
             lang,
         } => {
-            let as_of = match parse_date(&as_of) {
+            let lang = lang_of(lang);
+            let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             let today = match today_of(&today) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             let run = output::RunInfo::new(as_of, today);
-            let (mut analysis, _) = match files::load(&paths) {
+            let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             analysis.set_as_of(as_of);
-            output::explain(&analysis, &run, &name, lang_of(lang))
+            let code = output::explain(&analysis, &run, &name, lang);
+            if code != exit::CLEAN {
+                return code;
+            }
+            explain_exit(&analysis, &load, &name, lang)
         }
         Command::Doc { format } => output::doc(&Analysis::new(), format == DocFormat::Json),
         Command::Fmt { paths, check } => fmt_cmd::run(&paths, check),
@@ -328,27 +344,22 @@ fn run() -> u8 {
             as_of,
             today,
         } => {
-            let as_of = match parse_date(&as_of) {
+            let lang = lang_of(lang);
+            let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             let today = match today_of(&today) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             let run = output::RunInfo::new(as_of, today);
             let (mut analysis, load) = match files::load(&paths) {
                 Ok(x) => x,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
             analysis.set_as_of(as_of);
-            report::run(
-                &analysis,
-                &load,
-                &run,
-                lang_of(lang),
-                format == ReportFormat::Html,
-            )
+            report::run(&analysis, &load, &run, lang, format == ReportFormat::Html)
         }
         Command::Init { dir } => init::run(dir.as_deref()),
         Command::Lsp {
@@ -356,18 +367,59 @@ fn run() -> u8 {
             as_of,
             stdio: _,
         } => {
-            let as_of = match parse_date(&as_of) {
+            let lang = lang_of(lang);
+            let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
-            hegui_lsp::run_stdio(lang_of(lang), as_of);
+            hegui_lsp::run_stdio(lang, as_of);
             0
         }
     }
 }
 
-/// `check --each`: every subfolder holding `.hegui` files is its own
-/// workspace; the exit code is the worst of theirs.
+/// `explain`'s exit code once the explanation is printed: input errors
+/// anywhere in the workspace (listed on stderr: what was explained may have
+/// read them) give 2, an active error finding about the entity 1.
+fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lang) -> u8 {
+    let diags = output::all_diagnostics(analysis, load);
+    let defs = analysis.defs();
+    let broken: Vec<_> = diags
+        .iter()
+        .filter(|d| exit::is_input_error(d, &defs))
+        .cloned()
+        .collect();
+    if !broken.is_empty() {
+        let sources = output::Sources {
+            analysis,
+            loaded: load,
+        };
+        eprint!(
+            "{}",
+            hegui_lang::diag::render::to_string(&broken, &sources, lang, false)
+        );
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("工作区有 {} 个输入错误：以上解释可能不完整", broken.len()),
+                Lang::En => format!(
+                    "the workspace has {} input errors: the explanation above may be incomplete",
+                    broken.len()
+                ),
+            }
+        );
+        return exit::INPUT_ERROR;
+    }
+    let about: Vec<_> = diags
+        .into_iter()
+        .filter(|d| d.subject.as_deref() == Some(name))
+        .collect();
+    exit::code(&about, &defs, Severity::Error)
+}
+
+/// `check --each`: every subfolder holding workspace files is its own
+/// workspace; the exit code is the worst of theirs. A folder without such
+/// subfolders is checked as one workspace (and says so).
 fn check_each(
     paths: &[std::path::PathBuf],
     run: &output::RunInfo,
@@ -381,25 +433,59 @@ fn check_each(
     } else {
         paths.to_vec()
     };
-    let mut worst = 0;
+    let mut worst = exit::CLEAN;
     for root in roots {
         let mut dirs: Vec<std::path::PathBuf> = match std::fs::read_dir(&root) {
             Ok(rd) => rd
                 .flatten()
                 .map(|e| e.path())
                 .filter(|p| p.is_dir())
+                .filter(|p| {
+                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    !(name.starts_with('.') || name == "target" || name == "node_modules")
+                })
                 .collect(),
-            Err(e) => return usage_error(format!("cannot read folder {}: {e}", root.display())),
+            Err(e) => {
+                return usage_error(
+                    lang,
+                    Text::new(
+                        format!("无法读取文件夹 {}：{e}", root.display()),
+                        format!("cannot read folder {}: {e}", root.display()),
+                    ),
+                )
+            }
         };
         dirs.sort();
+        // A subfolder with no workspace file (a CI folder, docs) is no workspace.
+        dirs.retain(|d| {
+            hegui_workspace::list(
+                std::slice::from_ref(d),
+                &hegui_workspace::is_workspace_file,
+                hegui_workspace::Walk::OneWorkspace,
+            )
+            .is_ok_and(|f| !f.is_empty())
+        });
+        if dirs.is_empty() {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "{} 下没有含工作区文件的子文件夹：按一个工作区检查",
+                        root.display()
+                    ),
+                    Lang::En => format!(
+                        "{} has no subfolder with workspace files: checked as one workspace",
+                        root.display()
+                    ),
+                }
+            );
+            dirs.push(root.clone());
+        }
         for dir in dirs {
             let (mut analysis, load) = match files::load(std::slice::from_ref(&dir)) {
                 Ok(x) => x,
-                Err(e) => return usage_error(e),
+                Err(e) => return usage_error(lang, e),
             };
-            if analysis.user_paths().is_empty() && load.errors.is_empty() {
-                continue;
-            }
             analysis.set_as_of(run.as_of);
             output::emit(&format!("== {} ==\n", dir.display()));
             let (code, counts) = output::check(

@@ -16,16 +16,6 @@ use hegui_lang::Analysis;
 use serde_json::json;
 use std::io::IsTerminal;
 
-/// Codes that mean the input could not be read or parsed.
-pub const INPUT_ERRORS: &[&str] = &[
-    "syntax",
-    "limit",
-    "encoding",
-    "io",
-    "invalid-date",
-    "invalid-number",
-];
-
 pub struct Sources<'a> {
     pub analysis: &'a Analysis,
     pub loaded: &'a Loaded,
@@ -142,10 +132,7 @@ pub fn check(
 ) -> (u8, Counts) {
     let diags = all_diagnostics(analysis, loaded);
     let sources = Sources { analysis, loaded };
-    let input_error = diags
-        .iter()
-        .any(|d| INPUT_ERRORS.contains(&d.code.as_str()) && d.severity == Severity::Error);
-    let failing = diags.iter().any(|d| d.severity >= fail_at);
+    let defs = analysis.defs();
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let counts = Counts {
         files: analysis.user_paths().len(),
@@ -198,14 +185,7 @@ pub fn check(
             emit(&s);
         }
     }
-    let code = if input_error {
-        2
-    } else if failing {
-        1
-    } else {
-        0
-    };
-    (code, counts)
+    (crate::exit::code(&diags, &defs, fail_at), counts)
 }
 
 /// `println!` into a buffer (the output is written once, and a closed pipe is not an error).
@@ -231,23 +211,21 @@ pub fn test(analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u
 
 fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u8 {
     let sources = Sources { analysis, loaded };
-    // Tests cannot run on a workspace that does not parse.
-    let mut broken: Vec<Diagnostic> = loaded.errors.clone();
-    broken.extend(
-        analysis
-            .diagnostics()
-            .iter()
-            .filter(|d| INPUT_ERRORS.contains(&d.code.as_str()))
-            .cloned(),
-    );
+    // Tests cannot run on a workspace with input errors.
+    let defs = analysis.defs();
+    let broken: Vec<Diagnostic> = all_diagnostics(analysis, loaded)
+        .into_iter()
+        .filter(|d| crate::exit::is_input_error(d, &defs))
+        .collect();
     if !broken.is_empty() {
         put!(buf, "{}", render::to_string(&broken, &sources, lang, false));
-        return 2;
+        return crate::exit::INPUT_ERROR;
     }
     let results = analysis.run_tests(stdlib);
     let mut passed = 0;
     let mut failed = 0;
     let mut covered = std::collections::BTreeSet::new();
+    let mut seen_passing = std::collections::BTreeSet::new();
     for r in &results {
         if r.passed() {
             passed += 1;
@@ -262,6 +240,7 @@ fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool,
             );
         }
         covered.extend(r.covered.iter().cloned());
+        seen_passing.extend(r.seen_passing.iter().cloned());
     }
     let defs = analysis.defs();
     let rules: Vec<&String> = defs
@@ -270,15 +249,33 @@ fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool,
         .filter(|(_, r)| r.stdlib == stdlib)
         .map(|(id, _)| id)
         .collect();
-    let hit = rules.iter().filter(|id| covered.contains(**id)).count();
+    // Covered: a test saw the rule fire, and another saw it apply and pass.
+    let is_covered = |id: &str| covered.contains(id) && seen_passing.contains(id);
+    let hit = rules.iter().filter(|id| is_covered(id)).count();
     say!(buf, "rules covered: {}/{}", hit, rules.len());
-    let uncovered: Vec<&str> = rules
+    let never_fired: Vec<&str> = rules
         .iter()
         .filter(|id| !covered.contains(**id))
         .map(|s| s.as_str())
         .collect();
-    if !uncovered.is_empty() {
-        say!(buf, "not covered: {}", uncovered.join(", "));
+    let never_passed: Vec<&str> = rules
+        .iter()
+        .filter(|id| covered.contains(**id) && !seen_passing.contains(**id))
+        .map(|s| s.as_str())
+        .collect();
+    if !never_fired.is_empty() {
+        say!(
+            buf,
+            "not covered (never seen firing): {}",
+            never_fired.join(", ")
+        );
+    }
+    if !never_passed.is_empty() {
+        say!(
+            buf,
+            "not covered (never seen applying and passing): {}",
+            never_passed.join(", ")
+        );
     }
     say!(buf, "{passed} passed, {failed} failed");
     if failed > 0 {

@@ -5,7 +5,7 @@
 //! Chinese or English. The exit code is `check`'s.
 
 use crate::files::Loaded;
-use crate::output::{all_diagnostics, emit, RunInfo, INPUT_ERRORS};
+use crate::output::{all_diagnostics, emit, RunInfo};
 use hegui_lang::db::SalsaWorld;
 use hegui_lang::diag::{Diagnostic, Lang, Severity};
 use hegui_lang::eval::rules::judgement_date;
@@ -426,9 +426,10 @@ fn write(
 
 pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html: bool) -> u8 {
     let diags = all_diagnostics(analysis, loaded);
+    let defs = analysis.defs();
     let input_errors = diags
         .iter()
-        .filter(|d| INPUT_ERRORS.contains(&d.code.as_str()) && d.severity == Severity::Error)
+        .filter(|d| crate::exit::is_input_error(d, &defs))
         .count();
     let reports = flows(analysis, &diags, lang);
     if html {
@@ -446,9 +447,5 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html
         write(&mut m, analysis, run, &reports, lang, input_errors);
         emit(&m.0);
     }
-    if input_errors > 0 {
-        2
-    } else {
-        0
-    }
+    crate::exit::code(&diags, &defs, Severity::Error)
 }

@@ -41,10 +41,10 @@ local ok, err = pcall(function()
     table.insert(lines, string.format("%s %d %d", tostring(c), d.lnum, d.col))
   end
 
-  -- Hover on the flow name (line 24, 1-based).
+  -- Hover on the flow name (line 25, 1-based).
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
-    position = { line = 23, character = 8 },
+    position = { line = 24, character = 8 },
   }
   local res = vim.lsp.buf_request_sync(buf, "textDocument/hover", params, 10000)
   local text = ""

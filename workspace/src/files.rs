@@ -1,5 +1,6 @@
 //! Finding a workspace's files and its root on disk.
 
+use hegui_lang::diag::Text;
 use std::path::{Path, PathBuf};
 
 /// The file that marks a workspace root.
@@ -31,7 +32,7 @@ pub fn list(
     paths: &[PathBuf],
     wanted: &dyn Fn(&str) -> bool,
     how: Walk,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, Text> {
     let roots: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -40,12 +41,19 @@ pub fn list(
     let mut files = Vec::new();
     for r in &roots {
         if r.is_dir() {
-            walk(r, 0, wanted, how, &mut files)
-                .map_err(|e| format!("cannot read folder {}: {e}", r.display()))?;
+            walk(r, 0, wanted, how, &mut files).map_err(|e| {
+                Text::new(
+                    format!("无法读取文件夹 {}：{e}", r.display()),
+                    format!("cannot read folder {}: {e}", r.display()),
+                )
+            })?;
         } else if r.exists() {
             files.push(r.clone());
         } else {
-            return Err(format!("no such file or folder: {}", r.display()));
+            return Err(Text::new(
+                format!("没有这个文件或文件夹：{}", r.display()),
+                format!("no such file or folder: {}", r.display()),
+            ));
         }
     }
     files.sort();

@@ -36,7 +36,7 @@ pub struct Loaded {
 /// embedded standard library: every workspace file under them, folders with
 /// their own `hegui.toml` below them left out. A missing path is an error
 /// message; files that cannot be read are diagnostics in [`Loaded::errors`].
-pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), String> {
+pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), Text> {
     let files = files::list(paths, &files::is_workspace_file, Walk::OneWorkspace)?;
     let mut analysis = Analysis::new();
     let mut loaded = Loaded::default();

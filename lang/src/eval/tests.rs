@@ -1,7 +1,7 @@
 //! Policy tests: each `test` block declares its own small world of entities,
 //! evaluates every rule against it, and checks its `expect` lines.
 
-use super::rules::findings_for;
+use super::rules::{findings_for, outcomes, Status};
 use super::World;
 use crate::diag::{Diagnostic, Text};
 use crate::model::defs::{Defs, TestDef};
@@ -48,6 +48,9 @@ pub struct TestResult {
     pub failures: Vec<Diagnostic>,
     /// Rules a passing `expect` line saw fire.
     pub covered: BTreeSet<String>,
+    /// Rules a passing `expect no` line saw apply and hold (for a rule with no
+    /// `require`, a note: seen in force and not applying).
+    pub seen_passing: BTreeSet<String>,
 }
 
 impl TestResult {
@@ -92,6 +95,7 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
         found.insert(e.name.clone(), findings_for(&world, e, as_of));
     }
     let mut covered = BTreeSet::new();
+    let mut seen_passing = BTreeSet::new();
     for ex in &t.decl.expects {
         if !defs.rules.contains_key(&ex.rule.text) {
             failures.push(Diagnostic::error(
@@ -137,6 +141,13 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
         };
         if ok && !ex.negated {
             covered.insert(ex.rule.text.clone());
+        }
+        if ok && ex.negated {
+            if let Some(e) = ex.on.as_ref().and_then(|n| world.entities.get(&n.text)) {
+                if passes(defs, &world, e, as_of, &ex.rule.text) {
+                    seen_passing.insert(ex.rule.text.clone());
+                }
+            }
         }
         if !ok {
             let fired: Vec<String> = on_whom
@@ -204,5 +215,29 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
         span: t.span,
         failures,
         covered,
+        seen_passing,
     }
+}
+
+/// Whether `rule` is in force for `e` and passes for a reason other than not
+/// applying: its `when` holds and its `require` too. A note (no `require`)
+/// passes when it is in force and its `when` does not hold.
+fn passes(
+    defs: &Defs,
+    world: &MapWorld,
+    e: &EntityData,
+    as_of: Option<jiff::civil::Date>,
+    rule: &str,
+) -> bool {
+    let Some(def) = defs.rules.get(rule) else {
+        return false;
+    };
+    let wanted = if def.decl.require.is_some() {
+        Status::Satisfied
+    } else {
+        Status::NotApplicable
+    };
+    outcomes(world, e, as_of)
+        .into_iter()
+        .any(|o| o.rule == rule && o.status == wanted)
 }

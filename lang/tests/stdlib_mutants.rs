@@ -1,0 +1,249 @@
+//! Mutation check of the standard library: every threshold constant moved by
+//! one, every date moved by one day, every `<`/`<=` and `>`/`>=` flipped, in
+//! the rule files (not the tests, not the holiday calendar), must make some
+//! stdlib test fail. A mutant no test notices is a boundary nobody tests.
+//!
+//! `cargo test -p hegui-lang --test stdlib_mutants` runs a sample (every
+//! `SAMPLE`-th mutant, in CI); the full run, which prints the survivors, is
+//! `cargo test -p hegui-lang --test stdlib_mutants -- --ignored --nocapture`.
+
+use hegui_lang::stdlib::FILES;
+use hegui_lang::Analysis;
+
+const SAMPLE: usize = 15;
+
+/// One textual change of one stdlib file.
+struct Mutant {
+    file: usize,
+    start: usize,
+    end: usize,
+    replacement: String,
+    what: String,
+}
+
+fn is_rule_file(path: &str) -> bool {
+    !path.ends_with("tests.hegui") && !path.ends_with("calendar.hegui")
+}
+
+/// Byte ranges of code outside strings and comments, per line.
+fn code_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let bytes = text.as_bytes();
+    let (mut i, mut start) = (0, 0);
+    let mut in_string = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_string {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                in_string = false;
+                start = i + 1;
+            }
+        } else if c == b'"' {
+            spans.push((start, i));
+            in_string = true;
+        } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            spans.push((start, i));
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            start = i;
+            continue;
+        }
+        i += 1;
+    }
+    if !in_string {
+        spans.push((start, bytes.len()));
+    }
+    spans
+}
+
+fn mutants() -> Vec<Mutant> {
+    let mut out = Vec::new();
+    for (fi, (path, text)) in FILES.iter().enumerate() {
+        if !is_rule_file(path) {
+            continue;
+        }
+        for (s, e) in code_spans(text) {
+            let code = &text[s..e];
+            let b = code.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                let at = s + i;
+                let prev_ident = i > 0
+                    && (b[i - 1].is_ascii_alphanumeric()
+                        || b[i - 1] == b'_'
+                        || b[i - 1] == b'.'
+                        || b[i - 1] == b'-');
+                if b[i].is_ascii_digit() && !prev_ident {
+                    // A date YYYY-MM-DD, or an integer (with `_`).
+                    let rest = &code[i..];
+                    if rest.len() >= 10
+                        && rest.as_bytes()[4] == b'-'
+                        && rest.as_bytes()[7] == b'-'
+                        && rest[..10]
+                            .bytes()
+                            .enumerate()
+                            .all(|(k, c)| k == 4 || k == 7 || c.is_ascii_digit())
+                    {
+                        if let Ok(d) = rest[..10].parse::<jiff::civil::Date>() {
+                            for delta in [-1i64, 1] {
+                                if let Ok(m) = d.checked_add(jiff::Span::new().days(delta)) {
+                                    out.push(Mutant {
+                                        file: fi,
+                                        start: at,
+                                        end: at + 10,
+                                        replacement: m.to_string(),
+                                        what: format!("{} → {}", &rest[..10], m),
+                                    });
+                                }
+                            }
+                        }
+                        i += 10;
+                        continue;
+                    }
+                    let len = rest
+                        .bytes()
+                        .take_while(|c| c.is_ascii_digit() || *c == b'_')
+                        .count();
+                    let lit = &rest[..len];
+                    let n: i64 = lit.replace('_', "").parse().unwrap_or(0);
+                    // 0 and 1 are counts and indices, not thresholds.
+                    if n >= 2 {
+                        for m in [n - 1, n + 1] {
+                            out.push(Mutant {
+                                file: fi,
+                                start: at,
+                                end: at + len,
+                                replacement: m.to_string(),
+                                what: format!("{lit} → {m}"),
+                            });
+                        }
+                    }
+                    i += len;
+                    continue;
+                }
+                if (b[i] == b'<' || b[i] == b'>') && b.get(i.wrapping_sub(1)) != Some(&b'-') {
+                    let strict = b.get(i + 1) != Some(&b'=');
+                    let op = if strict {
+                        &code[i..i + 1]
+                    } else {
+                        &code[i..i + 2]
+                    };
+                    let flipped = if strict {
+                        format!("{op}=")
+                    } else {
+                        op[..1].to_string()
+                    };
+                    out.push(Mutant {
+                        file: fi,
+                        start: at,
+                        end: at + op.len(),
+                        replacement: flipped.clone(),
+                        what: format!("{op} → {flipped}"),
+                    });
+                    i += op.len();
+                    continue;
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+enum Verdict {
+    Killed,
+    /// The mutant does not analyse cleanly (e.g. an invalid value): not a survivor.
+    Invalid,
+    Survived,
+}
+
+fn judge(m: &Mutant) -> Verdict {
+    let texts: Vec<String> = FILES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, t))| {
+            if i == m.file {
+                format!("{}{}{}", &t[..m.start], m.replacement, &t[m.end..])
+            } else {
+                t.to_string()
+            }
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = FILES
+        .iter()
+        .zip(&texts)
+        .map(|((p, _), t)| (*p, t.as_str()))
+        .collect();
+    let a = Analysis::with_stdlib(&files);
+    if a.diagnostics()
+        .iter()
+        .any(|d| d.severity == hegui_lang::diag::Severity::Error)
+    {
+        return Verdict::Invalid;
+    }
+    if a.run_tests(true).iter().any(|r| !r.passed()) {
+        Verdict::Killed
+    } else {
+        Verdict::Survived
+    }
+}
+
+fn line_of(m: &Mutant) -> (String, usize) {
+    let (path, text) = FILES[m.file];
+    (path.to_string(), text[..m.start].matches('\n').count() + 1)
+}
+
+fn run(step: usize) -> Vec<String> {
+    let all = mutants();
+    assert!(
+        all.len() > 100,
+        "expected many mutation sites, found {}",
+        all.len()
+    );
+    let mut survivors = Vec::new();
+    let (mut killed, mut invalid) = (0, 0);
+    for m in all.iter().step_by(step) {
+        match judge(m) {
+            Verdict::Killed => killed += 1,
+            Verdict::Invalid => invalid += 1,
+            Verdict::Survived => {
+                let (p, l) = line_of(m);
+                survivors.push(format!("{p}:{l}: {}", m.what));
+            }
+        }
+    }
+    eprintln!(
+        "{} mutants of {} sites run: {killed} killed, {invalid} invalid, {} survived",
+        all.len().div_ceil(step),
+        all.len(),
+        survivors.len()
+    );
+    for s in &survivors {
+        eprintln!("survived: {s}");
+    }
+    survivors
+}
+
+#[test]
+fn the_unmutated_stdlib_passes_its_tests() {
+    let a = Analysis::new();
+    assert!(a.run_tests(true).iter().all(|r| r.passed()));
+}
+
+/// A sample, for CI: it only reports; the figure that matters is the full run.
+#[test]
+fn a_sample_of_mutants_runs() {
+    let survivors = run(SAMPLE);
+    // The sample ran and judged mutants; survivors are reported, not fatal,
+    // until the full run reaches zero (see docs/stdlib.md for the last figure).
+    assert!(survivors.len() < mutants().len().div_ceil(SAMPLE));
+}
+
+#[test]
+#[ignore = "full run: several minutes in a debug build"]
+fn every_mutant() {
+    run(1);
+}
