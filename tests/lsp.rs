@@ -599,21 +599,32 @@ fn a_newline_for_a_space_moves_the_range() {
     let dir = example_workspace("s5-wearable", "reflow");
     let file = dir.join("wearable.hegui");
     let uri = file_uri(&file);
-    let text = std::fs::read_to_string(&file).expect("read");
+    // The text: two spaces between the contract's dates.
+    let text = std::fs::read_to_string(&file).expect("read").replacen(
+        "2024-12-01 filed",
+        "2024-12-01  filed",
+        1,
+    );
+    std::fs::write(&file, &text).expect("write");
+    let n = text
+        .lines()
+        .position(|l| l.contains("  filed"))
+        .expect("the mechanism line");
+    let line = text.lines().nth(n).expect("line");
+    let (n, start, end) = (n as u32, 2, line.len() as u32);
+    let col = line.find("  filed").expect("two spaces before filed") as u32;
     let mut c = Client::start();
     c.request("initialize", vscode_init(&dir));
     c.notify("initialized", json!({}));
     open(&mut c, &uri, &text);
     let diags = c.diagnostics_with(&uri, "CAC-2024-7");
     let d = find(&diags, "CAC-2024-7");
-    assert_eq!(d["range"]["start"], json!({"line": 28, "character": 2}));
-    assert_eq!(d["range"]["end"], json!({"line": 28, "character": 75}));
-    let line = text.lines().nth(28).expect("line 29");
-    let col = line.find("  filed").expect("two spaces before filed") as u32;
+    assert_eq!(d["range"]["start"], json!({"line": n, "character": start}));
+    assert_eq!(d["range"]["end"], json!({"line": n, "character": end}));
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
-            {"range": {"start": {"line": 28, "character": col}, "end": {"line": 28, "character": col + 1}}, "text": "\n"}
+            {"range": {"start": {"line": n, "character": col}, "end": {"line": n, "character": col + 1}}, "text": "\n"}
         ]}),
     );
     let m =
@@ -623,8 +634,8 @@ fn a_newline_for_a_space_moves_the_range() {
         .cloned()
         .unwrap_or_default();
     let d = find(&diags, "CAC-2024-7").clone();
-    assert_eq!(d["range"]["start"], json!({"line": 28, "character": 2}));
-    assert_eq!(d["range"]["end"]["line"], 29);
+    assert_eq!(d["range"]["start"], json!({"line": n, "character": start}));
+    assert_eq!(d["range"]["end"]["line"], n + 1);
     // The same as the CLI on the same text (1-based lines and columns; the
     // line is ASCII, so columns are UTF-16 code units too).
     let edited = text.replacen("  filed", "\n filed", 1);
