@@ -485,10 +485,9 @@ fn bad_input_never_kills_the_server() {
     c.shutdown();
 }
 
-/// Headless Neovim 0.7 as the client: it starts `hegui lsp`, opens the
-/// example, and writes the diagnostics it received (`tests/nvim/diagnostics.lua`).
-#[test]
-fn neovim_headless_client() {
+/// Whether `nvim` runs; without it the Neovim tests pass with a notice,
+/// except in CI, where they fail.
+fn nvim_available() -> bool {
     let on_path = Command::new("nvim")
         .arg("--version")
         .stdout(Stdio::null())
@@ -501,6 +500,76 @@ fn neovim_headless_client() {
             "nvim is not on PATH; CI must install it (apt-get install neovim)"
         );
         eprintln!("notice: nvim is not on PATH; skipping the headless Neovim test");
+    }
+    on_path
+}
+
+/// The plugin in a repository holding two workspaces that declare the same
+/// names: the root is the file's own hegui.toml folder (not the `.git` one),
+/// so no duplicate definitions; omnifunc is set; a typo gives its error.
+#[test]
+fn neovim_plugin_in_a_monorepo() {
+    if !nvim_available() {
+        return;
+    }
+    let repo = std::env::temp_dir().join(format!("hegui-lsp-monorepo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    for ws in ["a", "b"] {
+        let dir = repo.join(ws);
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join("hegui.toml"), "").expect("hegui.toml");
+        std::fs::copy(
+            root().join("examples/s5-wearable/wearable.hegui"),
+            dir.join("wearable.hegui"),
+        )
+        .expect("copy");
+    }
+    std::fs::create_dir_all(repo.join(".git")).expect(".git");
+    let file = repo.join("a/wearable.hegui");
+    let out = repo.join("out.txt");
+    let status = Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-c"])
+        .arg(format!(
+            "luafile {}",
+            root().join("tests/nvim/monorepo.lua").display()
+        ))
+        .env("HEGUI_BIN", env!("CARGO_BIN_EXE_hegui"))
+        .env("HEGUI_PLUGIN", root().join("editors/nvim"))
+        .env("HEGUI_FILE", &file)
+        .env("HEGUI_OUT", &out)
+        .stdin(Stdio::null())
+        .status()
+        .expect("run nvim");
+    let got = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(status.success(), "nvim failed ({status}); it wrote:\n{got}");
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("root {}", repo.join("a").display()),
+        "{got}"
+    );
+    assert_eq!(lines[1], "omnifunc v:lua.vim.lsp.omnifunc", "{got}");
+    let before: Vec<&str> = lines[2..]
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("typo "))
+        .collect();
+    assert_eq!(before.len(), 1, "only CAC-2024-7 expected: {got}");
+    assert!(before[0].starts_with("CAC-2024-7 "), "{got}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("typo unknown-reference ")),
+        "{got}"
+    );
+    assert!(!got.contains("duplicate"), "{got}");
+}
+
+/// Headless Neovim 0.7 as the client: it starts `hegui lsp`, opens the
+/// example, and writes the diagnostics it received (`tests/nvim/diagnostics.lua`).
+#[test]
+fn neovim_headless_client() {
+    if !nvim_available() {
         return;
     }
     let (_dir, file, _) = s1_workspace("nvim-headless");
