@@ -258,7 +258,7 @@ pub fn model_json(a: &hegui_lang::Analysis) -> Json {
 /// members are their name, or `{"member": name, field: value …}` when they carry fields.
 pub fn value_json(v: &Value) -> Option<Json> {
     Some(match v {
-        Value::None => return None,
+        Value::None | Value::Unknown(_) => return None,
         Value::Bool(b) => json!(b),
         Value::Int(n) => json!(n),
         Value::Str(s) => json!(&**s),

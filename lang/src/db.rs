@@ -10,6 +10,7 @@ use crate::eval::rules::findings_for;
 use crate::eval::{Derived, Evaluator, World};
 use crate::model::defs::{self, Defs, SourceRef};
 use crate::model::entity::lower_entity;
+use crate::model::unknown::{FactSet, Unknown};
 use crate::model::{EntityData, EntityIndex, Value};
 use crate::syntax::{self, ast, ast::Item, ast::ItemKind, Parsed};
 use jiff::civil::Date;
@@ -322,9 +323,11 @@ pub fn group_index<'db>(
     )
 }
 
-/// Members group by name: their fields do not take part in equality.
+/// Members group by name: their fields do not take part in equality. Every
+/// unknown value falls in one bucket (its entities may belong to any group).
 fn group_value(v: &Value) -> Value {
     match v {
+        Value::Unknown(_) => Value::Unknown(Unknown::of(FactSet::EMPTY)),
         Value::Member { ty, name, .. } => Value::Member {
             ty: ty.clone(),
             name: name.clone(),
@@ -392,33 +395,7 @@ pub fn range_table<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<Range
     };
     let members = world.group_by(&plan.kind, &plan.eq_field, key.group(db));
     let mut ev = Evaluator::new(&world);
-    let mut rows = Vec::with_capacity(members.len());
-    for name in members.iter() {
-        ev.refuel();
-        let item = Value::Entity(name.clone());
-        ev.bind(&plan.var, item.clone());
-        let passes = plan.filter.iter().all(|c| ev.eval(c).truthy());
-        let value = match &plan.value {
-            Some(v) => ev.eval(v),
-            None => item.clone(),
-        };
-        let sort = match &plan.range_field {
-            Some(f) => ev.field(&item, f),
-            None => Value::Int(0),
-        };
-        ev.unbind(1);
-        if ev.abort.is_some() {
-            return None;
-        }
-        if passes && !sort.is_none() {
-            let n = match value {
-                Value::Int(n) => n,
-                _ => 0,
-            };
-            rows.push((sort, n, name.clone()));
-        }
-    }
-    Some(Arc::new(RangeTable::from_rows(rows)))
+    crate::eval::plan::build_table(&mut ev, plan, &members).map(Arc::new)
 }
 
 #[salsa::tracked(returns(clone))]
@@ -490,11 +467,23 @@ impl World for SalsaWorld<'_> {
         )
     }
     fn group_by(&self, kind: &str, field: &str, key: &Value) -> Arc<Vec<Arc<str>>> {
+        if key.is_unknown() {
+            return self.all_of_kind(kind);
+        }
         let groups = group_index(
             self.db,
             GroupKey::new(self.db, self.ws, kind.to_string(), field.to_string()),
         );
-        groups.get(&group_value(key)).cloned().unwrap_or_default()
+        let known = groups.get(&group_value(key)).cloned().unwrap_or_default();
+        // Entities whose key is unknown may belong to this group too.
+        match groups.get(&group_value(&Value::Unknown(Unknown::of(FactSet::EMPTY)))) {
+            None => known,
+            Some(maybe) => {
+                let mut all: Vec<Arc<str>> = known.iter().chain(maybe.iter()).cloned().collect();
+                all.sort();
+                Arc::new(all)
+            }
+        }
     }
     fn cached_derived(&self, entity: &Arc<str>, kind: &str, fact: &str) -> Option<Arc<Derived>> {
         let key = DerivedKey::new(

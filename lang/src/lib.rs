@@ -6,6 +6,7 @@ pub mod db;
 pub mod diag;
 pub mod eval;
 pub mod fmt;
+pub mod hir;
 pub mod ide;
 pub mod model;
 pub mod stdlib;

@@ -40,9 +40,9 @@ pub struct OpenDoc {
 /// Everything the analysis thread owns.
 pub struct State {
     pub analysis: Analysis,
+    pub paths: Paths,
     /// The workspace loader's side of it (declaration files, load errors).
     pub files: Loaded,
-    pub paths: Paths,
     pub enc: Encoding,
     pub lang: Lang,
     /// Open documents by workspace path.
@@ -170,8 +170,8 @@ impl Worker {
             .spawn(move || {
                 let mut state = State {
                     analysis: Analysis::new(),
-                    files: Loaded::default(),
                     paths: Paths::default(),
+                    files: Loaded::default(),
                     enc: Encoding::Utf16,
                     lang,
                     open: BTreeMap::new(),

@@ -2,6 +2,7 @@
 //! workspace calendar (public holidays and adjusted working days are data in
 //! the stdlib); outside the years it lists, Monday to Friday are working days.
 
+use crate::hir::Builtin;
 use crate::model::defs::Calendar;
 use crate::model::Value;
 use crate::syntax::ast::Unit;
@@ -56,49 +57,50 @@ pub fn add_working_days(d: Date, n: i64, cal: &Calendar) -> Option<Date> {
     Some(x)
 }
 
-/// Built-in functions. Unknown names and wrong arguments give `none` (the
-/// checker reports them before evaluation).
-pub fn builtin(name: &str, args: &[Value], cal: &Calendar) -> Value {
-    match (name, args) {
-        ("year", [Value::Date(d)]) => Value::Int(d.year() as i64),
-        ("start_of_year", [Value::Date(d)]) => Date::new(d.year(), 1, 1)
+/// Built-in functions. Wrong arguments give `none` (the checker reports
+/// wrong arities before evaluation).
+pub fn builtin(b: Builtin, args: &[Value], cal: &Calendar) -> Value {
+    use Builtin as B;
+    match (b, args) {
+        (B::Year, [Value::Date(d)]) => Value::Int(d.year() as i64),
+        (B::StartOfYear, [Value::Date(d)]) => Date::new(d.year(), 1, 1)
             .map(Value::Date)
             .unwrap_or(Value::None),
-        ("end_of_year", [Value::Date(d)]) => Date::new(d.year(), 12, 31)
+        (B::EndOfYear, [Value::Date(d)]) => Date::new(d.year(), 12, 31)
             .map(Value::Date)
             .unwrap_or(Value::None),
-        ("date", [Value::Int(y), Value::Int(m), Value::Int(d)]) => {
+        (B::Date, [Value::Int(y), Value::Int(m), Value::Int(d)]) => {
             match (i16::try_from(*y), i8::try_from(*m), i8::try_from(*d)) {
                 (Ok(y), Ok(m), Ok(d)) => Date::new(y, m, d).map(Value::Date).unwrap_or(Value::None),
                 _ => Value::None,
             }
         }
-        ("add_working_days", [Value::Date(d), Value::Int(n)]) => add_working_days(*d, *n, cal)
+        (B::AddWorkingDays, [Value::Date(d), Value::Int(n)]) => add_working_days(*d, *n, cal)
             .map(Value::Date)
             .unwrap_or(Value::None),
-        ("is_working_day", [Value::Date(d)]) => Value::Bool(is_working_day(*d, cal)),
-        ("days_between", [Value::Date(a), Value::Date(b)]) => match a.until(*b) {
+        (B::IsWorkingDay, [Value::Date(d)]) => Value::Bool(is_working_day(*d, cal)),
+        (B::DaysBetween, [Value::Date(a), Value::Date(b)]) => match a.until(*b) {
             Ok(s) => Value::Int(s.get_days() as i64),
             Err(_) => Value::None,
         },
-        ("len", [Value::List(l)]) => Value::Int(l.len() as i64),
-        ("len", [Value::Str(s)]) => Value::Int(s.chars().count() as i64),
-        ("len", [Value::None]) => Value::Int(0),
-        ("exists", [v]) => Value::Bool(!v.is_none()),
-        ("default", [v, d]) => {
+        (B::Len, [Value::List(l)]) => Value::Int(l.len() as i64),
+        (B::Len, [Value::Str(s)]) => Value::Int(s.chars().count() as i64),
+        (B::Len, [Value::None]) => Value::Int(0),
+        (B::Exists, [v]) => Value::Bool(!v.is_none()),
+        (B::Default, [v, d]) => {
             if v.is_none() {
                 d.clone()
             } else {
                 v.clone()
             }
         }
-        ("starts_with", [Value::Str(s), Value::Str(p)]) => Value::Bool(s.starts_with(&**p)),
-        ("min", [a, b]) => match super::compare(a, b) {
+        (B::StartsWith, [Value::Str(s), Value::Str(p)]) => Value::Bool(s.starts_with(&**p)),
+        (B::Min, [a, b]) => match super::compare(a, b) {
             Some(std::cmp::Ordering::Greater) => b.clone(),
             Some(_) => a.clone(),
             None => Value::None,
         },
-        ("max", [a, b]) => match super::compare(a, b) {
+        (B::Max, [a, b]) => match super::compare(a, b) {
             Some(std::cmp::Ordering::Less) => b.clone(),
             Some(_) => a.clone(),
             None => Value::None,

@@ -6,13 +6,17 @@ pub mod calendar;
 pub mod plan;
 pub mod rules;
 pub mod tests;
+#[cfg(test)]
+mod unknown_tests;
 
-use crate::model::defs::{Defs, Global};
+use crate::hir::{Aggregate, Builtin, Expr};
+use crate::model::defs::Defs;
+use crate::model::unknown::{FactSet, Interval, Truth, Unknown};
 use crate::model::{EntityData, Value};
-use crate::syntax::ast::{AggKind, BinOp, Expr, ExprKind, Unit};
+use crate::syntax::ast::{AggKind, BinOp, Unit};
 use jiff::civil::Date;
 use plan::{LazyRange, PlanKey, RangeTable};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Evaluation steps one rule (or one derived fact, or constant) may take for
@@ -26,15 +30,23 @@ pub trait World {
     fn entity(&self, name: &str) -> Option<Arc<EntityData>>;
     /// All entities of a kind, sorted by name.
     fn all_of_kind(&self, kind: &str) -> Arc<Vec<Arc<str>>>;
-    /// Entities of `kind` whose `field` equals `key`, sorted by name — an index
-    /// that lets cumulative sums avoid scanning every entity. The default scans.
+    /// Entities of `kind` whose `field` equals `key` or is unknown (those may
+    /// equal it), sorted by name — an index that lets cumulative sums avoid
+    /// scanning every entity. The default scans.
     fn group_by(&self, kind: &str, field: &str, key: &Value) -> Arc<Vec<Arc<str>>> {
         let all = self.all_of_kind(kind);
+        if key.is_unknown() {
+            return all;
+        }
         let v: Vec<Arc<str>> = all
             .iter()
             .filter(|n| {
                 self.entity(n)
-                    .and_then(|e| e.fields.get(field).map(|f| f.value.same(key)))
+                    .and_then(|e| {
+                        e.fields
+                            .get(field)
+                            .map(|f| f.value.is_unknown() || f.value.same(key))
+                    })
                     .unwrap_or(false)
             })
             .cloned()
@@ -71,14 +83,15 @@ pub enum Abort {
 pub struct Evaluator<'w> {
     world: &'w dyn World,
     fuel: u64,
-    locals: Vec<(String, Value)>,
+    /// Values of the locals; a local's slot counts from `frame`.
+    locals: Vec<Value>,
     /// Index of the first local visible in the current frame.
     frame: usize,
     /// Derived facts computed so far, with the entities their aggregates summed.
-    derived: std::collections::HashMap<Arc<str>, std::collections::HashMap<String, Arc<Derived>>>,
+    derived: HashMap<Arc<str>, HashMap<String, Arc<Derived>>>,
     in_progress: BTreeSet<(Arc<str>, String)>,
-    consts: BTreeMap<String, Value>,
-    entities: std::collections::HashMap<Arc<str>, Option<Arc<EntityData>>>,
+    consts: HashMap<Arc<str>, Value>,
+    entities: HashMap<Arc<str>, Option<Arc<EntityData>>>,
     /// Entities of the subject's kind that made up an aggregate (for secondary labels).
     pub contributors: BTreeSet<Arc<str>>,
     /// Ranges of prefix-sum tables that made up an aggregate (resolved lazily).
@@ -98,10 +111,10 @@ impl<'w> Evaluator<'w> {
             fuel: FUEL_PER_RULE,
             locals: Vec::new(),
             frame: 0,
-            derived: std::collections::HashMap::new(),
+            derived: HashMap::new(),
             in_progress: BTreeSet::new(),
-            consts: BTreeMap::new(),
-            entities: std::collections::HashMap::new(),
+            consts: HashMap::new(),
+            entities: HashMap::new(),
             contributors: BTreeSet::new(),
             ranges: Vec::new(),
             subject: None,
@@ -121,8 +134,9 @@ impl<'w> Evaluator<'w> {
         self.abort = None;
     }
 
-    pub fn bind(&mut self, name: &str, v: Value) {
-        self.locals.push((name.to_string(), v));
+    /// Binds the next slot of the current frame.
+    pub fn push_local(&mut self, v: Value) {
+        self.locals.push(v);
     }
 
     pub fn unbind(&mut self, n: usize) {
@@ -130,12 +144,21 @@ impl<'w> Evaluator<'w> {
         self.locals.truncate(keep);
     }
 
-    fn lookup_local(&self, name: &str) -> Option<&Value> {
-        self.locals[self.frame..]
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+    /// Starts a frame at the current end of the locals (a rule's subject is
+    /// then slot 0).
+    pub fn start_frame(&mut self) -> usize {
+        self.frame = self.locals.len();
+        self.frame
+    }
+
+    /// Binds `slot` of the current frame, dropping anything above it.
+    fn set_slot(&mut self, slot: u32, v: Value) {
+        let at = self.frame + slot as usize;
+        self.locals.truncate(at);
+        while self.locals.len() < at {
+            self.locals.push(Value::None);
+        }
+        self.locals.push(v);
     }
 
     /// Evaluates in a fresh scope (derived facts and constants see no rule locals).
@@ -158,129 +181,81 @@ impl<'w> Evaluator<'w> {
             return Value::None;
         }
         self.fuel -= 1;
-        match &e.kind {
-            ExprKind::Int(n) => Value::Int(*n),
-            ExprKind::Bool(b) => Value::Bool(*b),
-            ExprKind::Str(s) => Value::Str(Arc::from(s.as_str())),
-            ExprKind::Date(d) => Value::Date(*d),
-            ExprKind::Duration(n, u) => Value::Duration(*n, *u),
-            ExprKind::None | ExprKind::Error => Value::None,
-            ExprKind::Name(n) => self.name(&n.text),
-            ExprKind::Field(base, field) => {
-                // `purpose.research`: a member named through its enum.
-                if let ExprKind::Name(n) = &base.kind {
-                    if self.lookup_local(&n.text).is_none()
-                        && self.defs().enums.contains_key(&n.text)
-                    {
-                        if let Some(Global::Value(Value::List(members))) =
-                            self.defs().globals.get(&n.text)
-                        {
-                            let found = members.iter().find(|m| matches!(m, Value::Member { name, .. } if **name == *field.text));
-                            return found.cloned().unwrap_or(Value::None);
-                        }
-                    }
-                }
-                if let Some(name) = self.package_qualified(e) {
-                    return self.name(name);
-                }
+        match e {
+            Expr::Lit(v) => v.clone(),
+            Expr::Local(i) => self
+                .locals
+                .get(self.frame + *i as usize)
+                .cloned()
+                .unwrap_or(Value::None),
+            // The evaluation date is visible everywhere, derived facts included.
+            Expr::AsOf => self.as_of.map(Value::Date).unwrap_or(Value::None),
+            Expr::Const(n) => self.constant(n),
+            Expr::Collection(kind) => {
+                let all = self.world.all_of_kind(kind);
+                Value::list(all.iter().map(|x| Value::Entity(x.clone())).collect())
+            }
+            Expr::Entity(n) => match self.entity(n) {
+                Some(_) => Value::Entity(n.clone()),
+                None => Value::None,
+            },
+            Expr::Field {
+                base,
+                field,
+                subject,
+            } => {
                 let b = self.eval(base);
-                let v = self.field(&b, &field.text);
-                if self.record_facts {
-                    if let (Some((subj, kind)), ExprKind::Name(n)) = (&self.subject, &base.kind) {
-                        if n.text == *kind && matches!(&b, Value::Entity(x) if x == subj) {
-                            self.facts
-                                .insert(format!("{}.{}", kind, field.text), v.clone());
+                let v = self.field(&b, field);
+                if self.record_facts && *subject {
+                    if let (Some((subj, kind)), Value::Entity(x)) = (&self.subject, &b) {
+                        if x == subj {
+                            self.facts.insert(format!("{kind}.{field}"), v.clone());
                         }
                     }
                 }
                 v
             }
-            ExprKind::List(items) => Value::list(items.iter().map(|x| self.eval(x)).collect()),
-            ExprKind::Not(x) => match self.eval(x) {
+            Expr::List(items) => Value::list(items.iter().map(|x| self.eval(x)).collect()),
+            Expr::Not(x) => match self.eval(x) {
                 Value::Bool(b) => Value::Bool(!b),
                 Value::None => Value::Bool(true),
+                Value::Unknown(u) => Value::Unknown(Unknown::of(u.facts)),
                 _ => Value::None,
             },
-            ExprKind::Neg(x) => match self.eval(x) {
+            Expr::Neg(x) => match self.eval(x) {
                 Value::Int(n) => Value::Int(n.saturating_neg()),
+                Value::Unknown(u) => {
+                    Value::int_between(u.facts, Interval { lo: u.lo, hi: u.hi }.negated())
+                }
                 _ => Value::None,
             },
-            ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
-            ExprKind::If(c, t, f) => {
-                if self.eval(c).truthy() {
-                    self.eval(t)
-                } else {
-                    self.eval(f)
+            Expr::Binary(op, a, b) => self.binary(*op, a, b),
+            Expr::If(c, t, f) => match self.eval(c).truth() {
+                Truth::True => self.eval(t),
+                Truth::False => self.eval(f),
+                // Either branch may be taken: known only if both agree.
+                Truth::Unknown(facts) => {
+                    let a = self.eval(t);
+                    let b = self.eval(f);
+                    either(facts, a, b)
+                }
+            },
+            Expr::Call(b, args) => {
+                let vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+                match b {
+                    Some(b) => self.call(*b, &vals),
+                    None => Value::None,
                 }
             }
-            ExprKind::Call(name, args) => {
-                let vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
-                self.call(&name.text, &vals)
-            }
-            ExprKind::Aggregate(agg) => self.aggregate(agg),
+            Expr::Aggregate(agg) => self.aggregate(agg),
         }
     }
 
-    fn name(&mut self, n: &str) -> Value {
-        if let Some(v) = self.lookup_local(n) {
-            return v.clone();
-        }
-        // The evaluation date is visible everywhere, derived facts included.
-        if n == "as_of" {
-            return self.as_of.map(Value::Date).unwrap_or(Value::None);
-        }
-        let defs = self.defs();
-        match defs.globals.get(n) {
-            Some(Global::Value(v)) => return v.clone(),
-            Some(Global::Collection(kind)) => {
-                let all = self.world.all_of_kind(kind);
-                return Value::list(all.iter().map(|x| Value::Entity(x.clone())).collect());
-            }
-            Some(Global::Const) => return self.constant(n),
-            None => {}
-        }
-        match self.entity(n) {
-            Some(e) => Value::Entity(Arc::from(e.name.as_str())),
-            None => Value::None,
-        }
-    }
-
-    /// `std.cac.million`: a global name qualified by its package. Only when the
-    /// path's first segment means nothing else (no local, global or entity).
-    fn package_qualified<'e>(&mut self, e: &'e Expr) -> Option<&'e str> {
-        // The root first, without allocating: nearly every path starts at a local.
-        let mut x = e;
-        while let ExprKind::Field(base, _) = &x.kind {
-            x = base;
-        }
-        let ExprKind::Name(n) = &x.kind else {
-            return None;
-        };
-        let root = n.text.as_str();
-        if self.lookup_local(root).is_some()
-            || self.defs().globals.contains_key(root)
-            || root == "as_of"
-        {
-            return None;
-        }
-        let segments = dotted(e)?;
-        if !self
-            .defs()
-            .packages
-            .keys()
-            .any(|p| p.split('.').next() == Some(root))
-            || self.entity(root).is_some()
-        {
-            return None;
-        }
-        self.defs().qualified(&segments)
-    }
-
-    fn constant(&mut self, n: &str) -> Value {
+    fn constant(&mut self, n: &Arc<str>) -> Value {
         if let Some(v) = self.consts.get(n) {
             return v.clone();
         }
-        let Some(c) = self.defs().consts.get(n) else {
+        let Some(c) = self.defs().consts.get(&**n) else {
             return Value::None;
         };
         let key: (Arc<str>, String) = (Arc::from("const"), n.to_string());
@@ -288,9 +263,9 @@ impl<'w> Evaluator<'w> {
             self.abort = Some(Abort::Cycle(n.to_string()));
             return Value::None;
         }
-        let v = self.in_frame(|s| s.eval(&c.expr));
+        let v = self.in_frame(|s| s.eval(&c.body));
         self.in_progress.remove(&key);
-        self.consts.insert(n.to_string(), v.clone());
+        self.consts.insert(n.clone(), v.clone());
         v
     }
 
@@ -308,7 +283,7 @@ impl<'w> Evaluator<'w> {
     pub fn field(&mut self, base: &Value, f: &str) -> Value {
         match base {
             Value::Entity(name) => {
-                let Some(e) = self.world.entity(name) else {
+                let Some(e) = self.entity(name) else {
                     return Value::None;
                 };
                 if let Some(fd) = e.fields.get(f) {
@@ -331,6 +306,8 @@ impl<'w> Evaluator<'w> {
                     None => Value::None,
                 }
             }
+            // A field of something unknown is unknown, for the same reasons.
+            Value::Unknown(u) => Value::Unknown(Unknown::of(u.facts)),
             // A field of a list is the list of the fields (flattened one level):
             // `flow.data.categories` is every category of every dataset.
             Value::List(items) => {
@@ -408,8 +385,8 @@ impl<'w> Evaluator<'w> {
         let outer = std::mem::take(&mut self.contributors);
         let outer_ranges = std::mem::take(&mut self.ranges);
         let value = self.in_frame(|s| {
-            s.bind(kind, Value::Entity(entity.clone()));
-            s.eval(&d.expr)
+            s.push_local(Value::Entity(entity.clone()));
+            s.eval(&d.body)
         });
         self.in_progress.remove(&key);
         let contributors = std::mem::replace(&mut self.contributors, outer);
@@ -422,13 +399,22 @@ impl<'w> Evaluator<'w> {
     }
 
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Value {
-        // Short-circuit the logical operators; `none` counts as false.
+        // Short-circuit the logical operators (Kleene's: false and unknown is
+        // false, true or unknown is true); `none` counts as false.
         match op {
             BinOp::And => {
-                return Value::Bool(self.eval(a).truthy() && self.eval(b).truthy());
+                let x = self.eval(a).truth();
+                if x == Truth::False {
+                    return Value::Bool(false);
+                }
+                return Value::from_truth(x.and(self.eval(b).truth()));
             }
             BinOp::Or => {
-                return Value::Bool(self.eval(a).truthy() || self.eval(b).truthy());
+                let x = self.eval(a).truth();
+                if x == Truth::True {
+                    return Value::Bool(true);
+                }
+                return Value::from_truth(x.or(self.eval(b).truth()));
             }
             _ => {}
         }
@@ -437,11 +423,23 @@ impl<'w> Evaluator<'w> {
         binary_values(op, &x, &y, &self.defs().calendar)
     }
 
-    fn call(&mut self, name: &str, args: &[Value]) -> Value {
-        calendar::builtin(name, args, &self.defs().calendar)
+    fn call(&mut self, b: Builtin, args: &[Value]) -> Value {
+        let facts = args
+            .iter()
+            .fold(FactSet::EMPTY, |f, a| f.union(a.unknown_facts()));
+        match (b, args) {
+            // The presence tests: an unknown value is not a value the
+            // declarations give, so policies can ask for it explicitly.
+            (Builtin::Exists, [Value::Unknown(_)]) => Value::Bool(false),
+            (Builtin::Default, [v, d]) if v.is_none() || v.is_unknown() => d.clone(),
+            (Builtin::Default, [v, _]) => v.clone(),
+            (Builtin::Len, _) if !facts.is_empty() => Value::Unknown(Unknown::count(facts)),
+            _ if !facts.is_empty() => Value::Unknown(Unknown::of(facts)),
+            _ => calendar::builtin(b, args, &self.defs().calendar),
+        }
     }
 
-    fn aggregate(&mut self, agg: &crate::syntax::ast::Aggregate) -> Value {
+    fn aggregate(&mut self, agg: &Aggregate) -> Value {
         if let Some(v) = self.planned_sum(agg) {
             return v;
         }
@@ -449,60 +447,97 @@ impl<'w> Evaluator<'w> {
         let items: Vec<Value> = match source {
             Value::List(items) => items.iter().cloned().collect(),
             Value::None => Vec::new(),
+            // Which elements there are is itself unknown.
+            Value::Unknown(u) => {
+                return match agg.kind {
+                    AggKind::Sum | AggKind::Count => Value::Unknown(Unknown {
+                        facts: u.facts,
+                        lo: if agg.kind == AggKind::Count {
+                            0
+                        } else {
+                            i64::MIN
+                        },
+                        hi: i64::MAX,
+                    }),
+                    _ => Value::Unknown(Unknown::of(u.facts)),
+                }
+            }
             other => vec![other],
         };
         let subject_kind = self.subject.as_ref().map(|(_, k)| k.clone());
         let subject_name = self.subject.as_ref().map(|(n, _)| n.clone());
-        let mut sum: i64 = 0;
-        let mut count: i64 = 0;
-        let mut any = false;
-        let mut all = true;
+        // Sums and counts as intervals: exact while every element is known;
+        // an element that may or may not count widens them.
+        let mut total = Interval::ZERO;
+        let mut facts = FactSet::EMPTY;
+        let mut any = Truth::False;
+        let mut all = Truth::True;
         let mut best: Option<Value> = None;
+        let mut best_unknown = false;
         let mut out: Vec<Value> = Vec::new();
-        let base = self.locals.len();
+        let mut out_unknown = false;
         for item in items {
             if self.abort.is_some() {
                 break;
             }
-            self.locals.truncate(base);
-            self.bind(&agg.var.text, item.clone());
-            if let Some(f) = &agg.filter {
-                if !self.eval(f).truthy() {
-                    continue;
-                }
+            self.set_slot(agg.slot, item.clone());
+            let pass = match &agg.filter {
+                Some(f) => self.eval(f).truth(),
+                None => Truth::True,
+            };
+            if pass == Truth::False {
+                continue;
+            }
+            if let Truth::Unknown(f) = pass {
+                facts = facts.union(f);
             }
             let v = match &agg.value {
                 Some(e) => self.eval(e),
                 None => item.clone(),
             };
+            facts = facts.union(v.unknown_facts());
+            // The element's own condition: its value, when the aggregate has one.
+            let holds = match &agg.value {
+                Some(_) => v.truth(),
+                None => Truth::True,
+            };
             let contributes = match agg.kind {
                 AggKind::Sum => {
-                    let n = match v {
-                        Value::Int(n) => n,
-                        _ => 0,
+                    let c = match &v {
+                        Value::Int(n) => Interval::exact(*n),
+                        Value::Unknown(u) => Interval { lo: u.lo, hi: u.hi },
+                        _ => Interval::ZERO,
                     };
-                    sum = sum.saturating_add(n);
-                    n != 0
+                    let c = if pass == Truth::True { c } else { c.or_zero() };
+                    total = total.plus(c);
+                    pass == Truth::True && matches!(v, Value::Int(n) if n != 0)
                 }
-                AggKind::Count => {
-                    let c = agg.value.is_none() || v.truthy();
-                    if c {
-                        count += 1;
+                AggKind::Count => match pass.and(holds) {
+                    Truth::True => {
+                        total = total.plus(Interval::exact(1));
+                        true
                     }
-                    c
-                }
+                    Truth::Unknown(_) => {
+                        total = total.plus(Interval { lo: 0, hi: 1 });
+                        false
+                    }
+                    Truth::False => false,
+                },
                 AggKind::Any => {
-                    let c = agg.value.is_none() || v.truthy();
-                    any |= c;
-                    c
+                    let t = pass.and(holds);
+                    any = any.or(t);
+                    t == Truth::True
                 }
                 AggKind::All => {
-                    all &= agg.value.is_none() || v.truthy();
+                    all = all.and(pass.negate().or(holds));
                     false
                 }
                 AggKind::Min | AggKind::Max => {
+                    if pass != Truth::True || v.is_unknown() {
+                        best_unknown = true;
+                    }
                     let better = match (&best, &v) {
-                        (_, Value::None) => false,
+                        (_, Value::None | Value::Unknown(_)) => false,
                         (None, _) => true,
                         (Some(b), v) => {
                             let ord = compare(v, b);
@@ -519,10 +554,17 @@ impl<'w> Evaluator<'w> {
                     false
                 }
                 AggKind::Filter => {
-                    out.push(item.clone());
-                    true
+                    if pass == Truth::True {
+                        out.push(item.clone());
+                    } else {
+                        out_unknown = true;
+                    }
+                    pass == Truth::True
                 }
                 AggKind::Map => {
+                    if pass != Truth::True {
+                        out_unknown = true;
+                    }
                     out.push(v);
                     false
                 }
@@ -537,41 +579,27 @@ impl<'w> Evaluator<'w> {
                 }
             }
         }
-        self.locals.truncate(base);
+        self.locals.truncate(self.frame + agg.slot as usize);
         match agg.kind {
-            AggKind::Sum => Value::Int(sum),
-            AggKind::Count => Value::Int(count),
-            AggKind::Any => Value::Bool(any),
-            AggKind::All => Value::Bool(all),
+            AggKind::Sum | AggKind::Count => Value::int_between(facts, total),
+            AggKind::Any => Value::from_truth(any),
+            AggKind::All => Value::from_truth(all),
+            AggKind::Min | AggKind::Max if best_unknown => Value::Unknown(Unknown::of(facts)),
             AggKind::Min | AggKind::Max => best.unwrap_or(Value::None),
+            AggKind::Filter | AggKind::Map if out_unknown => Value::Unknown(Unknown::of(facts)),
             AggKind::Filter | AggKind::Map => Value::list(out),
         }
     }
 
     /// A cumulative sum answered from the world's prefix-sum table, if the
-    /// aggregate has the planned shape and the world keeps such tables.
-    fn planned_sum(&mut self, agg: &crate::syntax::ast::Aggregate) -> Option<Value> {
-        let ExprKind::Name(coll) = &agg.source.kind else {
-            return None;
-        };
-        if self.lookup_local(&coll.text).is_some() {
+    /// aggregate was planned and the world keeps such tables.
+    fn planned_sum(&mut self, agg: &Aggregate) -> Option<Value> {
+        let p = agg.plan.as_ref()?;
+        let key = self.eval(&p.eq_value);
+        // An unknown group or bound: the scan sorts out which elements may count.
+        if key.is_unknown() {
             return None;
         }
-        let defs = self.defs();
-        let kind = defs.plurals.get(&coll.text)?;
-        let is_dated =
-            |f: &str| defs.derives.keys().any(|(_, n)| n == f) && !defs.date_free.contains(f);
-        let is_global = |n: &str| {
-            defs.consts.contains_key(n)
-                || defs.enums.contains_key(n)
-                || defs.member_owners.contains_key(n)
-                || defs
-                    .trees
-                    .values()
-                    .any(|t| t.nodes.iter().any(|x| x.path.len() == 1 && x.path[0] == n))
-        };
-        let p = plan::plan(agg, kind, &is_dated, &is_global)?;
-        let key = self.eval(p.eq_value);
         let table = self.world.range_table(&p.key, &key)?;
         let lower: Vec<(Value, bool)> = p
             .lower
@@ -583,98 +611,46 @@ impl<'w> Evaluator<'w> {
             .iter()
             .map(|(e, inc)| (self.eval(e), *inc))
             .collect();
+        if lower
+            .iter()
+            .chain(upper.iter())
+            .any(|(v, _)| v.is_unknown())
+        {
+            return None;
+        }
         // A comparison with `none` is false: no element can pass such a bound.
         if lower.iter().chain(upper.iter()).any(|(v, _)| v.is_none()) {
             return Some(Value::Int(0));
         }
         let (lo, hi) = table.range(&lower, &upper);
         let sum = table.sum(lo, hi);
-        if self.subject.as_ref().is_some_and(|(_, k)| k == kind) {
+        let (extra, facts) = table.unknown_in(&lower, &upper);
+        if self
+            .subject
+            .as_ref()
+            .is_some_and(|(_, k)| **k == *p.key.kind)
+        {
             self.ranges.push(LazyRange {
                 table: table.clone(),
                 lo,
                 hi,
             });
         }
-        Some(Value::Int(sum))
+        Some(Value::int_between(facts, Interval::exact(sum).plus(extra)))
     }
 
     /// The list an aggregate runs over. Over a whole collection filtered by
     /// `x.field == <expression without x>` first, it asks the world's index
     /// instead of scanning every entity: this keeps cumulative sums linear.
-    fn aggregate_source(&mut self, agg: &crate::syntax::ast::Aggregate) -> Value {
-        if let (ExprKind::Name(coll), Some(filter)) = (&agg.source.kind, &agg.filter) {
-            if self.lookup_local(&coll.text).is_none() {
-                if let Some(kind) = self.defs().plurals.get(&coll.text).cloned() {
-                    if let Some((field, key_expr)) = equality_conjunct(filter, &agg.var.text) {
-                        let key = self.eval(key_expr);
-                        let names = self.world.group_by(&kind, field, &key);
-                        return Value::list(
-                            names.iter().map(|n| Value::Entity(n.clone())).collect(),
-                        );
-                    }
-                }
-            }
+    fn aggregate_source(&mut self, agg: &Aggregate) -> Value {
+        if let (Expr::Collection(kind), Some((field, key_expr))) = (&agg.source, &agg.group) {
+            let key = self.eval(key_expr);
+            // (`group_by` answers every entity for an unknown key.)
+            let names = self.world.group_by(kind, field, &key);
+            return Value::list(names.iter().map(|n| Value::Entity(n.clone())).collect());
         }
         self.eval(&agg.source)
     }
-}
-
-/// The segments of a dotted path `a.b.c`, or `None` for any other expression.
-pub(crate) fn dotted(e: &Expr) -> Option<Vec<&str>> {
-    let mut out = Vec::new();
-    let mut x = e;
-    loop {
-        match &x.kind {
-            ExprKind::Field(base, f) => {
-                out.push(f.text.as_str());
-                x = base;
-            }
-            ExprKind::Name(n) => {
-                out.push(n.text.as_str());
-                out.reverse();
-                return Some(out);
-            }
-            _ => return None,
-        }
-    }
-}
-
-/// In `x.f == e and …` (or `e == x.f`), with `e` not mentioning `x`: `(f, e)`.
-fn equality_conjunct<'e>(filter: &'e Expr, var: &str) -> Option<(&'e str, &'e Expr)> {
-    let mut stack = vec![filter];
-    while let Some(e) = stack.pop() {
-        match &e.kind {
-            ExprKind::Binary(BinOp::And, a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-            ExprKind::Binary(BinOp::Eq, a, b) => {
-                for (l, r) in [(a, b), (b, a)] {
-                    if let ExprKind::Field(base, f) = &l.kind {
-                        if matches!(&base.kind, ExprKind::Name(n) if n.text == var)
-                            && !mentions(r, var)
-                        {
-                            return Some((f.text.as_str(), r));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Whether the expression reads the variable `var`.
-pub(crate) fn mentions(e: &Expr, var: &str) -> bool {
-    let mut found = false;
-    crate::model::walk(e, &mut |x| {
-        if matches!(&x.kind, ExprKind::Name(n) if n.text == var) {
-            found = true;
-        }
-    });
-    found
 }
 
 pub fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
@@ -687,29 +663,123 @@ pub fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     }
 }
 
-fn under(x: &Value, y: &Value) -> bool {
+/// `x under y`: a node under another (or one of several); a list is under
+/// when any of its members is.
+fn under(x: &Value, y: &Value) -> Truth {
     match (x, y) {
+        (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Truth::Unknown(u.facts),
         (Value::Node { tree: t1, path: p1 }, Value::Node { tree: t2, path: p2 }) => {
-            t1 == t2 && p1.starts_with(p2)
+            Truth::from_bool(t1 == t2 && p1.starts_with(p2))
         }
-        // A list is under a node when any of its members is.
-        (Value::List(items), _) => items.iter().any(|i| under(i, y)),
-        // Under any of several nodes.
-        (_, Value::List(items)) => items.iter().any(|i| under(x, i)),
-        _ => false,
+        (Value::List(items), _) => items.iter().fold(Truth::False, |t, i| t.or(under(i, y))),
+        (_, Value::List(items)) => items.iter().fold(Truth::False, |t, i| t.or(under(x, i))),
+        _ => Truth::False,
     }
 }
 
-fn member_of(x: &Value, list: &Value) -> bool {
+fn member_of(x: &Value, list: &Value) -> Truth {
     match list {
-        Value::List(items) => items.iter().any(|i| i.same(x)),
-        Value::Str(s) => matches!(x, Value::Str(t) if s.contains(&**t)),
-        _ => false,
+        Value::List(items) if items.is_empty() => Truth::False,
+        _ if x.is_unknown() => Truth::Unknown(x.unknown_facts()),
+        Value::Unknown(u) => Truth::Unknown(u.facts),
+        Value::List(items) => items.iter().fold(Truth::False, |t, i| match i {
+            Value::Unknown(u) => t.or(Truth::Unknown(u.facts)),
+            i => t.or(Truth::from_bool(i.same(x))),
+        }),
+        Value::Str(s) => Truth::from_bool(matches!(x, Value::Str(t) if s.contains(&**t))),
+        _ => Truth::False,
+    }
+}
+
+/// Both branches of an `if` whose condition is unknown: the value when they
+/// agree, else an unknown spanning both.
+fn either(facts: FactSet, a: Value, b: Value) -> Value {
+    if a == b {
+        return a;
+    }
+    let facts = facts.union(a.unknown_facts()).union(b.unknown_facts());
+    match (a.interval(), b.interval()) {
+        (Some(x), Some(y)) => Value::int_between(
+            facts,
+            Interval {
+                lo: x.lo.min(y.lo),
+                hi: x.hi.max(y.hi),
+            },
+        ),
+        _ => Value::Unknown(Unknown::of(facts)),
+    }
+}
+
+/// A binary operation with an unknown operand. Comparisons of numbers decide
+/// when the intervals do (an unknown count of at least 0 is never below 0);
+/// arithmetic carries the interval; everything else is unknown.
+fn unknown_binary(op: BinOp, x: &Value, y: &Value) -> Value {
+    let facts = x.unknown_facts().union(y.unknown_facts());
+    let unknown = Value::Unknown(Unknown::of(facts));
+    let decide = |t: Option<bool>| match t {
+        Some(b) => Value::Bool(b),
+        None => Value::Unknown(Unknown::of(facts)),
+    };
+    let (a, b) = match (x.interval(), y.interval()) {
+        (Some(a), Some(b)) => (a, b),
+        _ => {
+            return match op {
+                BinOp::In | BinOp::NotIn => {
+                    let t = member_of(x, y);
+                    Value::from_truth(if op == BinOp::In { t } else { t.negate() })
+                }
+                BinOp::Under => Value::from_truth(under(x, y)),
+                _ => unknown,
+            }
+        }
+    };
+    let lt = |a: Interval, b: Interval| {
+        if a.hi < b.lo {
+            Some(true)
+        } else if a.lo >= b.hi {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let le = |a: Interval, b: Interval| {
+        if a.hi <= b.lo {
+            Some(true)
+        } else if a.lo > b.hi {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let disjoint = a.hi < b.lo || b.hi < a.lo;
+    match op {
+        BinOp::Lt => decide(lt(a, b)),
+        BinOp::Le => decide(le(a, b)),
+        BinOp::Gt => decide(lt(b, a)),
+        BinOp::Ge => decide(le(b, a)),
+        BinOp::Eq => decide(disjoint.then_some(false)),
+        BinOp::Ne => decide(disjoint.then_some(true)),
+        BinOp::Add => Value::int_between(facts, a.plus(b)),
+        BinOp::Sub => Value::int_between(facts, a.plus(b.negated())),
+        BinOp::Mul => Value::int_between(facts, a.times(b)),
+        BinOp::Div => Value::int_between(facts, a.divided_by(b)),
+        BinOp::In | BinOp::NotIn | BinOp::Under => unknown,
+        BinOp::And | BinOp::Or => {
+            let t = if op == BinOp::And {
+                x.truth().and(y.truth())
+            } else {
+                x.truth().or(y.truth())
+            };
+            Value::from_truth(t)
+        }
     }
 }
 
 pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::Calendar) -> Value {
     use std::cmp::Ordering::*;
+    if x.is_unknown() || y.is_unknown() {
+        return unknown_binary(op, x, y);
+    }
     match op {
         BinOp::Eq => Value::Bool(x.same(y)),
         BinOp::Ne => Value::Bool(!x.same(y)),
@@ -722,9 +792,9 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
                 _ => o != Less,
             }),
         },
-        BinOp::In => Value::Bool(member_of(x, y)),
-        BinOp::NotIn => Value::Bool(!member_of(x, y)),
-        BinOp::Under => Value::Bool(under(x, y)),
+        BinOp::In => Value::from_truth(member_of(x, y)),
+        BinOp::NotIn => Value::from_truth(member_of(x, y).negate()),
+        BinOp::Under => Value::from_truth(under(x, y)),
         BinOp::Add => match (x, y) {
             (Value::Int(a), Value::Int(b)) => Value::Int(a.saturating_add(*b)),
             (Value::Date(d), Value::Duration(n, u)) | (Value::Duration(n, u), Value::Date(d)) => {
@@ -755,8 +825,7 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
             (Value::Int(a), Value::Int(b)) if *b != 0 => Value::Int(a / b),
             _ => Value::None,
         },
-        BinOp::And | BinOp::Or => Value::Bool(
-            x.truthy() && (op == BinOp::Or || y.truthy()) || (op == BinOp::Or && y.truthy()),
-        ),
+        BinOp::And => Value::from_truth(x.truth().and(y.truth())),
+        BinOp::Or => Value::from_truth(x.truth().or(y.truth())),
     }
 }

@@ -11,30 +11,36 @@
 //! build a table of prefix sums sorted by the range field once; each subject
 //! then costs two binary searches instead of a scan of the group.
 
-use super::{compare, mentions};
+use super::{compare, Evaluator};
+use crate::hir::expr::walk;
+use crate::hir::{reads_local, Aggregate, Expr};
+use crate::model::defs::Defs;
+use crate::model::unknown::{FactSet, Interval, Truth};
 use crate::model::Value;
-use crate::syntax::ast::{AggKind, Aggregate, BinOp, Expr, ExprKind};
+use crate::syntax::ast::{AggKind, BinOp};
 use std::sync::Arc;
 
 /// What identifies a table: everything but the group key's value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PlanKey {
-    pub kind: String,
-    pub var: String,
-    pub eq_field: String,
-    pub range_field: Option<String>,
+    pub kind: Arc<str>,
+    /// The element's slot (the slots below it are never read: see `element_only`).
+    pub var: u32,
+    pub eq_field: Arc<str>,
+    pub range_field: Option<Arc<str>>,
     /// Conjuncts that read only the element.
     pub filter: Vec<Expr>,
     pub value: Option<Expr>,
 }
 
 /// A plan for one aggregate, with the expressions evaluated per subject.
-pub struct Plan<'e> {
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Plan {
     pub key: PlanKey,
-    pub eq_value: &'e Expr,
+    pub eq_value: Expr,
     /// (bound, inclusive)
-    pub lower: Vec<(&'e Expr, bool)>,
-    pub upper: Vec<(&'e Expr, bool)>,
+    pub lower: Vec<(Expr, bool)>,
+    pub upper: Vec<(Expr, bool)>,
 }
 
 /// Rows sorted by the range field, with running sums of the value.
@@ -42,10 +48,32 @@ pub struct Plan<'e> {
 pub struct RangeTable {
     /// (range key, value, cumulative sum up to and including this row, entity)
     pub rows: Vec<(Value, i64, i64, Arc<str>)>,
+    /// Elements that may or may not count, or count an unknown amount (few:
+    /// each query looks at every one).
+    pub unknown: Vec<UnknownRow>,
+}
+
+/// An element whose filter, value or range key is unknown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownRow {
+    /// The range key (itself possibly unknown).
+    pub key: Value,
+    /// What it adds to the sum if its key is in range (zero included when its
+    /// filter is unknown).
+    pub contribution: Interval,
+    pub facts: FactSet,
+    pub entity: Arc<str>,
 }
 
 impl RangeTable {
-    pub fn from_rows(mut rows: Vec<(Value, i64, Arc<str>)>) -> RangeTable {
+    pub fn from_rows(rows: Vec<(Value, i64, Arc<str>)>) -> RangeTable {
+        RangeTable::with_unknown(rows, Vec::new())
+    }
+
+    pub fn with_unknown(
+        mut rows: Vec<(Value, i64, Arc<str>)>,
+        unknown: Vec<UnknownRow>,
+    ) -> RangeTable {
         rows.sort_by(|a, b| {
             compare(&a.0, &b.0)
                 .unwrap_or(std::cmp::Ordering::Equal)
@@ -59,7 +87,42 @@ impl RangeTable {
                 (k, v, acc, n)
             })
             .collect();
-        RangeTable { rows }
+        RangeTable { rows, unknown }
+    }
+
+    /// What the unknown rows may add to a range's sum, and the facts they
+    /// came from. A row whose key is unknown may fall inside or outside.
+    pub fn unknown_in(
+        &self,
+        lower: &[(Value, bool)],
+        upper: &[(Value, bool)],
+    ) -> (Interval, FactSet) {
+        use std::cmp::Ordering::*;
+        let mut total = Interval::ZERO;
+        let mut facts = FactSet::EMPTY;
+        for r in &self.unknown {
+            let c = if r.key.is_unknown() {
+                r.contribution.or_zero()
+            } else {
+                let above = lower.iter().all(|(b, inc)| match compare(&r.key, b) {
+                    Some(Greater) => true,
+                    Some(Equal) => *inc,
+                    _ => false,
+                });
+                let below = upper.iter().all(|(b, inc)| match compare(&r.key, b) {
+                    Some(Less) => true,
+                    Some(Equal) => *inc,
+                    _ => false,
+                });
+                if !(above && below) {
+                    continue;
+                }
+                r.contribution
+            };
+            total = total.plus(c);
+            facts = facts.union(r.facts);
+        }
+        (total, facts)
     }
 
     /// Row indices `[lo, hi)` whose key lies within every bound.
@@ -113,47 +176,39 @@ impl LazyRange {
     }
 }
 
-/// Plans a `sum` over a collection of `kind`, if its shape allows. `is_global`
-/// says whether a name means the same for every subject (constants, enums…).
-/// `is_dated` says whether a field name is a derived fact that reads the date.
-pub fn plan<'e>(
-    agg: &'e Aggregate,
-    kind: &str,
-    is_dated: &dyn Fn(&str) -> bool,
-    is_global: &dyn Fn(&str) -> bool,
-) -> Option<Plan<'e>> {
+/// Plans a `sum` over a collection of `kind`, if its shape allows (chosen once,
+/// when the definitions are resolved).
+pub fn plan(agg: &Aggregate, kind: &str, defs: &Defs) -> Option<Plan> {
     if agg.kind != AggKind::Sum {
         return None;
     }
-    let var = agg.var.text.as_str();
+    let var = agg.slot;
     let mut conjuncts = Vec::new();
     let mut stack = vec![agg.filter.as_ref()?];
     while let Some(e) = stack.pop() {
-        match &e.kind {
-            ExprKind::Binary(BinOp::And, a, b) => {
+        match e {
+            Expr::Binary(BinOp::And, a, b) => {
                 stack.push(b);
                 stack.push(a);
             }
             _ => conjuncts.push(e),
         }
     }
-    let mut eq: Option<(String, &Expr)> = None;
-    let mut range_field: Option<String> = None;
+    let field_of_var = |x: &Expr| match x {
+        Expr::Field { base, field, .. } if **base == Expr::Local(var) => Some(field.clone()),
+        _ => None,
+    };
+    let mut eq: Option<(Arc<str>, &Expr)> = None;
+    let mut range_field: Option<Arc<str>> = None;
     let mut lower = Vec::new();
     let mut upper = Vec::new();
     let mut filter = Vec::new();
     for c in conjuncts {
-        if let ExprKind::Binary(op, a, b) = &c.kind {
-            let field_of_var = |x: &Expr| match &x.kind {
-                ExprKind::Field(base, f) if matches!(&base.kind, ExprKind::Name(n) if n.text == var) => {
-                    Some(f.text.clone())
-                }
-                _ => None,
-            };
+        if let Expr::Binary(op, a, b) = c {
             // Normalise to `var.field OP other`.
             let (field, other, op) = match (field_of_var(a), field_of_var(b)) {
-                (Some(f), None) if !mentions(b, var) => (Some(f), &**b, *op),
-                (None, Some(f)) if !mentions(a, var) => (Some(f), &**a, flip(*op)),
+                (Some(f), None) if !reads_local(b, var) => (Some(f), &**b, *op),
+                (None, Some(f)) if !reads_local(a, var) => (Some(f), &**a, flip(*op)),
                 _ => (None, &**b, *op),
             };
             if let Some(field) = field {
@@ -166,11 +221,10 @@ pub fn plan<'e>(
                         if range_field.as_ref().is_none_or(|r| *r == field) =>
                     {
                         range_field = Some(field);
+                        let bound = (other.clone(), matches!(op, BinOp::Ge | BinOp::Le));
                         match op {
-                            BinOp::Ge => lower.push((other, true)),
-                            BinOp::Gt => lower.push((other, false)),
-                            BinOp::Le => upper.push((other, true)),
-                            _ => upper.push((other, false)),
+                            BinOp::Ge | BinOp::Gt => lower.push(bound),
+                            _ => upper.push(bound),
                         }
                         continue;
                     }
@@ -178,27 +232,27 @@ pub fn plan<'e>(
                 }
             }
         }
-        if !element_only(c, var, is_dated, is_global) {
+        if !element_only(c, var, defs) {
             return None;
         }
         filter.push(c.clone());
     }
     let (eq_field, eq_value) = eq?;
     if let Some(v) = &agg.value {
-        if !element_only(v, var, is_dated, is_global) {
+        if !element_only(v, var, defs) {
             return None;
         }
     }
     Some(Plan {
         key: PlanKey {
-            kind: kind.to_string(),
-            var: var.to_string(),
+            kind: Arc::from(kind),
+            var,
             eq_field,
             range_field,
             filter,
             value: agg.value.clone(),
         },
-        eq_value,
+        eq_value: eq_value.clone(),
         lower,
         upper,
     })
@@ -214,25 +268,87 @@ fn flip(op: BinOp) -> BinOp {
     }
 }
 
-/// The expression reads only the element `var`, global names and date-free
-/// facts: its value is the same whichever subject asks.
-fn element_only(
-    e: &Expr,
-    var: &str,
-    is_dated: &dyn Fn(&str) -> bool,
-    is_global: &dyn Fn(&str) -> bool,
-) -> bool {
+/// The expression reads only the element (and locals bound inside it),
+/// definitions and date-free facts: its value is the same whichever subject asks.
+fn element_only(e: &Expr, var: u32, defs: &Defs) -> bool {
+    let is_dated =
+        |f: &str| defs.derives.keys().any(|(_, n)| n == f) && !defs.date_free.contains(f);
     let mut ok = true;
-    let mut bound: Vec<String> = vec![var.to_string()];
-    crate::model::walk(e, &mut |x| match &x.kind {
-        ExprKind::Name(n)
-            if n.text == "as_of" || (!bound.contains(&n.text) && !is_global(&n.text)) =>
-        {
-            ok = false
-        }
-        ExprKind::Aggregate(a) => bound.push(a.var.text.clone()),
-        ExprKind::Field(_, f) if is_dated(&f.text) => ok = false,
+    walk(e, &mut |x| match x {
+        Expr::Local(s) if *s < var => ok = false,
+        Expr::AsOf | Expr::Collection(_) | Expr::Entity(_) => ok = false,
+        Expr::Field { field, .. } if is_dated(field) => ok = false,
         _ => {}
     });
     ok
+}
+
+/// The table of a plan over the members of one group (`None` when an
+/// evaluation ran out of fuel or met a cycle: the caller then scans).
+pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> Option<RangeTable> {
+    let mut rows = Vec::with_capacity(members.len());
+    let mut unknown = Vec::new();
+    for name in members.iter() {
+        ev.refuel();
+        let item = Value::Entity(name.clone());
+        // The element takes its slot; the slots below it are never read.
+        for _ in 0..plan.var {
+            ev.push_local(Value::None);
+        }
+        ev.push_local(item.clone());
+        let mut pass = Truth::True;
+        for c in &plan.filter {
+            pass = pass.and(ev.eval(c).truth());
+            if pass == Truth::False {
+                break;
+            }
+        }
+        if pass != Truth::False {
+            // The group holds the elements whose key is unknown too: they may belong.
+            if let Value::Unknown(u) = ev.field(&item, &plan.eq_field) {
+                pass = pass.and(Truth::Unknown(u.facts));
+            }
+        }
+        let value = match &plan.value {
+            Some(v) => ev.eval(v),
+            None => item.clone(),
+        };
+        let sort = match &plan.range_field {
+            Some(f) => ev.field(&item, f),
+            None => Value::Int(0),
+        };
+        ev.unbind(plan.var as usize + 1);
+        if ev.abort.is_some() {
+            return None;
+        }
+        if pass == Truth::False || sort.is_none() {
+            continue;
+        }
+        let c = match &value {
+            Value::Int(n) => Interval::exact(*n),
+            Value::Unknown(u) => Interval { lo: u.lo, hi: u.hi },
+            _ => Interval::ZERO,
+        };
+        match pass {
+            Truth::True if !value.is_unknown() && !sort.is_unknown() => {
+                rows.push((sort, c.lo, name.clone()));
+            }
+            _ => unknown.push(UnknownRow {
+                facts: pass_facts(pass)
+                    .union(value.unknown_facts())
+                    .union(sort.unknown_facts()),
+                contribution: if pass == Truth::True { c } else { c.or_zero() },
+                key: sort,
+                entity: name.clone(),
+            }),
+        }
+    }
+    Some(RangeTable::with_unknown(rows, unknown))
+}
+
+fn pass_facts(t: Truth) -> FactSet {
+    match t {
+        Truth::Unknown(f) => f,
+        _ => FactSet::EMPTY,
+    }
 }

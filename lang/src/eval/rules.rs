@@ -3,7 +3,8 @@
 
 use super::{Abort, Evaluator, World};
 use crate::diag::{Diagnostic, Fix, ObligationDue, Text};
-use crate::model::defs::{Part, RuleDef, Template};
+use crate::hir::{Part, Template};
+use crate::model::defs::RuleDef;
 use crate::model::{EntityData, Value};
 use crate::syntax::ast::{ExprKind, Span};
 use jiff::civil::Date;
@@ -75,9 +76,8 @@ fn outcomes_with(
     // The subject is bound once, under its kind's name, for every rule.
     let subject: Arc<str> = Arc::from(e.name.as_str());
     ev.subject = Some((subject.clone(), e.kind.clone()));
-    let base = ev.locals.len();
-    ev.frame = base;
-    ev.bind(&e.kind, Value::Entity(subject));
+    let base = ev.start_frame();
+    ev.push_local(Value::Entity(subject));
     let listing = ev.record_facts;
     let out = world
         .defs()
@@ -109,22 +109,22 @@ fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date
     ev.facts.clear();
     let base = ev.locals.len();
     let mut lets = BTreeMap::new();
-    for (n, x) in &rule.decl.lets {
+    for (n, x) in &rule.body.lets {
         let v = ev.eval(x);
         if ev.record_facts {
-            lets.insert(n.text.clone(), v.clone());
+            lets.insert(n.clone(), v.clone());
         }
-        ev.bind(&n.text, v);
+        ev.push_local(v);
     }
     let applies = rule
-        .decl
+        .body
         .when
         .as_ref()
         .map(|w| ev.eval(w).truthy())
         .unwrap_or(true);
     let holds = applies
         && rule
-            .decl
+            .body
             .require
             .as_ref()
             .map(|r| ev.eval(r).truthy())
@@ -177,7 +177,7 @@ fn abort_diag(rule: &RuleDef, e: &EntityData, abort: &Abort) -> Diagnostic {
 }
 
 fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
-    let message = match &rule.message {
+    let message = match &rule.body.message {
         Some((zh, en)) => {
             let zh = render(ev, zh);
             let en = render(ev, en);
@@ -192,8 +192,8 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     if rule.decl.message.is_some() {
         d.notes.push(rule.title.clone());
     }
-    if let Some(ob) = &rule.decl.obligation {
-        let due = match ev.eval(&ob.due) {
+    if let (Some(ob), Some(due)) = (&rule.decl.obligation, &rule.body.due) {
+        let due = match ev.eval(due) {
             Value::Date(d) => Some(d),
             _ => None,
         };
@@ -208,9 +208,9 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
             due,
         });
     }
-    if let (Some(fix), Some((zh, en))) = (&rule.decl.fix, &rule.fix_title) {
+    if let (Some(fix), Some((zh, en))) = (&rule.decl.fix, &rule.body.fix_title) {
         let (zh, en) = (render(ev, zh), render(ev, en));
-        if let Some(f) = quick_fix(ev, fix, e, zh, en) {
+        if let Some(f) = quick_fix(ev, rule, fix, e, zh, en) {
             d = d.with_fix(f);
         }
     }
@@ -293,6 +293,7 @@ fn primary_span(rule: &RuleDef, e: &EntityData) -> Span {
 /// the declaration's closing brace.
 fn quick_fix(
     ev: &mut Evaluator,
+    rule: &RuleDef,
     fix: &crate::syntax::ast::RuleFix,
     e: &EntityData,
     zh: String,
@@ -304,8 +305,11 @@ fn quick_fix(
         [field] => *field,
         _ => return None,
     };
-    let value = ev.eval(&fix.value);
-    if value.is_none() {
+    let value = match &rule.body.fix_value {
+        Some(x) => ev.eval(x),
+        None => Value::None,
+    };
+    if value.is_none() || value.is_unknown() {
         return None;
     }
     let source = value.to_source();

@@ -4,6 +4,7 @@
 
 use super::types::{FieldDef, Ty};
 use crate::diag::{Diagnostic, Severity, Text};
+use crate::hir;
 use crate::model::Value;
 use crate::syntax::ast::{self, Item, ItemKind, Span};
 use jiff::civil::Date;
@@ -95,6 +96,8 @@ pub struct DeriveDef {
     pub name: String,
     pub label: Text,
     pub expr: ast::Expr,
+    /// The expression resolved (the subject is slot 0).
+    pub body: hir::Expr,
     pub origin: Origin,
     pub doc: Option<String>,
 }
@@ -104,6 +107,7 @@ pub struct ConstDef {
     pub name: String,
     pub label: Text,
     pub expr: ast::Expr,
+    pub body: hir::Expr,
     pub origin: Origin,
     pub doc: Option<String>,
 }
@@ -123,6 +127,8 @@ pub struct RuleDef {
     pub message: Option<(Template, Template)>,
     /// The zh and en titles of the rule's quick fix, parsed once.
     pub fix_title: Option<(Template, Template)>,
+    /// Its clauses resolved.
+    pub body: hir::RuleBody,
     pub origin: Origin,
     pub doc: Option<String>,
     pub stdlib: bool,
@@ -262,6 +268,10 @@ pub struct Defs {
     /// that take part in no cycle: they can be cached across evaluations.
     pub date_free: BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The checker's diagnostics (from the resolution pass).
+    pub checks: Vec<Diagnostic>,
+    /// "Unknown name" diagnostics, void where an entity has the name.
+    pub unless_entity: Vec<(String, Diagnostic)>,
 }
 
 impl Defs {
@@ -486,6 +496,24 @@ pub fn build(files: &[SourceRef]) -> Defs {
     }
     d.date_free = date_free_derives(&d);
     d.globals = globals(&d);
+    let lowered = crate::hir::lower::lower_defs(&d);
+    for (id, body) in lowered.rules {
+        if let Some(r) = d.rules.get_mut(&id) {
+            r.body = body;
+        }
+    }
+    for (key, body) in lowered.derives {
+        if let Some(x) = d.derives.get_mut(&key) {
+            x.body = body;
+        }
+    }
+    for (name, body) in lowered.consts {
+        if let Some(c) = d.consts.get_mut(&name) {
+            c.body = body;
+        }
+    }
+    d.checks = lowered.diagnostics;
+    d.unless_entity = lowered.unless_entity;
     d
 }
 
@@ -672,6 +700,7 @@ fn collect_item(d: &mut Defs, dup: &mut DupFn, f: &SourceRef, item: &Item) {
                     name: x.name.text.clone(),
                     label: text(&x.label),
                     expr: x.expr.clone(),
+                    body: hir::Expr::Lit(Value::None),
                     origin: origin(&x.name),
                     doc: item.doc.clone(),
                 },
@@ -687,6 +716,7 @@ fn collect_item(d: &mut Defs, dup: &mut DupFn, f: &SourceRef, item: &Item) {
                     name: c.name.text.clone(),
                     label: text(&c.label),
                     expr: c.expr.clone(),
+                    body: hir::Expr::Lit(Value::None),
                     origin: origin(&c.name),
                     doc: item.doc.clone(),
                 },
@@ -991,6 +1021,7 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
     Some(RuleDef {
         message,
         fix_title,
+        body: hir::RuleBody::default(),
         id: r.id.text.clone(),
         title: text(&r.title),
         cites: r.cites.iter().map(text).collect(),

@@ -4,6 +4,7 @@
 pub mod defs;
 pub mod entity;
 pub mod types;
+pub mod unknown;
 pub mod value;
 
 pub use defs::Defs;

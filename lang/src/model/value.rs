@@ -1,5 +1,6 @@
 //! Runtime values of the policy language.
 
+use super::unknown::{FactSet, Interval, Truth, Unknown};
 use crate::syntax::ast::Unit;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
@@ -31,6 +32,8 @@ pub enum Value {
     Entity(Arc<str>),
     List(Arc<Vec<Value>>),
     Record(Arc<BTreeMap<String, Value>>),
+    /// Not known: a deciding fact was not declared (see `unknown.rs`).
+    Unknown(Unknown),
 }
 
 impl Value {
@@ -39,6 +42,52 @@ impl Value {
     }
     pub fn is_none(&self) -> bool {
         matches!(self, Value::None)
+    }
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Value::Unknown(_))
+    }
+    /// The value as a condition: `true` is true, unknown is unknown, anything
+    /// else (`false`, `none`, …) is false.
+    pub fn truth(&self) -> Truth {
+        match self {
+            Value::Bool(true) => Truth::True,
+            Value::Unknown(u) => Truth::Unknown(u.facts),
+            _ => Truth::False,
+        }
+    }
+    pub fn from_truth(t: Truth) -> Value {
+        match t {
+            Truth::True => Value::Bool(true),
+            Truth::False => Value::Bool(false),
+            Truth::Unknown(f) => Value::Unknown(Unknown::of(f)),
+        }
+    }
+    /// The facts an unknown value came from (empty for a known value).
+    pub fn unknown_facts(&self) -> FactSet {
+        match self {
+            Value::Unknown(u) => u.facts,
+            _ => FactSet::EMPTY,
+        }
+    }
+    /// The integers the value may be: itself, or an unknown's bounds.
+    pub fn interval(&self) -> Option<Interval> {
+        match self {
+            Value::Int(n) => Some(Interval::exact(*n)),
+            Value::Unknown(u) => Some(Interval { lo: u.lo, hi: u.hi }),
+            _ => None,
+        }
+    }
+    /// A number known to lie in `iv`: known when the interval is one point.
+    pub fn int_between(facts: FactSet, iv: Interval) -> Value {
+        if iv.lo == iv.hi {
+            Value::Int(iv.lo)
+        } else {
+            Value::Unknown(Unknown {
+                facts,
+                lo: iv.lo,
+                hi: iv.hi,
+            })
+        }
     }
     pub fn list(items: Vec<Value>) -> Value {
         Value::List(Arc::new(items))
@@ -54,6 +103,8 @@ impl Value {
             (Value::List(a), Value::List(b)) => {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same(y))
             }
+            // Not known to be equal (the evaluator says "unknown" at the top).
+            (Value::Unknown(_), _) | (_, Value::Unknown(_)) => false,
             _ => self == other,
         }
     }
@@ -80,6 +131,8 @@ impl fmt::Display for Value {
             Value::Member { name, .. } => write!(f, "{name}"),
             Value::Node { path, .. } => write!(f, "{}", path.join(".")),
             Value::Entity(n) => write!(f, "{n}"),
+            // Language-neutral: it appears in zh and en messages alike.
+            Value::Unknown(_) => write!(f, "?"),
             Value::List(items) => {
                 write!(f, "[")?;
                 for (i, v) in items.iter().enumerate() {
