@@ -100,6 +100,15 @@ async function quickFix(title) {
   fail(`could not select the quick fix "${title}"`);
 }
 
+/** Saves until the file on disk satisfies `ok` (the write is asynchronous). */
+async function savedText(what, ok) {
+  return until(what, async () => {
+    await save();
+    const t = fs.readFileSync(file, "utf8");
+    return ok(t) ? t : null;
+  });
+}
+
 const lineOf = (text, needle) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
 
 /** The Problems panel's rows, as shown: "source(code) [Ln l, Col c]" and
@@ -228,9 +237,7 @@ try {
     await quickFix("declare a security assessment");
     await until("CAC-2024-7 to leave the Problems panel", async () => !(await problemsWith("CAC-2024-7")));
     await until("the next finding, CAC-SA-9", async () => problemsWith("CAC-SA-9"));
-    await save();
-    const text = fs.readFileSync(file, "utf8");
-    if (!/mechanism = security_assessment/.test(text)) fail(`the fix did not edit the mechanism:\n${text}`);
+    await savedText("the mechanism edited on disk", (t) => /mechanism = security_assessment/.test(t));
   });
 
   let settled; // the Problems rows and squiggles once both fixes are in
@@ -239,9 +246,7 @@ try {
     await goTo(lineOf(text, "flow vitals_sync"), 8);
     await quickFix("add the missing clauses");
     await until("CAC-SA-9 to leave the Problems panel", async () => !(await problemsWith("CAC-SA-9")));
-    await save();
-    const fixed = fs.readFileSync(file, "utf8");
-    if (!/clauses = \[purpose_scope/.test(fixed)) fail(`the fix did not add the clauses:\n${fixed}`);
+    await savedText("the clauses added on disk", (t) => /clauses = \[purpose_scope/.test(t));
     // What is left is the assessment still to be passed, with its obligation.
     await page.waitForTimeout(500);
     const left = await problems();
@@ -254,9 +259,7 @@ try {
     const line = lineOf(before, "purpose = outsourcing");
     await goTo(line, 1);
     await page.keyboard.type("      "); // indent the line badly
-    await save();
-    const bad = fs.readFileSync(file, "utf8");
-    if (bad === before) fail("the edit did not reach the file");
+    const bad = await savedText("the bad indentation on disk", (t) => t !== before);
     await command("Format Document");
     await until("the formatted text", async () => {
       await save();
