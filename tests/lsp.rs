@@ -485,10 +485,9 @@ fn bad_input_never_kills_the_server() {
     c.shutdown();
 }
 
-/// Headless Neovim 0.7 as the client: it starts `hegui lsp`, opens the
-/// example, and writes the diagnostics it received (`tests/nvim/diagnostics.lua`).
-#[test]
-fn neovim_headless_client() {
+/// Whether `nvim` runs; without it the Neovim tests pass with a notice,
+/// except in CI, where they fail.
+fn nvim_available() -> bool {
     let on_path = Command::new("nvim")
         .arg("--version")
         .stdout(Stdio::null())
@@ -501,6 +500,76 @@ fn neovim_headless_client() {
             "nvim is not on PATH; CI must install it (apt-get install neovim)"
         );
         eprintln!("notice: nvim is not on PATH; skipping the headless Neovim test");
+    }
+    on_path
+}
+
+/// The plugin in a repository holding two workspaces that declare the same
+/// names: the root is the file's own hegui.toml folder (not the `.git` one),
+/// so no duplicate definitions; omnifunc is set; a typo gives its error.
+#[test]
+fn neovim_plugin_in_a_monorepo() {
+    if !nvim_available() {
+        return;
+    }
+    let repo = std::env::temp_dir().join(format!("hegui-lsp-monorepo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    for ws in ["a", "b"] {
+        let dir = repo.join(ws);
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join("hegui.toml"), "").expect("hegui.toml");
+        std::fs::copy(
+            root().join("examples/s5-wearable/wearable.hegui"),
+            dir.join("wearable.hegui"),
+        )
+        .expect("copy");
+    }
+    std::fs::create_dir_all(repo.join(".git")).expect(".git");
+    let file = repo.join("a/wearable.hegui");
+    let out = repo.join("out.txt");
+    let status = Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-c"])
+        .arg(format!(
+            "luafile {}",
+            root().join("tests/nvim/monorepo.lua").display()
+        ))
+        .env("HEGUI_BIN", env!("CARGO_BIN_EXE_hegui"))
+        .env("HEGUI_PLUGIN", root().join("editors/nvim"))
+        .env("HEGUI_FILE", &file)
+        .env("HEGUI_OUT", &out)
+        .stdin(Stdio::null())
+        .status()
+        .expect("run nvim");
+    let got = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(status.success(), "nvim failed ({status}); it wrote:\n{got}");
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("root {}", repo.join("a").display()),
+        "{got}"
+    );
+    assert_eq!(lines[1], "omnifunc v:lua.vim.lsp.omnifunc", "{got}");
+    let before: Vec<&str> = lines[2..]
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("typo "))
+        .collect();
+    assert_eq!(before.len(), 1, "only CAC-2024-7 expected: {got}");
+    assert!(before[0].starts_with("CAC-2024-7 "), "{got}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("typo unknown-reference ")),
+        "{got}"
+    );
+    assert!(!got.contains("duplicate"), "{got}");
+}
+
+/// Headless Neovim 0.7 as the client: it starts `hegui lsp`, opens the
+/// example, and writes the diagnostics it received (`tests/nvim/diagnostics.lua`).
+#[test]
+fn neovim_headless_client() {
+    if !nvim_available() {
         return;
     }
     let (_dir, file, _) = s1_workspace("nvim-headless");
@@ -599,24 +668,32 @@ fn a_newline_for_a_space_moves_the_range() {
     let dir = example_workspace("s5-wearable", "reflow");
     let file = dir.join("wearable.hegui");
     let uri = file_uri(&file);
-    let text = std::fs::read_to_string(&file).expect("read");
+    // The text: two spaces between the contract's dates.
+    let text = std::fs::read_to_string(&file).expect("read").replacen(
+        "2024-12-01 filed",
+        "2024-12-01  filed",
+        1,
+    );
+    std::fs::write(&file, &text).expect("write");
+    let n = text
+        .lines()
+        .position(|l| l.contains("  filed"))
+        .expect("the mechanism line");
+    let line = text.lines().nth(n).expect("line");
+    let (n, start, end) = (n as u32, 2, line.len() as u32);
+    let col = line.find("  filed").expect("two spaces before filed") as u32;
     let mut c = Client::start();
     c.request("initialize", vscode_init(&dir));
     c.notify("initialized", json!({}));
     open(&mut c, &uri, &text);
     let diags = c.diagnostics_with(&uri, "CAC-2024-7");
     let d = find(&diags, "CAC-2024-7");
-    assert_eq!(d["range"]["start"], json!({"line": 31, "character": 2}));
-    assert_eq!(
-        d["range"]["end"],
-        json!({"line": 31, "character": text.lines().nth(31).map_or(0, |l| l.len())})
-    );
-    let line = text.lines().nth(31).expect("line 32");
-    let col = line.find(" filed").expect("a space before filed") as u32;
+    assert_eq!(d["range"]["start"], json!({"line": n, "character": start}));
+    assert_eq!(d["range"]["end"], json!({"line": n, "character": end}));
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
-            {"range": {"start": {"line": 31, "character": col}, "end": {"line": 31, "character": col + 1}}, "text": "\n"}
+            {"range": {"start": {"line": n, "character": col}, "end": {"line": n, "character": col + 1}}, "text": "\n"}
         ]}),
     );
     let m =
@@ -626,11 +703,11 @@ fn a_newline_for_a_space_moves_the_range() {
         .cloned()
         .unwrap_or_default();
     let d = find(&diags, "CAC-2024-7").clone();
-    assert_eq!(d["range"]["start"], json!({"line": 31, "character": 2}));
-    assert_eq!(d["range"]["end"]["line"], 32);
+    assert_eq!(d["range"]["start"], json!({"line": n, "character": start}));
+    assert_eq!(d["range"]["end"]["line"], n + 1);
     // The same as the CLI on the same text (1-based lines and columns; the
     // line is ASCII, so columns are UTF-16 code units too).
-    let edited = text.replacen(" filed", "\nfiled", 1);
+    let edited = text.replacen("  filed", "\n filed", 1);
     std::fs::write(&file, &edited).expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_hegui"))
         .args(["check", "--format", "json"])
@@ -708,5 +785,325 @@ fn watches_files_and_publishes_closed_files() {
     assert!(m["params"]["diagnostics"]
         .as_array()
         .is_some_and(|d| !d.is_empty()));
+    c.shutdown();
+}
+
+/// A small deterministic generator (xorshift64*): sequences are replayable
+/// from their seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+/// Byte ranges of the maximal runs of `pred` characters in `text`.
+fn runs(text: &str, pred: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (pred(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+/// One random edit of `text`: (byte start, byte end, new text).
+fn random_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    match rng.below(9) {
+        // A number.
+        0 => {
+            let nums = runs(text, |c| c.is_ascii_digit() || c == '_');
+            let (s, e) = nums[rng.below(nums.len())];
+            let n = [0u64, 1, 3, 999, 1_000, 9_999, 10_000, 100_000, 1_000_000][rng.below(9)];
+            (s, e, n.to_string())
+        }
+        // A date.
+        1 => match text.match_indices("20").find(|_| rng.below(4) == 0) {
+            Some((i, _)) if text.len() >= i + 10 && text.as_bytes()[i + 4] == b'-' => {
+                let d = rng.pick(&[
+                    "2021-06-01",
+                    "2022-09-01",
+                    "2024-03-22",
+                    "2025-01-01",
+                    "2026-12-31",
+                ]);
+                (i, i + 10, d.to_string())
+            }
+            _ => (0, 0, String::new()),
+        },
+        // An enumeration member or a reference: a word swapped for another.
+        2 | 3 => {
+            let words = runs(text, ident);
+            let (s, e) = words[rng.below(words.len())];
+            let w = rng.pick(&[
+                "separate",
+                "general",
+                "standard_contract",
+                "security_assessment",
+                "certification",
+                "research",
+                "outsourcing",
+                "true",
+                "false",
+                "band_cn",
+                "band_xn",
+                "vitals",
+            ]);
+            (s, e, w.to_string())
+        }
+        // A line deleted, or duplicated (an item added twice).
+        4 | 5 => {
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .filter(|&i| i < text.len())
+                .collect();
+            let s = starts[rng.below(starts.len())];
+            let e = text[s..].find('\n').map_or(text.len(), |j| s + j + 1);
+            if rng.below(2) == 0 {
+                (s, e, String::new())
+            } else {
+                (s, s, text[s..e].to_string())
+            }
+        }
+        // A reflow: a newline and indentation for a space, or the reverse.
+        6 => match rng.below(2) {
+            0 => match text
+                .match_indices(' ')
+                .nth(rng.below(text.matches(' ').count()))
+            {
+                Some((i, _)) => (i, i + 1, "\n ".to_string()),
+                None => (0, 0, String::new()),
+            },
+            _ => match text
+                .match_indices("\n  ")
+                .nth(rng.below(text.matches("\n  ").count()))
+            {
+                Some((i, _)) => (i, i + 3, "  ".to_string()),
+                None => (0, 0, String::new()),
+            },
+        },
+        // Chinese swapped for ASCII (3 bytes for 3 letters), or the reverse.
+        7 => {
+            let cjk = runs(text, |c| !c.is_ascii());
+            if cjk.is_empty() || rng.below(2) == 0 {
+                let words = runs(text, ident);
+                let (s, _) = words[rng.below(words.len())];
+                (s, s, "数据".to_string())
+            } else {
+                let (s, e) = cjk[rng.below(cjk.len())];
+                let first = text[s..e].chars().next().map_or(0, char::len_utf8);
+                (s, s + first, "abc".to_string())
+            }
+        }
+        // Anything: a character deleted.
+        _ => {
+            let i = rng.below(text.len());
+            let i = (0..=i)
+                .rev()
+                .find(|&j| text.is_char_boundary(j))
+                .unwrap_or(0);
+            let e = text[i..].chars().next().map_or(i, |c| i + c.len_utf8());
+            (i, e, String::new())
+        }
+    }
+}
+
+/// UTF-16 position of a byte offset.
+fn utf16_pos(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = before[line_start..].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}
+
+/// The CLI's (1-based line, column in scalar values) as an LSP UTF-16 position.
+fn cli_to_lsp(text: &str, p: &Value) -> Value {
+    let line = p["line"].as_u64().unwrap_or(1) as usize - 1;
+    let col = p["column"].as_u64().unwrap_or(1) as usize - 1;
+    let l = text.split('\n').nth(line).unwrap_or("");
+    let character: usize = l.chars().take(col).map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}
+
+/// `(code, start, end)` of each diagnostic, sorted.
+fn summary(diags: &[Value]) -> Vec<(String, Value, Value)> {
+    let mut v: Vec<(String, Value, Value)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["range"]["start"].clone(),
+                d["range"]["end"].clone(),
+            )
+        })
+        .collect();
+    v.sort_by_key(|x| format!("{x:?}"));
+    v
+}
+
+/// Seeded random edit sequences typed into the server (incremental changes
+/// in UTF-16) and made on disk (with watched-file events), then the last
+/// published diagnostics of both files compared with `hegui check` on the
+/// final texts. `HEGUI_LSP_DIFF_SEQUENCES` (default 25) and
+/// `HEGUI_LSP_DIFF_SEED` set the run.
+#[test]
+fn differential_edit_sequences_match_the_cli() {
+    let count: usize = std::env::var("HEGUI_LSP_DIFF_SEQUENCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(25);
+    let seed: u64 = std::env::var("HEGUI_LSP_DIFF_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed);
+    let dir = example_workspace("s5-wearable", "differential");
+    let base = std::fs::read_to_string(dir.join("wearable.hegui")).expect("read");
+    // Two files: the open one (flows, datasets) and one edited on disk (parties).
+    let split = base.find("dataset vitals").expect("dataset");
+    let (parties_base, flows_base) = (base[..split].to_string(), base[split..].to_string());
+    std::fs::remove_file(dir.join("wearable.hegui")).expect("rm");
+    let flows = dir.join("flows.hegui");
+    let parties = dir.join("parties.hegui");
+    std::fs::write(&flows, &flows_base).expect("write");
+    std::fs::write(&parties, &parties_base).expect("write");
+    let (flows_uri, parties_uri) = (file_uri(&flows), file_uri(&parties));
+
+    let mut c = Client::start();
+    c.request("initialize", vscode_init(&dir));
+    c.notify("initialized", json!({}));
+    let mut version = 0;
+    // What the client holds: the last diagnostics published per document.
+    let mut last: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+    for n in 0..count {
+        let mut rng = Rng(seed
+            .wrapping_add(n as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            | 1);
+        // Back to the base texts: on disk, then opened.
+        std::fs::write(&parties, &parties_base).expect("write");
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": parties_uri, "type": 2}]}),
+        );
+        version += 1;
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": flows_uri, "languageId": "hegui", "version": version, "text": flows_base}}),
+        );
+        let (mut text, mut disk) = (flows_base.clone(), parties_base.clone());
+        let mut log = Vec::new();
+        for _ in 0..(3 + rng.below(10)) {
+            if rng.below(5) == 0 {
+                let (s, e, new) = random_edit(&mut rng, &disk);
+                log.push(format!("disk {s}..{e} {new:?}"));
+                disk.replace_range(s..e, &new);
+                std::fs::write(&parties, &disk).expect("write");
+                c.notify(
+                    "workspace/didChangeWatchedFiles",
+                    json!({"changes": [{"uri": parties_uri, "type": 2}]}),
+                );
+            } else {
+                let (s, e, new) = random_edit(&mut rng, &text);
+                log.push(format!("edit {s}..{e} {new:?}"));
+                let range = json!({"start": utf16_pos(&text, s), "end": utf16_pos(&text, e)});
+                text.replace_range(s..e, &new);
+                version += 1;
+                c.notify(
+                    "textDocument/didChange",
+                    json!({"textDocument": {"uri": flows_uri, "version": version},
+                           "contentChanges": [{"range": range, "text": new}]}),
+                );
+            }
+        }
+        // Every job before this request is done once it answers; then the
+        // publishes that followed are collected.
+        c.request("workspace/symbol", json!({"query": ""}));
+        std::thread::sleep(Duration::from_millis(150));
+        c.request("workspace/symbol", json!({"query": ""}));
+        while let Ok(m) = c.rx.recv_timeout(Duration::from_millis(50)) {
+            c.notes.push(m);
+        }
+        for m in c.notes.drain(..) {
+            if m["method"] == "textDocument/publishDiagnostics" {
+                let uri = m["params"]["uri"].as_str().unwrap_or("").to_string();
+                let ds = m["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                last.insert(uri, ds);
+            }
+        }
+        // The CLI on the same texts.
+        std::fs::write(&flows, &text).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_hegui"))
+            .args(["check", "--format", "json", "--lang", "en"])
+            .arg(&dir)
+            .output()
+            .expect("hegui check");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+            panic!(
+                "sequence {n}: no JSON: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        let mut cli: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+        for uri in [&flows_uri, &parties_uri] {
+            cli.insert(uri.clone(), Vec::new());
+        }
+        for f in json["findings"].as_array().into_iter().flatten() {
+            let file = f["file"].as_str().unwrap_or("");
+            let (uri, t) = if file.ends_with("flows.hegui") {
+                (&flows_uri, &text)
+            } else {
+                (&parties_uri, &disk)
+            };
+            cli.entry(uri.clone()).or_default().push(json!({
+                "code": f["rule"],
+                "range": {"start": cli_to_lsp(t, &f["span"]["start"]), "end": cli_to_lsp(t, &f["span"]["end"])}
+            }));
+        }
+        for uri in [&flows_uri, &parties_uri] {
+            let server = summary(last.get(uri).map(Vec::as_slice).unwrap_or(&[]));
+            let expected = summary(&cli[uri]);
+            // Unchanged diagnostics are not published again: compare with
+            // what the server holds only when it published in this sequence.
+            if last.contains_key(uri) || uri == &flows_uri {
+                assert_eq!(
+                    server,
+                    expected,
+                    "sequence {n} (seed {seed}), {uri}:\n{}\nfinal text:\n{text}\ndisk:\n{disk}",
+                    log.join("\n")
+                );
+            }
+        }
+        // Closed, the file falls back to its disk text: the base again.
+        std::fs::write(&flows, &flows_base).expect("write");
+        c.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": flows_uri}}),
+        );
+    }
     c.shutdown();
 }

@@ -150,6 +150,7 @@ pub fn write(g: &Generated, dir: &std::path::Path) -> std::io::Result<()> {
 use hegui_lang::model::value::Value;
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The rules mirrored in `rego/crossborder.rego`: flow rules, then the dataset rule.
 pub const REGO_RULE_IDS: &[&str] = &[
@@ -203,11 +204,46 @@ pub fn analysis_same_rules(g: &Generated) -> hegui_lang::Analysis {
     a
 }
 
+/// Everything before evaluation, done and kept: every file parsed, the
+/// definitions merged and checked (the policy "compiled"), every entity
+/// lowered. What is left to time is rule evaluation, as for regorus once its
+/// policy is prepared and its input built. `whole_stdlib`: every stdlib rule,
+/// not only the mirrored files.
+pub fn prepared(g: &Generated, whole_stdlib: bool) -> hegui_lang::Analysis {
+    let a = if whole_stdlib {
+        analysis_of(g)
+    } else {
+        analysis_same_rules(g)
+    };
+    for p in a.all_paths() {
+        std::hint::black_box(a.parsed(&p));
+    }
+    std::hint::black_box(hegui_lang::db::def_checks(&a.db, a.ws));
+    let index = a.entity_index();
+    for name in index.by_name.keys() {
+        std::hint::black_box(a.entity(name));
+    }
+    a
+}
+
+/// Every diagnostic, computed on the calling thread only (`Analysis::diagnostics`
+/// first warms the entities on every core).
+pub fn diagnostics_one_thread(a: &hegui_lang::Analysis) -> Arc<Vec<hegui_lang::diag::Diagnostic>> {
+    hegui_lang::db::workspace_diagnostics(&a.db, a.ws)
+}
+
 /// hegui's findings for the mirrored rules, as (rule id, subject) pairs.
 pub fn hegui_verdicts(a: &hegui_lang::Analysis) -> BTreeSet<(String, String)> {
-    a.diagnostics()
+    verdicts_of(&a.diagnostics())
+}
+
+/// The mirrored rules' findings among diagnostics, as (rule id, subject) pairs.
+pub fn verdicts_of(diagnostics: &[hegui_lang::diag::Diagnostic]) -> BTreeSet<(String, String)> {
+    diagnostics
         .iter()
         .filter(|d| REGO_RULE_IDS.contains(&d.code.as_str()))
+        // Undetermined findings are not verdicts (the Rego mirror has no unknowns).
+        .filter(|d| d.status == hegui_lang::diag::Status::Active)
         .filter_map(|d| Some((d.code.clone(), d.subject.clone()?)))
         .collect()
 }
@@ -295,6 +331,12 @@ pub fn value_json(v: &Value) -> Option<Json> {
 /// approvals, every purpose, start dates on the regime boundaries, subject and
 /// record counts on the thresholds, and missing optional fields. Few exporters,
 /// so the cumulative sums cross the thresholds part-way through each group.
+/// Shaped like real workspaces: one to three datasets per flow, mixed files
+/// (a quarter of the datasets and a fifth of the recipients are declared in the
+/// flow files that happen to come next, not in `datasets.hegui`/`parties.hegui`),
+/// optional facts (purpose, access, mechanism, PIA, consent, notice, records,
+/// de-identification, grade, persons processed) often missing. No input errors:
+/// see [`generate_varied_real`].
 pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
     const FROM: &[&str] = &["CN", "CN-SH", "CN-BJ", "CN-GD", "HK", "CN-ZJ"];
     const TO: &[&str] = &["US", "HK", "MO", "TW", "CN", "CN-GD", "SG", "DE"];
@@ -362,11 +404,17 @@ pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
             "party h{i} {{ jurisdiction = \"{j}\" kind = hospital ciio = {ciio}{processed} }}\n"
         ));
     }
+    let n_files = flows.div_ceil(per_file.max(1)).max(1);
+    // Declarations that go into flow files (by file number), not their own file.
+    let mut mixed: Vec<String> = vec![String::new(); n_files];
     for i in 0..recipients {
         let j = r.pick(TO);
-        parties.push_str(&format!(
-            "party r{i} {{ jurisdiction = \"{j}\" kind = pharma }}\n"
-        ));
+        let decl = format!("party r{i} {{ jurisdiction = \"{j}\" kind = pharma }}\n");
+        if i % 5 == 4 {
+            mixed[i % n_files].push_str(&decl);
+        } else {
+            parties.push_str(&decl);
+        }
     }
     files.push(("parties.hegui".to_string(), parties));
 
@@ -405,12 +453,16 @@ pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
         if r.below(5) != 0 {
             extra.push_str(&format!(" grade = {}", 1 + r.below(5)));
         }
-        datasets.push_str(&format!(
-            "dataset d{i} {{ categories = {cats} subjects = {subjects}{extra} }}\n"
-        ));
+        let decl = format!("dataset d{i} {{ categories = {cats} subjects = {subjects}{extra} }}\n");
+        if i % 4 == 3 {
+            mixed[(i / 4) % n_files].push_str(&decl);
+        } else {
+            datasets.push_str(&decl);
+        }
     }
     files.push(("datasets.hegui".to_string(), datasets));
 
+    let mut consent_rng = Rng::new(seed ^ 0xc0_45e7);
     let mut body = String::new();
     let mut file_no = 0;
     for i in 0..flows {
@@ -475,15 +527,117 @@ pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
         if r.below(4) == 0 {
             f.push_str("  department_approval = true\n");
         }
+        // From a stream of its own, so that every other draw (and so the
+        // workspaces the Rego comparison was validated on) stays as it was.
+        match consent_rng.below(3) {
+            0 => {}
+            1 => f.push_str("  consent = separate  notice = true\n"),
+            _ => f.push_str("  consent = general\n"),
+        }
         f.push_str("}\n");
         body.push_str(&f);
         if (i + 1) % per_file == 0 || i + 1 == flows {
+            let decls = std::mem::take(&mut mixed[file_no.min(n_files - 1)]);
             files.push((
                 format!("flows/f{file_no:05}.hegui"),
-                std::mem::take(&mut body),
+                decls + &std::mem::take(&mut body),
             ));
             file_no += 1;
         }
     }
     Generated { files, flows }
+}
+
+/// [`generate_varied`] with a few input errors, as real workspaces have them:
+/// about one flow file in 50 gets one of an unknown reference, a value of the
+/// wrong type, an unknown field, a duplicate entity or a missing brace (a
+/// syntax error: the rest of that file is then read as the parser recovers).
+/// Not for verdict comparisons (those need clean input).
+pub fn generate_varied_real(flows: usize, per_file: usize, seed: u64) -> Generated {
+    let mut g = generate_varied(flows, per_file, seed);
+    let mut r = Rng::new(seed ^ 0x5eed);
+    let mut k = 0;
+    for (path, text) in g.files.iter_mut() {
+        if !path.starts_with("flows/") || r.below(50) != 0 {
+            continue;
+        }
+        let error = match k % 5 {
+            0 => "flow bad_ref{k} { from = nobody to = r0 data = [d0] start = 2024-05-01 }\n",
+            1 => "flow bad_type{k} { from = h0 to = r0 data = [d0] start = \"2024-05-01\" }\n",
+            2 => "flow bad_field{k} { from = h0 to = r0 data = [d0] start = 2024-05-01 colour = blue }\n",
+            3 => "party h0 { jurisdiction = \"CN-SH\" kind = hospital }\n",
+            _ => "flow bad_brace{k} { from = h0 to = r0 data = [d0] start = 2024-05-01\n",
+        };
+        text.push_str(&error.replace("{k}", &k.to_string()));
+        k += 1;
+    }
+    g
+}
+
+/// A small workspace whose flows sit exactly on the thresholds and boundaries
+/// of the mirrored rules, so that changing a `<` into `<=` (or a date, or a
+/// category's sensitivity) changes a verdict: the cases random data hits rarely.
+/// Each exporter owns one case, so the cumulative sums do not mix.
+pub fn generate_thresholds() -> Generated {
+    // (exporter, persons processed, [(start, dataset)])
+    type Case<'a> = (&'a str, u64, &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
+        // 2022 measures: persons processed exactly 1,000,000.
+        ("e1", 1_000_000, &[("2023-03-01", "small")]),
+        // 2022 measures: cumulative persons exactly 100,000.
+        ("e2", 50_000, &[("2023-05-01", "general_100k")]),
+        // 2024 provisions: non-sensitive exactly 100,000 (no small-volume exemption).
+        ("e3", 50_000, &[("2024-06-01", "general_100k")]),
+        // 2024 provisions: 1,000,000 non-sensitive.
+        ("e4", 50_000, &[("2024-06-01", "general_1m")]),
+        // Sensitive only because of minors: exactly 10,000 persons.
+        ("e5", 50_000, &[("2024-06-01", "minors_10k")]),
+        ("e6", 50_000, &[("2023-06-01", "minors_10k")]),
+        // 2022 window: since 1 January of the previous year, not two years back.
+        (
+            "e7",
+            50_000,
+            &[
+                ("2021-06-01", "sensitive_6k"),
+                ("2023-06-01", "sensitive_6k"),
+            ],
+        ),
+        // 2024 window: since 1 January of this year, not the previous one.
+        (
+            "e8",
+            50_000,
+            &[
+                ("2023-12-01", "sensitive_6k"),
+                ("2024-06-01", "sensitive_6k"),
+            ],
+        ),
+    ];
+    let mut parties = String::from("party abroad { jurisdiction = \"US\" kind = pharma }\n");
+    let datasets = "dataset small { categories = [personal.contact] subjects = 500 grade = 4 }\n\
+dataset general_100k { categories = [personal.demographic, personal.contact] subjects = 100_000 grade = 4 }\n\
+dataset general_1m { categories = [personal.demographic, personal.contact] subjects = 1_000_000 grade = 4 }\n\
+dataset minors_10k { categories = [personal.contact] subjects = 10_000 minors_under_14 = true grade = 4 }\n\
+dataset sensitive_6k { categories = [health_status] subjects = 6_000 grade = 4 }\n"
+        .to_string();
+    let mut flows = String::new();
+    let mut n = 0;
+    for (ex, processed, fs) in cases {
+        parties.push_str(&format!(
+            "party {ex} {{ jurisdiction = \"CN-SH\" kind = hospital persons_processed = {processed} }}\n"
+        ));
+        for (start, data) in fs.iter() {
+            flows.push_str(&format!(
+                "flow t{n} {{ from = {ex} to = abroad data = [{data}] purpose = research start = {start} pia = {start} }}\n"
+            ));
+            n += 1;
+        }
+    }
+    Generated {
+        files: vec![
+            ("parties.hegui".into(), parties),
+            ("datasets.hegui".into(), datasets),
+            ("flows/thresholds.hegui".into(), flows),
+        ],
+        flows: n,
+    }
 }

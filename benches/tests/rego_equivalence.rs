@@ -59,6 +59,17 @@ fn same_verdicts_on_the_benchmark_workspaces() {
 }
 
 #[test]
+fn same_verdicts_on_the_threshold_cases() {
+    let g = hegui_bench::generate_thresholds();
+    let n = assert_same("generate_thresholds()", &g);
+    for policy in [harness::NAIVE_REGO, harness::BY_YEAR_REGO] {
+        let (hegui, rego) = compare_with("thresholds", &g, harness::engine_with(policy));
+        assert_eq!(hegui, rego);
+    }
+    assert!(n >= g.flows, "only {n} verdicts on {} flows", g.flows);
+}
+
+#[test]
 fn same_verdicts_on_varied_workspaces() {
     let mut fired = BTreeSet::new();
     for flows in [200, 1_000] {

@@ -5,11 +5,12 @@
 use hegui_lang::diag::Text;
 use hegui_lang::Analysis;
 pub use hegui_workspace::Loaded;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The workspace of PATHS; an error when they hold no workspace file.
-pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), Text> {
-    let (analysis, loaded) = hegui_workspace::load(paths)?;
+/// The workspace of PATHS (over the stdlib of `--stdlib DIR`, if given); an
+/// error when they hold no workspace file.
+pub fn load(paths: &[PathBuf], stdlib: Option<&Path>) -> Result<(Analysis, Loaded), Text> {
+    let (analysis, loaded) = hegui_workspace::load(paths, stdlib)?;
     if analysis.user_paths().is_empty() && loaded.errors.is_empty() {
         return Err(nothing_found(paths));
     }

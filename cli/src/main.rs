@@ -5,6 +5,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod diff;
 mod exit;
 mod files;
 mod fmt_cmd;
@@ -79,23 +80,29 @@ enum Command {
         /// waiver expiry and overdue obligations are judged against it.
         #[arg(long)]
         today: Option<String>,
-        /// Ignore every `waive` item: show all findings as computed.
-        #[arg(long)]
-        no_waivers: bool,
         /// `--deny warnings`: warnings also fail the check (exit 1).
         #[arg(long, value_enum)]
         deny: Option<Deny>,
         /// Check each subfolder of PATHS as a workspace of its own (like `examples/`).
         #[arg(long)]
         each: bool,
+        /// Ignore every `waive` item: show all findings as computed.
+        #[arg(long)]
+        no_waivers: bool,
+        /// Judge by the standard library in this folder (default: the one
+        /// `hegui.toml` names, else the embedded one).
+        #[arg(long, value_name = "DIR")]
+        stdlib: Option<std::path::PathBuf>,
     },
     /// Run the policy tests of a workspace, or of the standard library.
     Test {
         /// Files or folders of the workspace (default: the current folder).
         paths: Vec<std::path::PathBuf>,
-        /// Run the embedded standard library's own tests.
-        #[arg(long)]
-        stdlib: bool,
+        /// `--stdlib`: run the standard library's own tests (the embedded
+        /// one, or the one in DIR); with PATHS, `--stdlib DIR` runs the
+        /// workspace's tests over the stdlib in DIR.
+        #[arg(long, value_name = "DIR", num_args = 0..=1)]
+        stdlib: Option<Option<std::path::PathBuf>>,
         /// Language of messages (default: from the locale).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -119,12 +126,20 @@ enum Command {
         /// Language of the explanation (default: from the locale).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Judge by the standard library in this folder (default: the one
+        /// `hegui.toml` names, else the embedded one).
+        #[arg(long, value_name = "DIR")]
+        stdlib: Option<std::path::PathBuf>,
     },
     /// Print the standard library's rule catalogue.
     Doc {
         /// Output: human (a Markdown table) or json.
         #[arg(long, value_enum, default_value = "human")]
         format: DocFormat,
+        /// Judge by the standard library in this folder (default: the one
+        /// `hegui.toml` names, else the embedded one).
+        #[arg(long, value_name = "DIR")]
+        stdlib: Option<std::path::PathBuf>,
     },
     /// Format .hegui files in place (canonical layout, comments kept).
     Fmt {
@@ -135,7 +150,12 @@ enum Command {
         check: bool,
     },
     /// Print the JSON Schema (draft 2020-12) of JSON/YAML declaration files.
-    Schema,
+    Schema {
+        /// Judge by the standard library in this folder (default: the one
+        /// `hegui.toml` names, else the embedded one).
+        #[arg(long, value_name = "DIR")]
+        stdlib: Option<std::path::PathBuf>,
+    },
     /// A compliance report for people: per flow, the required mechanism,
     /// missing items, obligations with due dates and the filing checklist.
     Report {
@@ -153,9 +173,49 @@ enum Command {
         /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
         #[arg(long)]
         today: Option<String>,
+        /// Judge by the standard library in this folder (default: the one
+        /// `hegui.toml` names, else the embedded one).
+        #[arg(long, value_name = "DIR")]
+        stdlib: Option<std::path::PathBuf>,
         /// Ignore every `waive` item: report all findings as computed.
         #[arg(long)]
         no_waivers: bool,
+    },
+    /// What changes when the law does: the findings of each subject at two
+    /// dates (--from/--to), or under two stdlibs (--from-stdlib/--to-stdlib).
+    Diff {
+        /// Files or folders (default: the current folder).
+        paths: Vec<std::path::PathBuf>,
+        /// Judge first under the law in force on this date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Then under the law in force on this date (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Judge first by the stdlib in this folder.
+        #[arg(long, value_name = "DIR")]
+        from_stdlib: Option<std::path::PathBuf>,
+        /// Then by the stdlib in this folder.
+        #[arg(long, value_name = "DIR")]
+        to_stdlib: Option<std::path::PathBuf>,
+        /// With two stdlibs: judge every subject at this date (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Output: human or json.
+        #[arg(long, value_enum, default_value = "human")]
+        format: DocFormat,
+        /// Exit 1 when anything changed.
+        #[arg(long)]
+        fail_on_change: bool,
+        /// Language of the output (default: from the locale).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
+        #[arg(long)]
+        today: Option<String>,
+        /// With two dates: judge by the stdlib in this folder.
+        #[arg(long, value_name = "DIR")]
+        stdlib: Option<std::path::PathBuf>,
     },
     /// Create a starter workspace: a party, a dataset, a flow and a CI workflow.
     Init {
@@ -249,49 +309,36 @@ fn run() -> u8 {
             paths,
             as_of,
             today,
-            no_waivers,
             lang,
             format,
             deny,
             each,
+            stdlib,
+            no_waivers,
         } => {
-            let lang = lang_of(lang);
-            let as_of = match parse_date("--as-of", &as_of) {
-                Ok(d) => d,
-                Err(e) => return usage_error(lang, e),
+            let settings = Settings {
+                stdlib,
+                lang,
+                as_of,
+                today,
+                deny: deny.is_some(),
+                no_waivers,
             };
-            let today = match today_of(&today) {
-                Ok(d) => d,
-                Err(e) => return usage_error(lang, e),
-            };
-            let mut run = output::RunInfo::new(as_of, today);
-            run.waivers = !no_waivers;
             if each {
                 if format != Format::Human {
                     return usage_error(
-                        lang,
+                        settings.early_lang(),
                         Text::new(
                             "--each 只输出供人阅读的格式；要用 --format，请逐个检查工作区",
                             "--each prints human output; run one workspace at a time for --format",
                         ),
                     );
                 }
-                let fail_at = if deny.is_some() {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                };
-                return check_each(&paths, &run, lang, fail_at);
+                return check_each(&paths, &settings);
             }
-            let (mut analysis, load) = match files::load(&paths) {
-                Ok(x) => x,
-                Err(e) => return usage_error(lang, e),
-            };
-            run.configure(&mut analysis);
-            let fail_at = if deny.is_some() {
-                Severity::Warning
-            } else {
-                Severity::Error
+            let w = match settings.open(&paths) {
+                Ok(w) => w,
+                Err(code) => return code,
             };
             let format = match format {
                 Format::Human => output::CheckFormat::Human,
@@ -299,12 +346,12 @@ fn run() -> u8 {
                 Format::Sarif => output::CheckFormat::Sarif,
                 Format::Junit => output::CheckFormat::Junit,
             };
-            let (code, _) = output::check(&analysis, &load, &run, lang, format, fail_at);
+            let (code, _) = output::check(&w.analysis, &w.load, &w.run, w.lang, format, w.fail_at);
             if format == output::CheckFormat::Human {
-                output::emit(&format!("{}\n", run.line(lang)));
+                output::emit(&format!("{}\n", w.run.line(w.lang)));
             }
             // The process ends now: freeing the database piece by piece only costs time.
-            std::mem::forget(analysis);
+            std::mem::forget(w);
             code
         }
         Command::Test {
@@ -312,50 +359,65 @@ fn run() -> u8 {
             stdlib,
             lang,
         } => {
-            let lang = lang_of(lang);
-            let (analysis, load) = if stdlib && paths.is_empty() {
-                (Analysis::new(), files::Loaded::default())
-            } else {
-                match files::load(&paths) {
-                    Ok(x) => x,
-                    Err(e) => return usage_error(lang, e),
-                }
+            let own_tests = stdlib.is_some();
+            let settings = Settings {
+                stdlib: stdlib.flatten(),
+                lang,
+                ..Settings::default()
             };
-            output::test(&analysis, &load, stdlib, lang)
+            if own_tests && paths.is_empty() {
+                let lang = settings.early_lang();
+                let analysis = match hegui_workspace::load_stdlib(settings.stdlib.as_deref()) {
+                    Ok(a) => a,
+                    Err(e) => return usage_error(lang, e),
+                };
+                return output::test(&analysis, &files::Loaded::default(), true, lang);
+            }
+            match settings.open(&paths) {
+                Ok(w) => output::test(&w.analysis, &w.load, own_tests, w.lang),
+                Err(code) => code,
+            }
         }
         Command::Explain {
             name,
             paths,
             as_of,
             today,
-            fired,
             lang,
+            stdlib,
+            fired,
         } => {
-            let lang = lang_of(lang);
-            let as_of = match parse_date("--as-of", &as_of) {
-                Ok(d) => d,
-                Err(e) => return usage_error(lang, e),
+            let settings = Settings {
+                stdlib,
+                lang,
+                as_of,
+                today,
+                ..Settings::default()
             };
-            let today = match today_of(&today) {
-                Ok(d) => d,
-                Err(e) => return usage_error(lang, e),
+            let w = match settings.open(&paths) {
+                Ok(w) => w,
+                Err(code) => return code,
             };
-            let run = output::RunInfo::new(as_of, today);
-            let (mut analysis, load) = match files::load(&paths) {
-                Ok(x) => x,
-                Err(e) => return usage_error(lang, e),
-            };
-            run.configure(&mut analysis);
-            let code = output::explain(&analysis, &run, &name, fired, lang);
+            let code = output::explain(&w.analysis, &w.run, &name, fired, w.lang);
             if code != exit::CLEAN {
                 return code;
             }
-            explain_exit(&analysis, &load, &name, lang)
+            explain_exit(&w.analysis, &w.load, &name, w.lang)
         }
-        Command::Doc { format } => output::doc(&Analysis::new(), format == DocFormat::Json),
+        Command::Doc { format, stdlib } => {
+            let lang = lang_of(None);
+            match hegui_workspace::load_stdlib(stdlib.as_deref()) {
+                Ok(a) => output::doc(&a, format == DocFormat::Json),
+                Err(e) => usage_error(lang, e),
+            }
+        }
         Command::Fmt { paths, check } => fmt_cmd::run(&paths, check),
-        Command::Schema => {
-            let s = schema::generate(&Analysis::new().defs());
+        Command::Schema { stdlib } => {
+            let analysis = match hegui_workspace::load_stdlib(stdlib.as_deref()) {
+                Ok(a) => a,
+                Err(e) => return usage_error(lang_of(None), e),
+            };
+            let s = schema::generate(&analysis.defs());
             output::emit(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&s).unwrap_or_default()
@@ -368,25 +430,112 @@ fn run() -> u8 {
             lang,
             as_of,
             today,
+            stdlib,
             no_waivers,
         } => {
-            let lang = lang_of(lang);
-            let as_of = match parse_date("--as-of", &as_of) {
-                Ok(d) => d,
-                Err(e) => return usage_error(lang, e),
+            let settings = Settings {
+                stdlib,
+                lang,
+                as_of,
+                today,
+                deny: false,
+                no_waivers,
             };
-            let today = match today_of(&today) {
-                Ok(d) => d,
-                Err(e) => return usage_error(lang, e),
+            match settings.open(&paths) {
+                Ok(w) => report::run(
+                    &w.analysis,
+                    &w.load,
+                    &w.run,
+                    w.lang,
+                    format == ReportFormat::Html,
+                ),
+                Err(code) => code,
+            }
+        }
+        Command::Diff {
+            paths,
+            from,
+            to,
+            from_stdlib,
+            to_stdlib,
+            as_of,
+            format,
+            fail_on_change,
+            lang,
+            today,
+            stdlib,
+        } => {
+            let settings = Settings {
+                stdlib,
+                lang,
+                as_of,
+                today,
+                deny: false,
+                no_waivers: false,
             };
-            let mut run = output::RunInfo::new(as_of, today);
-            run.waivers = !no_waivers;
-            let (mut analysis, load) = match files::load(&paths) {
-                Ok(x) => x,
-                Err(e) => return usage_error(lang, e),
+            let early = settings.early_lang();
+            let sides = match (from, to, from_stdlib, to_stdlib) {
+                (Some(f), Some(t), None, None) => {
+                    let (f, t) = match (parse_date("--from", &Some(f)), parse_date("--to", &Some(t))) {
+                        (Ok(Some(f)), Ok(Some(t))) => (f, t),
+                        (Err(e), _) | (_, Err(e)) => return usage_error(early, e),
+                        _ => return exit::INPUT_ERROR,
+                    };
+                    let mut w = match settings.open(&paths) {
+                        Ok(w) => w,
+                        Err(code) => return code,
+                    };
+                    let mut at = |d| {
+                        w.analysis.set_as_of(Some(d));
+                        diff_side(&w, d.to_string())
+                    };
+                    let a = at(f);
+                    let b = at(t);
+                    (a, b, w.lang)
+                }
+                (None, None, Some(f), Some(t)) => {
+                    let open = |dir: std::path::PathBuf| {
+                        Settings {
+                            stdlib: Some(dir),
+                            lang: settings.lang,
+                            as_of: settings.as_of.clone(),
+                            today: settings.today.clone(),
+                            deny: false,
+                            no_waivers: false,
+                        }
+                        .open(&paths)
+                    };
+                    let (wf, wt) = match (open(f), open(t)) {
+                        (Ok(a), Ok(b)) => (a, b),
+                        (Err(c), _) | (_, Err(c)) => return c,
+                    };
+                    let label = |w: &Opened| {
+                        format!("stdlib {} ({})", w.run.stdlib_version_text(w.lang), w.run.short_hash())
+                    };
+                    let (a, b) = (diff_side(&wf, label(&wf)), diff_side(&wt, label(&wt)));
+                    (a, b, wt.lang)
+                }
+                _ => {
+                    return usage_error(
+                        early,
+                        Text::new(
+                            "请给出 --from 和 --to（两个日期），或 --from-stdlib 和 --to-stdlib（两个标准库）",
+                            "give --from and --to (two dates), or --from-stdlib and --to-stdlib (two stdlibs)",
+                        ),
+                    )
+                }
             };
-            run.configure(&mut analysis);
-            report::run(&analysis, &load, &run, lang, format == ReportFormat::Html)
+            let (a, b, lang) = sides;
+            let (a, b) = match (a, b) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(c), _) | (_, Err(c)) => return c,
+            };
+            let changed = diff::print(&a, &b, lang, format == DocFormat::Json);
+            if changed && fail_on_change {
+                exit::FINDINGS
+            } else {
+                exit::CLEAN
+            }
         }
         Command::Init { dir } => init::run(dir.as_deref()),
         Command::Lsp {
@@ -403,6 +552,95 @@ fn run() -> u8 {
             0
         }
     }
+}
+
+/// The options every workspace command shares; what they leave unsaid,
+/// `hegui.toml` says, and then the defaults.
+#[derive(Default)]
+struct Settings {
+    stdlib: Option<std::path::PathBuf>,
+    lang: Option<LangArg>,
+    as_of: Option<String>,
+    today: Option<String>,
+    deny: bool,
+    /// `--no-waivers`: every finding as computed.
+    no_waivers: bool,
+}
+
+/// A workspace loaded for a command, with what applies to it.
+struct Opened {
+    analysis: Analysis,
+    load: files::Loaded,
+    run: output::RunInfo,
+    lang: Lang,
+    fail_at: Severity,
+}
+
+impl Settings {
+    /// The language of messages before `hegui.toml` is read.
+    fn early_lang(&self) -> Lang {
+        lang_of(self.lang)
+    }
+
+    /// Loads PATHS; a usage or load error is reported and its exit code returned.
+    fn open(&self, paths: &[std::path::PathBuf]) -> Result<Opened, u8> {
+        let early = self.early_lang();
+        let as_of = parse_date("--as-of", &self.as_of).map_err(|e| usage_error(early, e))?;
+        let today = today_of(&self.today).map_err(|e| usage_error(early, e))?;
+        let (mut analysis, mut load) =
+            files::load(paths, self.stdlib.as_deref()).map_err(|e| usage_error(early, e))?;
+        let lang = match self.lang {
+            Some(l) => lang_of(Some(l)),
+            None => load.config.lang.unwrap_or(early),
+        };
+        let as_of = as_of.or(load.config.as_of);
+        analysis.set_as_of(as_of);
+        load.today = Some(today);
+        let fail_at = if self.deny {
+            Severity::Warning
+        } else {
+            load.config.fail_on.unwrap_or(Severity::Error)
+        };
+        let mut run = output::RunInfo::new(&analysis.stdlib_id(), as_of, today);
+        run.waivers = !self.no_waivers;
+        // The dates and the waiver switch, on the analysis too (waiver expiry).
+        run.configure(&mut analysis);
+        Ok(Opened {
+            analysis,
+            load,
+            run,
+            lang,
+            fail_at,
+        })
+    }
+}
+
+/// The rule findings of a workspace as it is set now, for `diff`; input
+/// errors are shown on stderr and stop the comparison (exit 2).
+fn diff_side(w: &Opened, label: String) -> Result<diff::Side, u8> {
+    let diags = output::all_diagnostics(&w.analysis, &w.load);
+    let defs = w.analysis.defs();
+    let broken: Vec<_> = diags
+        .iter()
+        .filter(|d| exit::is_input_error(d, &defs))
+        .cloned()
+        .collect();
+    if !broken.is_empty() {
+        let sources = output::Sources {
+            analysis: &w.analysis,
+            loaded: &w.load,
+        };
+        eprint!(
+            "{}",
+            hegui_lang::diag::render::to_string(&broken, &sources, w.lang, false)
+        );
+        return Err(exit::INPUT_ERROR);
+    }
+    let findings = diags
+        .into_iter()
+        .filter(|d| defs.rules.contains_key(&d.code))
+        .collect();
+    Ok(diff::Side { label, findings })
 }
 
 /// `explain`'s exit code once the explanation is printed: input errors
@@ -447,12 +685,9 @@ fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lan
 /// `check --each`: every subfolder holding workspace files is its own
 /// workspace; the exit code is the worst of theirs. A folder without such
 /// subfolders is checked as one workspace (and says so).
-fn check_each(
-    paths: &[std::path::PathBuf],
-    run: &output::RunInfo,
-    lang: Lang,
-    fail_at: Severity,
-) -> u8 {
+fn check_each(paths: &[std::path::PathBuf], settings: &Settings) -> u8 {
+    let lang = settings.early_lang();
+    let mut first_run: Option<output::RunInfo> = None;
     let mut total = output::Counts::default();
     let mut workspaces = 0;
     let roots: Vec<std::path::PathBuf> = if paths.is_empty() {
@@ -509,20 +744,27 @@ fn check_each(
             dirs.push(root.clone());
         }
         for dir in dirs {
-            let (mut analysis, load) = match files::load(std::slice::from_ref(&dir)) {
-                Ok(x) => x,
-                Err(e) => return usage_error(lang, e),
+            let w = match settings.open(std::slice::from_ref(&dir)) {
+                Ok(w) => w,
+                Err(code) => return code,
             };
-            run.configure(&mut analysis);
             output::emit(&format!("== {} ==\n", dir.display()));
             let (code, counts) = output::check(
-                &analysis,
-                &load,
-                run,
-                lang,
+                &w.analysis,
+                &w.load,
+                &w.run,
+                w.lang,
                 output::CheckFormat::Human,
-                fail_at,
+                w.fail_at,
             );
+            // A workspace judged by another stdlib, or at another date, says so.
+            match &first_run {
+                None => first_run = Some(w.run),
+                Some(r) if r.line(lang) != w.run.line(lang) => {
+                    output::emit(&format!("{}\n", w.run.line(w.lang)))
+                }
+                Some(_) => {}
+            }
             worst = worst.max(code);
             total.add(counts);
             workspaces += 1;
@@ -533,7 +775,9 @@ fn check_each(
         Lang::En => format!("== total ({workspaces} workspaces) ==\n"),
     };
     s.push_str(&total.line(lang));
-    s.push_str(&format!("{}\n", run.line(lang)));
+    if let Some(run) = &first_run {
+        s.push_str(&format!("{}\n", run.line(lang)));
+    }
     output::emit(&s);
     worst
 }

@@ -67,7 +67,7 @@ pub fn emit(s: &str) {
 pub fn all_diagnostics(analysis: &Analysis, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = loaded.errors.clone();
     diags.extend(analysis.diagnostics().iter().cloned());
-    let mut diags = loaded.relocate(diags);
+    let mut diags = loaded.finish(analysis, diags);
     hegui_lang::diag::sort(&mut diags);
     diags
 }
@@ -316,7 +316,7 @@ fn explain_rank(o: &hegui_lang::eval::rules::Outcome) -> u8 {
         .is_some_and(|f| f.status == DiagStatus::Undetermined);
     match o.status {
         Status::Fired if !undetermined => 0,
-        Status::Fired => 1,
+        Status::Fired | Status::Undetermined | Status::Blocked => 1,
         Status::Satisfied => 2,
         Status::NotApplicable => 3,
         Status::NotInForce => 4,
@@ -387,6 +387,10 @@ fn explain_to(
             (Status::Satisfied, Lang::Zh) => "已满足",
             (Status::Fired, Lang::En) => "FIRED",
             (Status::Fired, Lang::Zh) => "触发",
+            (Status::Undetermined, Lang::En) => "UNDETERMINED",
+            (Status::Undetermined, Lang::Zh) => "无法判定",
+            (Status::Blocked, Lang::En) => "input error",
+            (Status::Blocked, Lang::Zh) => "输入有误",
         };
         say!(
             buf,

@@ -293,6 +293,75 @@ impl Analysis {
     }
 }
 
+/// Which standard library a workspace is judged by, for every output to name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StdlibId {
+    /// What it declares of itself: `package std version "2026.12"`.
+    pub version: Option<String>,
+    /// `sha256:` and the hex digest of its files (see [`Analysis::stdlib_id`]).
+    pub hash: String,
+}
+
+impl Analysis {
+    /// The version the stdlib declares (on its `package std`, or else the
+    /// first versioned package of a stdlib file) and a hash of its content:
+    /// each file's path below the stdlib's folder and its text, in path order,
+    /// NUL-separated — so the same stdlib gives the same hash wherever it lies
+    /// (embedded, or `--stdlib DIR`).
+    pub fn stdlib_id(&self) -> StdlibId {
+        use crate::syntax::ast::ItemKind;
+        use sha2::{Digest, Sha256};
+        let stdlib: Vec<(&String, &SourceFile)> = self
+            .files
+            .iter()
+            .filter(|(_, f)| f.stdlib(&self.db))
+            .collect();
+        let mut version = None;
+        for (path, _) in &stdlib {
+            let Some(parsed) = self.parsed(path) else {
+                continue;
+            };
+            for item in &parsed.ast.items {
+                if let ItemKind::Package(q, Some(v)) = &item.kind {
+                    if q.dotted() == "std" || version.is_none() {
+                        version = Some(v.text.clone());
+                    }
+                }
+            }
+        }
+        // The folder all stdlib paths share, up to a `/`.
+        let prefix = match stdlib.first() {
+            Some((first, _)) => {
+                let mut p: &str = first.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                while !stdlib
+                    .iter()
+                    .all(|(q, _)| p.is_empty() || q.starts_with(&format!("{p}/")))
+                {
+                    p = p.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                }
+                if p.is_empty() {
+                    0
+                } else {
+                    p.len() + 1
+                }
+            }
+            None => 0,
+        };
+        let mut h = Sha256::new();
+        for (path, f) in &stdlib {
+            h.update(&path.as_bytes()[prefix..]);
+            h.update([0]);
+            h.update(f.text(&self.db).as_bytes());
+            h.update([0]);
+        }
+        let mut hash = String::from("sha256:");
+        for b in h.finalize() {
+            hash.push_str(&format!("{b:02x}"));
+        }
+        StdlibId { version, hash }
+    }
+}
+
 impl Default for Analysis {
     fn default() -> Self {
         Analysis::new()

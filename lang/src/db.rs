@@ -406,6 +406,26 @@ pub fn def_checks(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
     let mut out = defs.diagnostics.clone();
     out.extend(check::check_defs(&defs, &names));
     out.extend(index.diagnostics.iter().cloned());
+    // The body of an entity declared twice is still checked for its own
+    // errors (only the first declaration is evaluated). Rare: the parses are
+    // read only when the index reported a duplicate.
+    if !index.diagnostics.is_empty() {
+        for (i, f) in ws.files(db).iter().enumerate() {
+            let parsed = parse_file(db, *f);
+            for (j, item) in parsed.ast.items.iter().enumerate() {
+                let ItemKind::Entity(e) = &item.kind else {
+                    continue;
+                };
+                let first = index
+                    .by_name
+                    .get(&e.name.text)
+                    .is_some_and(|l| l.file_index == i && l.item == j);
+                if !first {
+                    out.extend(lower_entity(&defs, &*index, f.path(db), item, e).diagnostics);
+                }
+            }
+        }
+    }
     Arc::new(out)
 }
 

@@ -16,7 +16,7 @@ fn summary(path: &str, text: &str) -> String {
     let mut out = String::new();
     for item in &p.ast.items {
         let kind = match &item.kind {
-            ItemKind::Package(_) => "package",
+            ItemKind::Package(..) => "package",
             ItemKind::Use(_) => "use",
             ItemKind::Enum(_) => "enum",
             ItemKind::Tree(_) => "tree",

@@ -211,6 +211,7 @@ fn run(step: usize) -> Vec<String> {
             Verdict::Invalid => invalid += 1,
             Verdict::Survived => {
                 let (p, l) = line_of(m);
+                eprintln!("survived: {p}:{l}: {}", m.what);
                 survivors.push(format!("{p}:{l}: {}", m.what));
             }
         }
@@ -221,9 +222,6 @@ fn run(step: usize) -> Vec<String> {
         all.len(),
         survivors.len()
     );
-    for s in &survivors {
-        eprintln!("survived: {s}");
-    }
     survivors
 }
 
@@ -233,13 +231,14 @@ fn the_unmutated_stdlib_passes_its_tests() {
     assert!(a.run_tests(true).iter().all(|r| r.passed()));
 }
 
-/// A sample, for CI: it only reports; the figure that matters is the full run.
+/// A sample, for CI. Survivors are reported, not fatal, until the full run
+/// reaches zero; the sample must still kill most of its mutants (on 2026-12-01:
+/// 16 of 25 killed, 9 survivors — mostly effective dates tested on one side only).
 #[test]
 fn a_sample_of_mutants_runs() {
+    let sampled = mutants().len().div_ceil(SAMPLE);
     let survivors = run(SAMPLE);
-    // The sample ran and judged mutants; survivors are reported, not fatal,
-    // until the full run reaches zero (see docs/stdlib.md for the last figure).
-    assert!(survivors.len() < mutants().len().div_ceil(SAMPLE));
+    assert!(survivors.len() * 2 < sampled, "{survivors:#?}");
 }
 
 #[test]

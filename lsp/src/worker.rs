@@ -72,7 +72,11 @@ impl State {
         let gone: Vec<String> = self
             .published
             .keys()
-            .filter(|p| !self.open.contains_key(*p) && self.analysis.text(p).is_none())
+            .filter(|p| {
+                !self.open.contains_key(*p)
+                    && self.analysis.text(p).is_none()
+                    && self.files.shown_text(p).is_none()
+            })
             .cloned()
             .collect();
         for path in gone {

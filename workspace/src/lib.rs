@@ -11,6 +11,9 @@
 //!   a `hegui.toml`; without one, the folder given — [`root_of`]. A folder
 //!   below the root with its own `hegui.toml` is another workspace and is not
 //!   walked into, so a repository holding several workspaces is never merged;
+//! - **its settings**: `hegui.toml` at the root ([`Config`]): the stdlib to
+//!   use (embedded, or a folder), default `--as-of`, `--lang`, failing
+//!   severity, per-rule severity overrides;
 //! - **stdlib copies**: a file that is a copy of the standard library in use
 //!   (the hegui repository itself, a vendored copy) is skipped, since loading
 //!   it again would define everything twice;
@@ -25,10 +28,13 @@
 //! declaration files go through [`Loaded::relocate`] to point into the
 //! original JSON/YAML text.
 
+mod config;
 mod decl;
 mod files;
 mod loaded;
 
+pub use config::{strict_date, Config, SeverityOverride, StdlibChoice};
+
 pub use decl::is_decl_file;
 pub use files::{is_workspace_file, list, root_of, Walk, ROOT_FILE};
-pub use loaded::{load, Loaded};
+pub use loaded::{load, load_stdlib, Loaded};

@@ -2,8 +2,9 @@
 //! the errors of files that could not join, and for JSON/YAML declaration
 //! files their original text and the map back into it.
 
+use crate::config::{Config, StdlibChoice};
 use crate::decl;
-use crate::files::{self, path_key, Walk};
+use crate::files::{self, path_key, Walk, ROOT_FILE};
 use hegui_lang::diag::{Diagnostic, Text};
 use hegui_lang::model::defs::Defs;
 use hegui_lang::syntax::ast::Span;
@@ -30,21 +31,169 @@ pub struct Loaded {
     /// The definitions the declaration files were last typed against (only
     /// their schemas, enumerations and plurals matter).
     defs_seen: Option<Arc<Defs>>,
+    /// What the workspace's `hegui.toml` says (empty without one).
+    pub config: Config,
+    /// The evaluation date, against which override expiries are judged.
+    pub today: Option<jiff::civil::Date>,
 }
 
-/// Loads the workspace of PATHS (the current folder when none) over the
-/// embedded standard library: every workspace file under them, folders with
-/// their own `hegui.toml` below them left out. A missing path is an error
-/// message; files that cannot be read are diagnostics in [`Loaded::errors`].
-pub fn load(paths: &[PathBuf]) -> Result<(Analysis, Loaded), Text> {
+/// Loads the workspace of PATHS (the current folder when none): its
+/// `hegui.toml` (in the root of the paths, see [`crate::root_of`]), its
+/// standard library (`stdlib`, the `--stdlib DIR` of the command line, wins
+/// over the file's; else the embedded one), and every workspace file under
+/// the paths, folders with their own `hegui.toml` below them left out.
+/// A missing path, paths in different workspaces or a stdlib folder that
+/// cannot be read are an error message; files that cannot be read are
+/// diagnostics in [`Loaded::errors`].
+pub fn load(paths: &[PathBuf], stdlib: Option<&Path>) -> Result<(Analysis, Loaded), Text> {
     let files = files::list(paths, &files::is_workspace_file, Walk::OneWorkspace)?;
-    let mut analysis = Analysis::new();
     let mut loaded = Loaded::default();
+    if let Some(root) = workspace_root(paths)? {
+        loaded.read_config(&root);
+    }
+    let choice = match stdlib {
+        Some(dir) => StdlibChoice::Dir(dir.to_path_buf()),
+        None => loaded.config.stdlib.clone(),
+    };
+    let mut analysis = analysis_over(&choice)?;
     loaded.add_files(&mut analysis, &files);
+    let problems = loaded.config.check_rules(&analysis.defs());
+    loaded.errors.extend(problems);
     Ok((analysis, loaded))
 }
 
+/// An analysis with a stdlib and no user files.
+fn analysis_over(choice: &StdlibChoice) -> Result<Analysis, Text> {
+    Ok(match choice {
+        StdlibChoice::Embedded => Analysis::new(),
+        StdlibChoice::Dir(dir) => {
+            let texts = read_stdlib(dir)?;
+            Analysis::with_stdlib(
+                &texts
+                    .iter()
+                    .map(|(p, t)| (p.as_str(), t.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+        }
+    })
+}
+
+/// The stdlib alone (for its catalogue, schema or own tests): the one in
+/// `dir` (`--stdlib DIR`), else the one the current folder's `hegui.toml`
+/// names, else the embedded one.
+pub fn load_stdlib(dir: Option<&Path>) -> Result<Analysis, Text> {
+    let choice = match dir {
+        Some(d) => StdlibChoice::Dir(d.to_path_buf()),
+        None => match workspace_root(&[])? {
+            Some(root) => {
+                let mut l = Loaded::default();
+                l.read_config(&root);
+                l.config.stdlib
+            }
+            None => StdlibChoice::Embedded,
+        },
+    };
+    analysis_over(&choice)
+}
+
+/// The root with a `hegui.toml` that PATHS belong to, if any; paths in two
+/// such workspaces are an error (a repository of workspaces is never merged).
+fn workspace_root(paths: &[PathBuf]) -> Result<Option<PathBuf>, Text> {
+    let dot = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &dot[..] } else { paths };
+    let mut found: Option<PathBuf> = None;
+    for p in paths {
+        let root = files::root_of(p);
+        if !root.join(ROOT_FILE).is_file() {
+            continue;
+        }
+        match &found {
+            Some(r) if *r != root => {
+                return Err(Text::new(
+                    format!(
+                        "这些路径属于不同的工作区（{} 与 {}）：请分别检查，或用 check --each",
+                        r.display(),
+                        root.display()
+                    ),
+                    format!(
+                        "these paths belong to different workspaces ({} and {}): check them one at a time, or with check --each",
+                        r.display(),
+                        root.display()
+                    ),
+                ))
+            }
+            _ => found = Some(root),
+        }
+    }
+    Ok(found)
+}
+
+/// The policy files of a stdlib folder, under their paths.
+fn read_stdlib(dir: &Path) -> Result<Vec<(String, String)>, Text> {
+    let cannot = |why: String| {
+        Text::new(
+            format!("无法读取标准库 {}：{why}", dir.display()),
+            format!("cannot read the stdlib {}: {why}", dir.display()),
+        )
+    };
+    if !dir.is_dir() {
+        return Err(cannot("not a folder".into()));
+    }
+    let files = files::list(
+        &[dir.to_path_buf()],
+        &|n| n.ends_with(".hegui"),
+        Walk::AllFolders,
+    )?;
+    if files.is_empty() {
+        return Err(cannot("no .hegui files".into()));
+    }
+    files
+        .iter()
+        .map(|f| {
+            let text =
+                std::fs::read_to_string(f).map_err(|e| cannot(format!("{}: {e}", f.display())))?;
+            Ok((path_key(f), text))
+        })
+        .collect()
+}
+
 impl Loaded {
+    /// Reads `hegui.toml` in `root` into [`Loaded::config`]; what is wrong
+    /// in it joins the errors.
+    pub fn read_config(&mut self, root: &Path) {
+        let file = root.join(ROOT_FILE);
+        let path = path_key(&file);
+        match std::fs::read_to_string(&file) {
+            Ok(text) => {
+                let (config, errors) = Config::read(root, &path, &text);
+                self.config = config;
+                self.errors.extend(errors);
+                // What its diagnostics, now or after the rules are known, are shown against.
+                self.texts.insert(path, text);
+            }
+            Err(e) => self.errors.push(Diagnostic::error(
+                "io",
+                &path,
+                Span::new(0, 0),
+                Text::new(
+                    format!("无法读取文件：{e}"),
+                    format!("cannot read the file: {e}"),
+                ),
+            )),
+        }
+    }
+
+    /// The workspace's last word on its diagnostics: located in the files
+    /// they came from ([`Loaded::relocate`]), with the severity overrides of
+    /// `hegui.toml` applied.
+    pub fn finish(&self, a: &Analysis, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut diags = self.relocate(diags);
+        if !self.config.overrides.is_empty() {
+            self.config.apply(&mut diags, &a.defs(), self.today);
+        }
+        diags
+    }
+
     /// Adds every workspace file under the folder `root` (what the language
     /// server does for each workspace root); returns how many joined.
     pub fn load_folder(&mut self, a: &mut Analysis, root: &Path) -> usize {

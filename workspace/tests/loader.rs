@@ -64,7 +64,7 @@ fn takes_hegui_json_and_yaml_files_and_skips_hidden_and_build_folders() {
         })
         .collect();
     assert_eq!(names, ["a.hegui", "b/s1.hegui.yaml", "c.hegui.json"]);
-    let (a, l) = load(std::slice::from_ref(&d)).expect("load");
+    let (a, l) = load(std::slice::from_ref(&d), None).expect("load");
     assert!(l.errors.is_empty(), "{:?}", l.errors);
     assert!(a.entity("trial_export").is_some(), "the YAML flow joined");
 }
@@ -93,7 +93,7 @@ fn the_root_is_the_nearest_folder_with_hegui_toml_and_nested_workspaces_stay_apa
         "without hegui.toml: the folder given"
     );
     // `other/` is a workspace of its own: its `p` is not a duplicate of ours.
-    let (a, l) = load(std::slice::from_ref(&d)).expect("load");
+    let (a, l) = load(std::slice::from_ref(&d), None).expect("load");
     let files = a.user_paths();
     assert_eq!(files.len(), 2, "{files:?}");
     assert!(!files.iter().any(|f| f.contains("other")));
@@ -108,7 +108,7 @@ fn a_copy_of_the_stdlib_in_use_is_skipped() {
     let (path, text) = hegui_lang::stdlib::FILES[0];
     write(&d.join("vendor").join(path), text);
     write(&d.join("own.hegui"), "");
-    let (a, l) = load(std::slice::from_ref(&d)).expect("load");
+    let (a, l) = load(std::slice::from_ref(&d), None).expect("load");
     assert_eq!(a.user_paths().len(), 1, "{:?}", a.user_paths());
     assert!(summary(&a, &l).is_empty(), "{:?}", summary(&a, &l));
     // A changed copy is the user's own file, and is loaded.
@@ -116,7 +116,7 @@ fn a_copy_of_the_stdlib_in_use_is_skipped() {
         &d.join("vendor").join(path),
         &format!("{text}\n// changed\n"),
     );
-    let (a, _) = load(&[d]).expect("load");
+    let (a, _) = load(&[d], None).expect("load");
     assert_eq!(a.user_paths().len(), 2);
 }
 
@@ -125,7 +125,7 @@ fn unreadable_and_non_utf8_files_are_located_errors() {
     let d = temp("bytes");
     // 中文 in GBK.
     std::fs::write(d.join("gbk.hegui"), b"// \xd6\xd0\xce\xc4\n").expect("write");
-    let (_, l) = load(std::slice::from_ref(&d)).expect("load");
+    let (_, l) = load(std::slice::from_ref(&d), None).expect("load");
     assert_eq!(l.errors.len(), 1);
     let e = &l.errors[0];
     assert_eq!(e.code, "encoding");
@@ -133,7 +133,7 @@ fn unreadable_and_non_utf8_files_are_located_errors() {
     assert_eq!(e.location.span.start, 3);
     assert!(e.message.en.contains("re-save the file as UTF-8"));
     assert!(e.message.zh.contains("另存为 UTF-8"));
-    assert!(load(&[d.join("missing")]).is_err());
+    assert!(load(&[d.join("missing")], None).is_err());
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn yaml_errors_point_at_their_line() {
         &d.join("b.hegui.yaml"),
         "parties:\n  - name: a\n    kind: \"x\n  - b: 1\n",
     );
-    let (_, l) = load(&[d]).expect("load");
+    let (_, l) = load(&[d], None).expect("load");
     let e = &l.errors[0];
     assert_eq!(e.code, "syntax");
     let text = l.shown_text(&e.location.file).expect("original text");
@@ -171,7 +171,7 @@ fn editing_any_file_gives_what_a_fresh_load_gives() {
     l.set_text(&mut a, &hegui_path, ext);
     write(&d.join("s1.hegui.yaml"), &edited);
     write(&d.join("extra.hegui"), ext);
-    let (fresh_a, fresh_l) = load(std::slice::from_ref(&d)).expect("load");
+    let (fresh_a, fresh_l) = load(std::slice::from_ref(&d), None).expect("load");
     assert_eq!(summary(&a, &l), summary(&fresh_a, &fresh_l));
     assert!(summary(&a, &l).iter().any(|(c, _, _)| c == "type-mismatch"));
     // A file deleted on disk leaves the workspace.

@@ -1,4 +1,6 @@
-//! `cargo run -p hegui-bench --release --bin gen -- FLOWS DIR [SEED]`: writes a synthetic workspace.
+//! `cargo run -p hegui-bench --release --bin gen -- FLOWS DIR [SEED] [PER_FILE] [varied]`:
+//! writes a synthetic workspace (the seeded generator, files of PER_FILE flows,
+//! default 10; `varied` for `generate_varied_real`, the shapes of real workspaces).
 /// A faster allocator: evaluation allocates many small values.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -11,7 +13,12 @@ fn main() {
             .unwrap_or_else(|| "target/generated".into()),
     );
     let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(42);
-    let g = hegui_bench::generate(flows, 10, seed);
+    let per_file: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let g = if args.get(5).is_some_and(|a| a == "varied") {
+        hegui_bench::generate_varied_real(flows, per_file, seed)
+    } else {
+        hegui_bench::generate(flows, per_file, seed)
+    };
     if let Err(e) = hegui_bench::write(&g, &dir) {
         eprintln!("cannot write {}: {e}", dir.display());
         std::process::exit(2);

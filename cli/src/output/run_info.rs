@@ -2,15 +2,15 @@
 //! that any output can be reproduced. Every output writer takes one.
 
 use hegui_lang::diag::Lang;
+use hegui_lang::StdlibId;
 use jiff::civil::Date;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 pub struct RunInfo {
     pub hegui_version: &'static str,
     /// The stdlib's declared version; `None` until the stdlib declares one.
     pub stdlib_version: Option<String>,
-    /// `sha256:` and the hex digest of the stdlib's texts (see `stdlib_hash`).
+    /// `sha256:` and the hex digest of the stdlib's files (`Analysis::stdlib_id`).
     pub stdlib_hash: String,
     /// `--as-of`: the date whose law applies (`None`: each subject's own date).
     pub as_of: Option<Date>,
@@ -20,33 +20,13 @@ pub struct RunInfo {
     pub waivers: bool,
 }
 
-/// A content hash of the stdlib: every file's path and text, in path order,
-/// each followed by a NUL byte, so that moving text between files changes it.
-pub fn stdlib_hash(files: &[(&str, &str)]) -> String {
-    let mut sorted: Vec<&(&str, &str)> = files.iter().collect();
-    sorted.sort();
-    let mut h = Sha256::new();
-    for (path, text) in sorted {
-        h.update(path.as_bytes());
-        h.update([0]);
-        h.update(text.as_bytes());
-        h.update([0]);
-    }
-    let digest = h.finalize();
-    let mut out = String::from("sha256:");
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
-}
-
 impl RunInfo {
-    /// The run over the embedded stdlib.
-    pub fn new(as_of: Option<Date>, today: Date) -> RunInfo {
+    /// The run over a stdlib (`Analysis::stdlib_id`: its declared version and hash).
+    pub fn new(stdlib: &StdlibId, as_of: Option<Date>, today: Date) -> RunInfo {
         RunInfo {
             hegui_version: env!("CARGO_PKG_VERSION"),
-            stdlib_version: None,
-            stdlib_hash: stdlib_hash(hegui_lang::stdlib::FILES),
+            stdlib_version: stdlib.version.clone(),
+            stdlib_hash: stdlib.hash.clone(),
             as_of,
             today,
             waivers: true,

@@ -21,8 +21,9 @@ local defaults = {
   capabilities = nil,
   settings = nil,
   init_options = nil,
-  -- Markers that make a directory the workspace root.
-  root_markers = { ".git" },
+  -- Markers that make a directory the workspace root: the nearest hegui.toml
+  -- (never the VCS root, which may hold several workspaces).
+  root_markers = { "hegui.toml" },
 }
 
 M.config = vim.deepcopy(defaults)
@@ -50,7 +51,7 @@ function M.cmd(config)
 end
 
 --- The nearest directory at or above `path` holding one of the root markers
---- (by default .git), or the file's own directory.
+--- (by default hegui.toml), or else the file's own directory.
 function M.root_dir(path, markers)
   markers = markers or M.config.root_markers
   local start
@@ -128,6 +129,8 @@ function M.attach(bufnr)
     clients[root] = id
   end
   vim.lsp.buf_attach_client(bufnr, id)
+  -- <C-x><C-o> completes without a completion plugin.
+  vim.api.nvim_buf_set_option(bufnr, "omnifunc", "v:lua.vim.lsp.omnifunc")
   return id
 end
 

@@ -110,7 +110,12 @@ stop_server() {
     server_pid=
   fi
 }
-trap 'stop_server' EXIT
+cleanup() {
+  stop_server
+  # Without a cache, the installation goes with the run.
+  [ -n "${HEGUI_E2E_CACHE:-}" ] || rm -rf "$work/cache"
+}
+trap cleanup EXIT
 
 start_server() { # extra code-server flags…
   local port

@@ -71,6 +71,8 @@ pub struct Derived {
     pub value: Value,
     pub contributors: BTreeSet<Arc<str>>,
     pub ranges: Vec<LazyRange>,
+    /// Facts with an input error it read (even where its value did not depend on them).
+    pub tainted: FactSet,
 }
 
 /// Why an evaluation stopped early.
@@ -96,6 +98,8 @@ pub struct Evaluator<'w> {
     pub contributors: BTreeSet<Arc<str>>,
     /// Ranges of prefix-sum tables that made up an aggregate (resolved lazily).
     pub ranges: Vec<LazyRange>,
+    /// Facts with an input error read so far: a conclusion that read one is not drawn.
+    pub tainted: FactSet,
     pub subject: Option<(Arc<str>, String)>,
     /// `subject.field` values read, for `hegui explain` (when `record_facts`).
     pub facts: BTreeMap<String, Value>,
@@ -117,6 +121,7 @@ impl<'w> Evaluator<'w> {
             entities: HashMap::new(),
             contributors: BTreeSet::new(),
             ranges: Vec::new(),
+            tainted: FactSet::EMPTY,
             subject: None,
             facts: BTreeMap::new(),
             record_facts: false,
@@ -206,6 +211,11 @@ impl<'w> Evaluator<'w> {
             } => {
                 let b = self.eval(base);
                 let v = self.field(&b, field);
+                if let Value::Unknown(u) = &v {
+                    if u.facts.has_invalid() {
+                        self.tainted = self.tainted.union(u.facts);
+                    }
+                }
                 if self.record_facts && *subject {
                     if let (Some((subj, kind)), Value::Entity(x)) = (&self.subject, &b) {
                         if x == subj {
@@ -363,6 +373,7 @@ impl<'w> Evaluator<'w> {
         if !d.ranges.is_empty() {
             self.ranges.extend(d.ranges.iter().cloned());
         }
+        self.tainted = self.tainted.union(d.tainted);
         d.value.clone()
     }
 
@@ -380,10 +391,12 @@ impl<'w> Evaluator<'w> {
                 value: Value::None,
                 contributors: BTreeSet::new(),
                 ranges: Vec::new(),
+                tainted: FactSet::EMPTY,
             });
         }
         let outer = std::mem::take(&mut self.contributors);
         let outer_ranges = std::mem::take(&mut self.ranges);
+        let outer_taint = std::mem::take(&mut self.tainted);
         let value = self.in_frame(|s| {
             s.push_local(Value::Entity(entity.clone()));
             s.eval(&d.body)
@@ -391,10 +404,12 @@ impl<'w> Evaluator<'w> {
         self.in_progress.remove(&key);
         let contributors = std::mem::replace(&mut self.contributors, outer);
         let ranges = std::mem::replace(&mut self.ranges, outer_ranges);
+        let tainted = std::mem::replace(&mut self.tainted, outer_taint);
         Some(Derived {
             value,
             contributors,
             ranges,
+            tainted,
         })
     }
 
@@ -625,6 +640,7 @@ impl<'w> Evaluator<'w> {
         let (lo, hi) = table.range(&lower, &upper);
         let sum = table.sum(lo, hi);
         let (extra, facts) = table.unknown_in(&lower, &upper);
+        self.tainted = self.tainted.union(table.tainted);
         if self
             .subject
             .as_ref()

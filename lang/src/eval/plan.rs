@@ -51,6 +51,8 @@ pub struct RangeTable {
     /// Elements that may or may not count, or count an unknown amount (few:
     /// each query looks at every one).
     pub unknown: Vec<UnknownRow>,
+    /// Facts with an input error read while building it (a scan would read them too).
+    pub tainted: FactSet,
 }
 
 /// An element whose filter, value or range key is unknown.
@@ -87,7 +89,11 @@ impl RangeTable {
                 (k, v, acc, n)
             })
             .collect();
-        RangeTable { rows, unknown }
+        RangeTable {
+            rows,
+            unknown,
+            tainted: FactSet::EMPTY,
+        }
     }
 
     /// What the unknown rows may add to a range's sum, and the facts they
@@ -288,6 +294,7 @@ fn element_only(e: &Expr, var: u32, defs: &Defs) -> bool {
 pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> Option<RangeTable> {
     let mut rows = Vec::with_capacity(members.len());
     let mut unknown = Vec::new();
+    ev.tainted = FactSet::EMPTY;
     for name in members.iter() {
         ev.refuel();
         let item = Value::Entity(name.clone());
@@ -307,6 +314,9 @@ pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> 
             // The group holds the elements whose key is unknown too: they may belong.
             if let Value::Unknown(u) = ev.field(&item, &plan.eq_field) {
                 pass = pass.and(Truth::Unknown(u.facts));
+                if u.facts.has_invalid() {
+                    ev.tainted = ev.tainted.union(u.facts);
+                }
             }
         }
         let value = match &plan.value {
@@ -317,6 +327,9 @@ pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> 
             Some(f) => ev.field(&item, f),
             None => Value::Int(0),
         };
+        if sort.unknown_facts().has_invalid() {
+            ev.tainted = ev.tainted.union(sort.unknown_facts());
+        }
         ev.unbind(plan.var as usize + 1);
         if ev.abort.is_some() {
             return None;
@@ -343,7 +356,9 @@ pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> 
             }),
         }
     }
-    Some(RangeTable::with_unknown(rows, unknown))
+    let mut table = RangeTable::with_unknown(rows, unknown);
+    table.tainted = ev.tainted;
+    Some(table)
 }
 
 fn pass_facts(t: Truth) -> FactSet {

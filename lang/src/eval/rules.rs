@@ -2,9 +2,11 @@
 //! are violated, and the finding each violation produces.
 
 use super::{Abort, Evaluator, World};
+use crate::diag::Severity;
 use crate::diag::{Diagnostic, Fix, ObligationDue, Text};
 use crate::hir::{Part, Template};
 use crate::model::defs::RuleDef;
+use crate::model::unknown::{FactSet, Truth};
 use crate::model::{EntityData, Value};
 use crate::syntax::ast::{ExprKind, Span};
 use jiff::civil::Date;
@@ -24,6 +26,12 @@ pub enum Status {
     Satisfied,
     /// Applies and its requirement fails (or it has none: an informational rule).
     Fired,
+    /// Whether it applies or holds depends on facts not declared: an
+    /// undetermined finding names them.
+    Undetermined,
+    /// It read a fact declared with an input error: no conclusion is drawn
+    /// (the error is reported, not its symptoms).
+    Blocked,
 }
 
 #[derive(Clone, Debug)]
@@ -34,6 +42,23 @@ pub struct Outcome {
     pub finding: Option<Diagnostic>,
     /// Facts of the subject read while deciding, and the `let` values.
     pub facts: BTreeMap<String, Value>,
+}
+
+/// The facts behind a subject's judgement date when it is not known (its date
+/// field absent or broken, and no `--as-of`).
+fn date_unknown(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> FactSet {
+    if as_of.is_some() {
+        return FactSet::EMPTY;
+    }
+    let field = world
+        .defs()
+        .schemas
+        .get(&e.kind)
+        .and_then(|s| s.subject_date.as_ref());
+    match field.and_then(|f| e.fields.get(f)).map(|f| &f.value) {
+        Some(Value::Unknown(u)) => u.facts,
+        _ => FactSet::EMPTY,
+    }
 }
 
 /// The date a subject is judged at: `--as-of` if given, else its own date field.
@@ -79,6 +104,7 @@ fn outcomes_with(
     let base = ev.start_frame();
     ev.push_local(Value::Entity(subject));
     let listing = ev.record_facts;
+    let undated = date_unknown(world, e, as_of);
     let out = world
         .defs()
         .rules
@@ -86,13 +112,19 @@ fn outcomes_with(
         .filter(|r| r.subject == e.kind)
         // Rules not in force only matter to `explain`, which lists them.
         .filter(|r| listing || r.in_force(date))
-        .map(|r| outcome(ev, r, e, date))
+        .map(|r| outcome(ev, r, e, date, undated))
         .collect();
     ev.locals.truncate(base);
     out
 }
 
-fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date>) -> Outcome {
+fn outcome(
+    ev: &mut Evaluator,
+    rule: &RuleDef,
+    e: &EntityData,
+    date: Option<Date>,
+    undated: FactSet,
+) -> Outcome {
     let mut o = Outcome {
         rule: rule.id.clone(),
         status: Status::NotInForce,
@@ -107,6 +139,7 @@ fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date
     ev.contributors.clear();
     ev.ranges.clear();
     ev.facts.clear();
+    ev.tainted = FactSet::EMPTY;
     let base = ev.locals.len();
     let mut lets = BTreeMap::new();
     for (n, x) in &rule.body.lets {
@@ -116,19 +149,17 @@ fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date
         }
         ev.push_local(v);
     }
-    let applies = rule
-        .body
-        .when
-        .as_ref()
-        .map(|w| ev.eval(w).truthy())
-        .unwrap_or(true);
-    let holds = applies
-        && rule
-            .body
-            .require
-            .as_ref()
-            .map(|r| ev.eval(r).truthy())
-            .unwrap_or(false);
+    // Kleene: the rule fires when it applies and its requirement does not
+    // hold; either may be unknown (a requirement that holds decides alone).
+    let applies = match &rule.body.when {
+        Some(w) => ev.eval(w).truth(),
+        None => Truth::True,
+    };
+    let holds = match (&rule.body.require, applies) {
+        (_, Truth::False) | (None, _) => Truth::False,
+        (Some(r), _) => ev.eval(r).truth(),
+    };
+    let fires = applies.and(holds.negate());
     let mut facts = std::mem::take(&mut ev.facts);
     facts.extend(lets.into_iter().map(|(k, v)| (format!("let {k}"), v)));
     o.facts = facts;
@@ -138,13 +169,25 @@ fn outcome(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, date: Option<Date
         o.finding = Some(abort_diag(rule, e, &abort));
         return o;
     }
-    o.status = match (applies, holds) {
-        (false, _) => Status::NotApplicable,
-        (true, true) => Status::Satisfied,
-        (true, false) => Status::Fired,
+    let unknown = match fires {
+        Truth::Unknown(f) => f.union(undated),
+        _ => undated,
     };
-    if o.status == Status::Fired {
-        o.finding = Some(finding(ev, rule, e));
+    o.status = if unknown.has_invalid() || !ev.tainted.is_empty() {
+        Status::Blocked
+    } else if !unknown.is_empty() {
+        Status::Undetermined
+    } else {
+        match (applies, fires) {
+            (Truth::False, _) => Status::NotApplicable,
+            (_, Truth::True) => Status::Fired,
+            _ => Status::Satisfied,
+        }
+    };
+    match o.status {
+        Status::Fired => o.finding = Some(finding(ev, rule, e)),
+        Status::Undetermined => o.finding = Some(undetermined(ev, rule, e, unknown)),
+        _ => {}
     }
     ev.locals.truncate(base);
     o
@@ -243,6 +286,59 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
             format!("另有 {more} 个计入累计"),
             format!("and {more} more counted in the total"),
         ));
+    }
+    d
+}
+
+/// A finding that could not be decided: the rule, the subject, and the facts
+/// that, declared, would decide it (each labelled where its entity is declared).
+fn undetermined(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, facts: FactSet) -> Diagnostic {
+    let facts = facts.facts();
+    let names: Vec<String> = facts
+        .iter()
+        .map(|f| {
+            if *f.entity == *e.name {
+                format!("`{}`", f.field)
+            } else {
+                format!("`{}.{}`", f.entity, f.field)
+            }
+        })
+        .collect();
+    let message = Text::new(
+        format!("无法判定 {}：未声明 {}", rule.id, names.join("、")),
+        format!(
+            "{} cannot be decided: {} not declared",
+            rule.id,
+            names.join(", ")
+        ),
+    );
+    // Information, not the rule's severity: an open question fails CI only
+    // when asked to (the status says what it is).
+    let mut d = Diagnostic::new(&rule.id, Severity::Info, &e.file, e.name_span, message)
+        .with_status(crate::diag::Status::Undetermined);
+    d.subject = Some(e.name.clone());
+    d.citations = rule.cites.clone();
+    d.notes.push(rule.title.clone());
+    let mut labelled = std::collections::BTreeSet::new();
+    for f in facts.iter() {
+        if *f.entity == *e.name || !labelled.insert(f.entity.clone()) {
+            continue;
+        }
+        if let Some(other) = ev.world.entity(&f.entity) {
+            let fields: Vec<&str> = facts
+                .iter()
+                .filter(|g| g.entity == f.entity)
+                .map(|g| &*g.field)
+                .collect();
+            d = d.with_label(
+                &other.file,
+                other.name_span,
+                Text::new(
+                    format!("此处未声明 {}", fields.join("、")),
+                    format!("{} not declared here", fields.join(", ")),
+                ),
+            );
+        }
     }
     d
 }

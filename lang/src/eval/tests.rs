@@ -130,9 +130,16 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
             }
             None => found.values().flatten().collect(),
         };
-        let hits: Vec<&&Diagnostic> = on_whom.iter().filter(|d| d.code == ex.rule.text).collect();
+        let named: Vec<&&Diagnostic> = on_whom.iter().filter(|d| d.code == ex.rule.text).collect();
+        // Only an active finding fired; an undetermined one is no proof of
+        // absence either (the test should declare the facts it needs).
+        let hits: Vec<&&Diagnostic> = named
+            .iter()
+            .copied()
+            .filter(|d| d.status == crate::diag::Status::Active)
+            .collect();
         let ok = if ex.negated {
-            hits.is_empty()
+            named.is_empty()
         } else if let Some((due, _)) = ex.due {
             hits.iter()
                 .any(|d| d.obligation.as_ref().and_then(|o| o.due) == Some(due))
@@ -161,7 +168,15 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
                 .filter_map(|d| d.obligation.as_ref().and_then(|o| o.due))
                 .map(|d| d.to_string())
                 .collect();
-            let (zh, en) = if ex.negated {
+            let (zh, en) = if ex.negated && hits.is_empty() {
+                (
+                    format!("预期 {} 不触发，但无法判定", ex.rule.text),
+                    format!(
+                        "expected {} not to fire, but it is undetermined",
+                        ex.rule.text
+                    ),
+                )
+            } else if ex.negated {
                 (
                     format!("预期 {} 不触发，但它触发了", ex.rule.text),
                     format!("expected {} not to fire, but it fired", ex.rule.text),

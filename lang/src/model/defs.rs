@@ -470,7 +470,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
                         },
                     );
                 }
-                ItemKind::Package(q) => {
+                ItemKind::Package(q, _) => {
                     d.packages
                         .entry(q.dotted())
                         .or_default()
@@ -820,6 +820,7 @@ fn field_defs(d: &mut Defs, fields: &[ast::SchemaField], file: &str) -> BTreeMap
                 name: f.name.text.clone(),
                 ty,
                 required: f.required,
+                deciding: f.deciding,
                 default: f.default.clone(),
                 label: text(&f.label),
                 doc: f.doc.clone(),

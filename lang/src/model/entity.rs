@@ -5,6 +5,7 @@
 use super::defs::Defs;
 use super::suggest;
 use super::types::Ty;
+use super::unknown::{FactSet, Unknown};
 use super::value::Value;
 use crate::diag::{Diagnostic, Text};
 use crate::syntax::ast::{self, Span};
@@ -139,6 +140,10 @@ pub fn lower_entity(
         names,
         file,
         diags: Vec::new(),
+        entity: &e.name.text,
+        field: String::new(),
+        depth: 0,
+        misspelt: Vec::new(),
     };
     let mut fields = BTreeMap::new();
     let label = {
@@ -170,11 +175,22 @@ pub fn lower_entity(
                     },
                 );
             }
+            // A field written under a misspelt name is not absent but broken:
+            // what reads it concludes nothing (the misspelling is reported).
+            for k in std::mem::take(&mut cx.misspelt) {
+                let value = Value::Unknown(Unknown::of(FactSet::invalid(&e.name.text, &k)));
+                fields.entry(k).or_insert(FieldData {
+                    value,
+                    span: e.name.span,
+                    value_span: e.name.span,
+                });
+            }
             for (k, f) in &schema.fields {
                 if fields.contains_key(k) {
                     continue;
                 }
                 if let Some(def) = &f.default {
+                    cx.field = k.clone();
                     let v = cx.value(&f.ty, def);
                     fields.insert(
                         k.clone(),
@@ -184,7 +200,28 @@ pub fn lower_entity(
                             value_span: e.name.span,
                         },
                     );
-                } else if f.required {
+                } else if f.deciding || f.required {
+                    // Absent: unknown (a deciding fact), or an input error (a
+                    // required one). Numbers declared are never negative.
+                    let facts = if f.required {
+                        FactSet::invalid(&e.name.text, k)
+                    } else {
+                        FactSet::one(&e.name.text, k)
+                    };
+                    let u = match f.ty {
+                        Ty::Int => Unknown::count(facts),
+                        _ => Unknown::of(facts),
+                    };
+                    fields.insert(
+                        k.clone(),
+                        FieldData {
+                            value: Value::Unknown(u),
+                            span: e.name.span,
+                            value_span: e.name.span,
+                        },
+                    );
+                }
+                if f.required && f.default.is_none() {
                     cx.diags.push(Diagnostic::error(
                         "missing-field",
                         file,
@@ -218,6 +255,13 @@ struct Cx<'a> {
     names: &'a dyn Names,
     file: &'a str,
     diags: Vec<Diagnostic>,
+    /// The entity being lowered, and the field of it whose value is being read
+    /// (an input error anywhere in the value makes that fact invalid).
+    entity: &'a str,
+    field: String,
+    depth: usize,
+    /// Fields an unknown field name was probably meant to be.
+    misspelt: Vec<String>,
 }
 
 type Lowered = BTreeMap<String, (Value, Span, Span)>;
@@ -225,7 +269,12 @@ type Lowered = BTreeMap<String, (Value, Span, Span)>;
 impl Cx<'_> {
     fn record(&mut self, tys: &BTreeMap<String, Ty>, r: &ast::Record, owner: &str) -> Lowered {
         let mut out = Lowered::new();
+        let top = self.depth == 0;
+        self.depth += 1;
         for f in &r.fields {
+            if top {
+                self.field = f.name.text.clone();
+            }
             let Some(ty) = tys.get(&f.name.text) else {
                 let mut d = Diagnostic::error(
                     "unknown-field",
@@ -237,6 +286,9 @@ impl Cx<'_> {
                     ),
                 );
                 if let Some(s) = suggest(&f.name.text, tys.keys().map(|k| k.as_str())) {
+                    if top {
+                        self.misspelt.push(s.clone());
+                    }
                     d = d.did_you_mean(Some(&s));
                     d = d.with_fix(crate::diag::Fix {
                         title: Text::new(format!("改为 `{s}`"), format!("change to `{s}`")),
@@ -267,7 +319,13 @@ impl Cx<'_> {
             let v = self.value(ty, &f.value);
             out.insert(f.name.text.clone(), (v, f.span, f.value.span));
         }
+        self.depth -= 1;
         out
+    }
+
+    /// The value of a fact declared with an input error (already reported).
+    fn invalid(&self) -> Value {
+        Value::Unknown(Unknown::of(FactSet::invalid(self.entity, &self.field)))
     }
 
     fn mismatch(&mut self, ty: &Ty, v: &ast::Value) -> Value {
@@ -293,13 +351,13 @@ impl Cx<'_> {
                 format!("wrong type: expected {}, found {what}", ty.display()),
             ),
         ));
-        Value::None
+        self.invalid()
     }
 
     fn value(&mut self, ty: &Ty, v: &ast::Value) -> Value {
         use ast::ValueKind as K;
         match (&v.kind, ty) {
-            (K::Error, _) => Value::None,
+            (K::Error, _) => self.invalid(),
             (K::None, _) => Value::None,
             (K::Int(n), Ty::Int | Ty::Any) => Value::Int(*n),
             (K::Bool(b), Ty::Bool | Ty::Any) => Value::Bool(*b),
@@ -355,7 +413,7 @@ impl Cx<'_> {
                             suggest(&q.dotted(), all.iter().map(|s| s.as_str())).as_deref(),
                         );
                         self.diags.push(d);
-                        Value::None
+                        self.invalid()
                     }
                 }
             }
@@ -373,7 +431,7 @@ impl Cx<'_> {
                                 format!("`{}` is a {k}, expected a {kind}", n.text),
                             ),
                         ));
-                        Value::None
+                        self.invalid()
                     }
                     None => {
                         let mut d = Diagnostic::error(
@@ -390,7 +448,7 @@ impl Cx<'_> {
                             suggest(&n.text, names.iter().map(|s| s.as_str())).as_deref(),
                         );
                         self.diags.push(d);
-                        Value::None
+                        self.invalid()
                     }
                 }
             }
@@ -434,7 +492,7 @@ impl Cx<'_> {
                 ));
             }
             self.diags.push(d);
-            return Value::None;
+            return self.invalid();
         };
         let fields = match fields {
             None => None,

@@ -49,6 +49,8 @@ pub struct FieldDef {
     pub name: String,
     pub ty: Ty,
     pub required: bool,
+    /// Absent and without a default, the fact is unknown (see `ast::SchemaField`).
+    pub deciding: bool,
     pub default: Option<ast::Value>,
     pub label: Text,
     pub doc: Option<String>,

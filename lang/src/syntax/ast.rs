@@ -67,7 +67,8 @@ pub struct Item {
     reason = "items are built once per parse and never copied in bulk"
 )]
 pub enum ItemKind {
-    Package(QName),
+    /// `package std version "2026.12"`: the version is what a stdlib declares of itself.
+    Package(QName, Option<Str>),
     Use(QName),
     Enum(EnumDecl),
     Tree(TreeDecl),
@@ -179,6 +180,9 @@ pub struct SchemaField {
     pub required: bool,
     /// The field whose date is the subject's evaluation date (a flow's `start`).
     pub subject_date: bool,
+    /// `deciding`: a fact that decides whether a duty applies; absent (and
+    /// without a default) it is unknown, never `none`.
+    pub deciding: bool,
     pub default: Option<Value>,
     pub label: Label,
     pub doc: Option<String>,

@@ -163,7 +163,16 @@ impl<'a> Lower<'a> {
         let span = span_of(&p);
         let doc = doc_above(self.text, span.start as usize);
         let kind = match p.as_rule() {
-            Rule::package_decl => ItemKind::Package(self.qname(first(p))),
+            Rule::package_decl => {
+                let mut inner = p.into_inner();
+                match inner.next() {
+                    Some(q) => {
+                        let q = self.qname(q);
+                        ItemKind::Package(q, inner.next().map(|v| self.string(v)))
+                    }
+                    None => ItemKind::Error,
+                }
+            }
             Rule::use_decl => ItemKind::Use(self.qname(first(p))),
             Rule::enum_decl => ItemKind::Enum(self.enum_decl(p)),
             Rule::tree_decl => ItemKind::Tree(self.tree_decl(p)),
@@ -400,6 +409,7 @@ impl<'a> Lower<'a> {
             ty,
             required: false,
             subject_date: false,
+            deciding: false,
             default: None,
             label: Label::default(),
             doc,
@@ -410,6 +420,7 @@ impl<'a> Lower<'a> {
                     let q = it.next().expect("peeked");
                     match q.as_str() {
                         "required" => f.required = true,
+                        "deciding" => f.deciding = true,
                         _ => f.subject_date = true,
                     }
                 }
@@ -772,7 +783,14 @@ impl<'a> Lower<'a> {
             Rule::boolean => ValueKind::Bool(v.as_str() == "true"),
             Rule::none_lit => ValueKind::None,
             Rule::string => ValueKind::Str(self.string(v).text),
-            Rule::date => ValueKind::Date(self.date(&v)),
+            // An invalid date is an input error, never a date.
+            Rule::date => match v.as_str().parse::<Date>() {
+                Ok(d) => ValueKind::Date(d),
+                Err(_) => {
+                    self.date(&v);
+                    ValueKind::Error
+                }
+            },
             Rule::range => {
                 let mut ri = v.into_inner();
                 let a = ri.next().expect("grammar: range start");

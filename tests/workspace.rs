@@ -1,0 +1,318 @@
+//! The workspace file and the external stdlib, end to end (spawning the
+//! binary): `hegui.toml` at a workspace root, `--stdlib DIR`, the stdlib's
+//! declared version and hash in the outputs, the root rule.
+
+mod common;
+use common::{hegui, root};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("hegui-ws-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn s1() -> String {
+    std::fs::read_to_string(root().join("examples/s1-diabetes-trial/trial.hegui")).expect("s1")
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, out, err) = hegui(&all);
+    let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad json ({e}): {out}\n{err}"));
+    (code, v)
+}
+
+/// (rule, severity, subject, line) of every finding.
+fn verdicts(v: &Value) -> Vec<(String, String, String, u64)> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").into(),
+                f["severity"].as_str().unwrap_or("").into(),
+                f["flow"].as_str().unwrap_or("").into(),
+                f["span"]["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn severity_of(v: &Value, rule: &str) -> String {
+    verdicts(v)
+        .into_iter()
+        .find(|f| f.0 == rule)
+        .unwrap_or_else(|| panic!("{rule} in {v}"))
+        .1
+}
+
+fn example_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .expect("examples")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_dir()
+                && std::fs::read_dir(p)
+                    .expect("dir")
+                    .flatten()
+                    .any(|f| f.path().extension().is_some_and(|x| x == "hegui"))
+        })
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn stdlib_dir_gives_the_embedded_verdicts_version_and_hash_on_every_example() {
+    let dirs = example_dirs();
+    assert!(dirs.len() >= 10, "{dirs:?}");
+    for d in dirs {
+        let p = d.to_str().expect("path");
+        let (c0, embedded) = json(&[p, "--today", "2026-12-01"]);
+        let (c1, external) = json(&[p, "--today", "2026-12-01", "--stdlib", "stdlib/"]);
+        assert_eq!(c0, c1, "{p}");
+        assert_eq!(verdicts(&embedded), verdicts(&external), "{p}");
+        assert_eq!(
+            embedded["run"]["stdlib_hash"], external["run"]["stdlib_hash"],
+            "{p}"
+        );
+        assert_eq!(external["run"]["stdlib_version"], "2026.12", "{p}");
+        assert!(external["run"]["stdlib_hash"]
+            .as_str()
+            .expect("hash")
+            .starts_with("sha256:"));
+    }
+}
+
+#[test]
+fn hegui_toml_names_a_stdlib_folder_and_gives_the_embedded_verdicts() {
+    let d = temp_dir("stdlib-folder");
+    std::fs::write(d.join("trial.hegui"), s1()).expect("write");
+    let stdlib = root().join("stdlib");
+    std::fs::write(
+        d.join("hegui.toml"),
+        format!("stdlib = {:?}\n", stdlib.to_str().expect("path")),
+    )
+    .expect("write");
+    let (code, with_toml) = json(&[d.to_str().expect("path")]);
+    let (code0, embedded) = json(&["examples/s1-diabetes-trial"]);
+    assert_eq!(code, code0);
+    let strip =
+        |v: &Value| -> Vec<_> { verdicts(v).into_iter().map(|f| (f.0, f.1, f.2)).collect() };
+    assert_eq!(strip(&with_toml), strip(&embedded));
+    assert_eq!(
+        with_toml["run"]["stdlib_hash"],
+        embedded["run"]["stdlib_hash"]
+    );
+    // A changed stdlib is another law: another hash, other verdicts.
+    let mine = temp_dir("stdlib-changed");
+    copy_dir(&stdlib, &mine.join("std"));
+    let version = mine.join("std/std.hegui");
+    let text = std::fs::read_to_string(&version).expect("std.hegui");
+    std::fs::write(&version, text.replace("\"2026.12\"", "\"2027.01-firm\"")).expect("write");
+    let (_, firm) = json(&[
+        d.to_str().expect("path"),
+        "--stdlib",
+        mine.join("std").to_str().expect("path"),
+    ]);
+    assert_eq!(firm["run"]["stdlib_version"], "2027.01-firm");
+    assert_ne!(firm["run"]["stdlib_hash"], embedded["run"]["stdlib_hash"]);
+    // The human summary names the version too.
+    let (_, out, _) = hegui(&["check", d.to_str().expect("path"), "--lang", "en"]);
+    assert!(out.contains("stdlib version 2026.12 (sha256:"), "{out}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn severity_overrides_raise_freely_and_lower_until_their_expiry() {
+    let ex = "examples/s1-workspace-config";
+    let (code, v) = json(&[ex, "--today", "2026-12-01"]);
+    assert_eq!(severity_of(&v, "GBT39725-7.p"), "error", "raised");
+    assert_eq!(
+        severity_of(&v, "CAC-SC-7"),
+        "warning",
+        "lowered, approved, not expired"
+    );
+    assert_eq!(code, 1, "fail_on = warning");
+    let (_, plain) = json(&["examples/s1-diabetes-trial", "--today", "2026-12-01"]);
+    assert_eq!(severity_of(&plain, "GBT39725-7.p"), "warning");
+    assert_eq!(severity_of(&plain, "CAC-SC-7"), "error");
+    // After the expiry the finding is back at its own severity, and says why.
+    let (_, later) = json(&[ex, "--today", "2027-07-01"]);
+    assert_eq!(severity_of(&later, "CAC-SC-7"), "error");
+    let f = later["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "CAC-SC-7")
+        .expect("CAC-SC-7");
+    assert!(
+        f["notes"].to_string().contains("expired on 2027-06-30"),
+        "{f}"
+    );
+    assert!(
+        f["notes"].to_string().contains("已于 2027-06-30 到期"),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_bad_hegui_toml_is_an_input_error_located_in_it() {
+    let cases = [
+        ("colour = \"red\"\n", 1),
+        ("as_of = \"20250401\"\n", 1),
+        (
+            "[rules.\"CAC-SC-7\"]\nseverity = \"info\"\nreason = \"pending\"\n",
+            1,
+        ),
+        (
+            "[rules.\"NO-SUCH-RULE\"]\nseverity = \"error\"\nreason = \"x\"\n",
+            1,
+        ),
+        ("[rules.\"PIPL-38\"]\nseverity = \"error\"\n", 1),
+        ("stdlib = [\n", 1),
+    ];
+    for (toml, line) in cases {
+        let d = temp_dir("bad-toml");
+        std::fs::write(d.join("trial.hegui"), s1()).expect("write");
+        std::fs::write(d.join("hegui.toml"), toml).expect("write");
+        let (code, v) = json(&[d.to_str().expect("path")]);
+        assert_eq!(code, 2, "{toml}");
+        let config: Vec<_> = verdicts(&v)
+            .into_iter()
+            .filter(|f| f.0 == "config")
+            .collect();
+        assert_eq!(config.len(), 1, "{toml}: {v}");
+        assert_eq!(config[0].3, line, "{toml}");
+        let file = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule"] == "config")
+            .expect("config")["file"]
+            .as_str()
+            .expect("file")
+            .to_string();
+        assert!(file.ends_with("hegui.toml"), "{file}");
+    }
+    // A stdlib folder that is not there: nothing is judged.
+    let d = temp_dir("no-stdlib");
+    std::fs::write(d.join("trial.hegui"), s1()).expect("write");
+    std::fs::write(d.join("hegui.toml"), "stdlib = \"nowhere\"\n").expect("write");
+    let (code, out, err) = hegui(&["check", d.to_str().expect("path"), "--lang", "en"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("cannot read the stdlib"), "{err}");
+}
+
+#[test]
+fn hegui_toml_gives_the_defaults_and_options_win() {
+    let d = temp_dir("defaults");
+    std::fs::write(d.join("trial.hegui"), s1()).expect("write");
+    std::fs::write(
+        d.join("hegui.toml"),
+        "as_of = \"2025-04-01\"\nlang = \"zh\"\n",
+    )
+    .expect("write");
+    let p = d.to_str().expect("path");
+    let (_, v) = json(&[p]);
+    assert_eq!(v["run"]["as_of"], "2025-04-01");
+    let (_, v) = json(&[p, "--as-of", "2026-01-01"]);
+    assert_eq!(v["run"]["as_of"], "2026-01-01");
+    let (_, out, _) = hegui(&["check", p]);
+    assert!(out.contains("检查了"), "{out}");
+    let (_, out, _) = hegui(&["check", p, "--lang", "en"]);
+    assert!(out.contains("checked 1 files"), "{out}");
+}
+
+#[test]
+fn nested_workspaces_are_never_merged() {
+    let d = temp_dir("nested");
+    std::fs::write(d.join("hegui.toml"), "").expect("write");
+    std::fs::write(d.join("trial.hegui"), s1()).expect("write");
+    std::fs::create_dir_all(d.join("other")).expect("mkdir");
+    std::fs::write(d.join("other/hegui.toml"), "").expect("write");
+    std::fs::write(d.join("other/trial.hegui"), s1()).expect("write");
+    let (code, v) = json(&[d.to_str().expect("path")]);
+    assert_eq!(code, 1, "no duplicate definitions: {v}");
+    assert_eq!(v["summary"]["files"], 1);
+    // A file below the root is checked with the root's settings.
+    std::fs::write(d.join("hegui.toml"), "fail_on = \"warning\"\n[rules.\"CAC-SC-7\"]\nseverity = \"warning\"\nreason = \"r\"\napproved_by = \"a\"\nexpires = \"2099-01-01\"\n").expect("write");
+    let (_, v) = json(&[d.join("trial.hegui").to_str().expect("path")]);
+    assert_eq!(severity_of(&v, "CAC-SC-7"), "warning");
+    // Two workspaces at once: said, not merged.
+    let (code, out, err) = hegui(&[
+        "check",
+        d.join("trial.hegui").to_str().expect("path"),
+        d.join("other").to_str().expect("path"),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("belong to different workspaces"), "{err}");
+}
+
+#[test]
+fn test_stdlib_dir_runs_that_stdlibs_own_tests() {
+    let (code, out, _) = hegui(&["test", "--stdlib", "stdlib"]);
+    assert_eq!(code, 0, "{out}");
+    let (_, embedded, _) = hegui(&["test", "--stdlib"]);
+    let last = |s: &str| s.lines().last().unwrap_or("").to_string();
+    assert_eq!(last(&out), last(&embedded));
+    assert!(last(&out).ends_with("0 failed"), "{out}");
+    let (code, _, err) = hegui(&["doc", "--stdlib", "nowhere", "--format", "json"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn every_option_of_every_command_is_in_docs_cli_md() {
+    let docs = std::fs::read_to_string(root().join("docs/cli.md")).expect("docs/cli.md");
+    let (_, help, _) = hegui(&["--help"]);
+    let commands: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect();
+    for c in commands {
+        let (_, help, _) = hegui(&[&c, "--help"]);
+        let header = docs
+            .lines()
+            .find(|l| l.starts_with(&format!("## `hegui {c}")))
+            .unwrap_or_else(|| panic!("no section for {c}"));
+        for opt in help
+            .split_whitespace()
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+            .map(|w| w.trim_end_matches(|ch: char| !ch.is_ascii_alphanumeric()))
+        {
+            if opt == "--help" || (c == "lsp" && opt == "--stdio") {
+                continue;
+            }
+            assert!(
+                header.contains(opt),
+                "`hegui {c} {opt}` is not in the header of its section: {header}"
+            );
+        }
+    }
+}

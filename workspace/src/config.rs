@@ -1,0 +1,328 @@
+//! `hegui.toml`, the workspace file at a workspace root:
+//!
+//! ```toml
+//! stdlib = "embedded"        # or a folder of policy files, relative to this file
+//! as_of = "2025-04-01"       # the default of --as-of
+//! lang = "zh"                # the default of --lang
+//! fail_on = "warning"        # the failing severity (default "error")
+//!
+//! [rules."GBT39725-7.q"]     # a per-rule severity override
+//! severity = "error"         # error|warning|info|hint, or hard|soft|advisory
+//! reason = "our auditors treat it as blocking"
+//!
+//! [rules."PIPL-52"]          # lowering is a waiver of the rule for the whole
+//! severity = "info"          # workspace: reason, approver and expiry required
+//! reason = "officer appointed; filing in progress"
+//! approved_by = "legal@example.cn"
+//! approved_on = "2026-11-20"
+//! expires = "2027-03-31"
+//! ```
+//!
+//! Command-line options win over the file. A file that does not parse, an
+//! unknown key, a bad date or a lowering without its reason, approver or
+//! expiry is an input error located in the file.
+
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Text};
+use hegui_lang::model::defs::Defs;
+use hegui_lang::syntax::ast::Span;
+use jiff::civil::Date;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The standard library a workspace is judged by.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum StdlibChoice {
+    /// The one compiled into hegui.
+    #[default]
+    Embedded,
+    /// The policy files of a folder (a law firm's release).
+    Dir(PathBuf),
+}
+
+/// One `[rules."ID"]` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeverityOverride {
+    pub rule: String,
+    pub severity: Severity,
+    pub reason: String,
+    pub approved_by: Option<String>,
+    pub approved_on: Option<Date>,
+    pub expires: Option<Date>,
+    /// Where the entry is in `hegui.toml`.
+    pub span: Span,
+}
+
+/// What `hegui.toml` says (all empty without one).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The workspace path of the `hegui.toml` read, if there is one.
+    pub file: Option<String>,
+    pub stdlib: StdlibChoice,
+    pub as_of: Option<Date>,
+    pub lang: Option<Lang>,
+    pub fail_on: Option<Severity>,
+    pub overrides: Vec<SeverityOverride>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    stdlib: Option<Spanned<String>>,
+    as_of: Option<Spanned<String>>,
+    lang: Option<Spanned<String>>,
+    fail_on: Option<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    severity: Spanned<String>,
+    reason: Option<String>,
+    approved_by: Option<String>,
+    approved_on: Option<Spanned<String>>,
+    expires: Option<Spanned<String>>,
+}
+
+/// A date written `YYYY-MM-DD` (nothing else is accepted).
+pub fn strict_date(s: &str) -> Option<Date> {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, c)| match i {
+            4 | 7 => c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    s.parse().ok().filter(|_| shaped)
+}
+
+fn severity_of(s: &str) -> Option<Severity> {
+    match s {
+        "hard" => Some(Severity::Error),
+        "soft" => Some(Severity::Warning),
+        "advisory" => Some(Severity::Info),
+        _ => Severity::parse(s),
+    }
+}
+
+fn span<T>(s: &Spanned<T>) -> Span {
+    let r = s.span();
+    Span::new(r.start, r.end)
+}
+
+impl Config {
+    /// Reads `hegui.toml` in `root`, if any: the config, and the
+    /// diagnostics of what is wrong in it (located in `file`).
+    pub fn read(root: &Path, file: &str, text: &str) -> (Config, Vec<Diagnostic>) {
+        let mut c = Config {
+            file: Some(file.to_string()),
+            ..Config::default()
+        };
+        let mut errs = Vec::new();
+        let mut err = |at: Span, zh: String, en: String| {
+            errs.push(Diagnostic::error("config", file, at, Text::new(zh, en)));
+        };
+        let raw: Raw = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                let at = e
+                    .span()
+                    .map(|r| Span::new(r.start, r.end))
+                    .unwrap_or_default();
+                let msg = e.message().to_string();
+                err(
+                    at,
+                    format!("hegui.toml 无法解析：{msg}"),
+                    format!("hegui.toml does not parse: {msg}"),
+                );
+                return (c, errs);
+            }
+        };
+        if let Some(s) = &raw.stdlib {
+            c.stdlib = match s.get_ref().as_str() {
+                "embedded" => StdlibChoice::Embedded,
+                dir => StdlibChoice::Dir(root.join(dir)),
+            };
+        }
+        if let Some(d) = &raw.as_of {
+            match strict_date(d.get_ref()) {
+                Some(date) => c.as_of = Some(date),
+                None => err(
+                    span(d),
+                    format!("as_of：`{}` 不是日期（应写作 YYYY-MM-DD）", d.get_ref()),
+                    format!("as_of: `{}` is not a date (write YYYY-MM-DD)", d.get_ref()),
+                ),
+            }
+        }
+        if let Some(l) = &raw.lang {
+            match l.get_ref().as_str() {
+                "zh" => c.lang = Some(Lang::Zh),
+                "en" => c.lang = Some(Lang::En),
+                other => err(
+                    span(l),
+                    format!("lang：`{other}` 应为 zh 或 en"),
+                    format!("lang: `{other}` must be zh or en"),
+                ),
+            }
+        }
+        if let Some(f) = &raw.fail_on {
+            match f.get_ref().as_str() {
+                "error" => c.fail_on = Some(Severity::Error),
+                "warning" => c.fail_on = Some(Severity::Warning),
+                other => err(
+                    span(f),
+                    format!("fail_on：`{other}` 应为 error 或 warning"),
+                    format!("fail_on: `{other}` must be error or warning"),
+                ),
+            }
+        }
+        for (id, rule) in &raw.rules {
+            let r = rule.get_ref();
+            let Some(severity) = severity_of(r.severity.get_ref()) else {
+                err(
+                    span(&r.severity),
+                    format!(
+                        "severity：`{}` 应为 error、warning、info、hint（或 hard、soft、advisory）",
+                        r.severity.get_ref()
+                    ),
+                    format!(
+                        "severity: `{}` must be error, warning, info or hint (or hard, soft, advisory)",
+                        r.severity.get_ref()
+                    ),
+                );
+                continue;
+            };
+            let mut date = |d: &Option<Spanned<String>>, key: &str| -> Option<Date> {
+                let d = d.as_ref()?;
+                let parsed = strict_date(d.get_ref());
+                if parsed.is_none() {
+                    err(
+                        span(d),
+                        format!("{key}：`{}` 不是日期（应写作 YYYY-MM-DD）", d.get_ref()),
+                        format!("{key}: `{}` is not a date (write YYYY-MM-DD)", d.get_ref()),
+                    );
+                }
+                parsed
+            };
+            let approved_on = date(&r.approved_on, "approved_on");
+            let expires = date(&r.expires, "expires");
+            let reason = r.reason.clone().unwrap_or_default();
+            if reason.trim().is_empty() {
+                err(
+                    span(id),
+                    format!("规则 {} 的严重程度改写须写明理由（reason）", id.get_ref()),
+                    format!("the severity override of {} needs a reason", id.get_ref()),
+                );
+                continue;
+            }
+            c.overrides.push(SeverityOverride {
+                rule: id.get_ref().clone(),
+                severity,
+                reason,
+                approved_by: r.approved_by.clone().filter(|s| !s.trim().is_empty()),
+                approved_on,
+                expires,
+                span: span(id),
+            });
+        }
+        (c, errs)
+    }
+
+    /// What is wrong with the overrides given the rules the workspace has:
+    /// an unknown rule id, or a lowering without approver or expiry.
+    pub fn check_rules(&self, defs: &Defs) -> Vec<Diagnostic> {
+        let file = self.file.as_deref().unwrap_or("hegui.toml");
+        let mut out = Vec::new();
+        for o in &self.overrides {
+            let Some(rule) = defs.rules.get(&o.rule) else {
+                out.push(Diagnostic::error(
+                    "config",
+                    file,
+                    o.span,
+                    Text::new(
+                        format!("没有规则 {}", o.rule),
+                        format!("there is no rule {}", o.rule),
+                    ),
+                ));
+                continue;
+            };
+            if o.severity < rule.severity && (o.approved_by.is_none() || o.expires.is_none()) {
+                out.push(Diagnostic::error(
+                    "config",
+                    file,
+                    o.span,
+                    Text::new(
+                        format!(
+                            "降低 {} 的严重程度等同于对整个工作区豁免该规则：须写明 approved_by（批准人）和 expires（到期日）",
+                            o.rule
+                        ),
+                        format!(
+                            "lowering {} is a waiver of the rule for the whole workspace: it needs approved_by and expires",
+                            o.rule
+                        ),
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Applies the severity overrides to rule findings: raising always;
+    /// lowering until its expiry, judged against `today` (the evaluation
+    /// date); an expired lowering leaves the finding as it was and says so.
+    pub fn apply(&self, diags: &mut [Diagnostic], defs: &Defs, today: Option<Date>) {
+        for o in &self.overrides {
+            let Some(rule) = defs.rules.get(&o.rule) else {
+                continue;
+            };
+            let lowering = o.severity < rule.severity;
+            if lowering && (o.approved_by.is_none() || o.expires.is_none()) {
+                continue;
+            }
+            let expired = lowering && matches!((o.expires, today), (Some(e), Some(t)) if e < t);
+            for d in diags.iter_mut().filter(|d| d.code == o.rule) {
+                if expired {
+                    let e = o.expires.map(|e| e.to_string()).unwrap_or_default();
+                    d.notes.push(Text::new(
+                        format!("hegui.toml 中对此规则的降级已于 {e} 到期，不再生效"),
+                        format!("the lowering of this rule in hegui.toml expired on {e}: no longer applied"),
+                    ));
+                    continue;
+                }
+                let (zh, en) = (severity_zh(d.severity), d.severity.as_str());
+                d.severity = o.severity;
+                let by = match (&o.approved_by, o.expires) {
+                    (Some(who), Some(until)) => (
+                        format!("（批准人 {who}，有效至 {until}）"),
+                        format!(" (approved by {who}, until {until})"),
+                    ),
+                    _ => (String::new(), String::new()),
+                };
+                d.notes.push(Text::new(
+                    format!(
+                        "严重程度由 hegui.toml 从{zh}改为{}：{}{}",
+                        severity_zh(o.severity),
+                        o.reason,
+                        by.0
+                    ),
+                    format!(
+                        "severity changed by hegui.toml from {en} to {}: {}{}",
+                        o.severity.as_str(),
+                        o.reason,
+                        by.1
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn severity_zh(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "错误",
+        Severity::Warning => "警告",
+        Severity::Info => "提示",
+        Severity::Hint => "建议",
+    }
+}
