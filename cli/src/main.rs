@@ -620,20 +620,7 @@ impl Settings {
 fn diff_side(w: &Opened, label: String) -> Result<diff::Side, u8> {
     let diags = output::all_diagnostics(&w.analysis, &w.load);
     let defs = w.analysis.defs();
-    let broken: Vec<_> = diags
-        .iter()
-        .filter(|d| exit::is_input_error(d, &defs))
-        .cloned()
-        .collect();
-    if !broken.is_empty() {
-        let sources = output::Sources {
-            analysis: &w.analysis,
-            loaded: &w.load,
-        };
-        eprint!(
-            "{}",
-            hegui_lang::diag::render::to_string(&broken, &sources, w.lang, false)
-        );
+    if print_input_errors(&w.analysis, &w.load, &diags, w.lang) > 0 {
         return Err(exit::INPUT_ERROR);
     }
     let findings = diags
@@ -643,11 +630,13 @@ fn diff_side(w: &Opened, label: String) -> Result<diff::Side, u8> {
     Ok(diff::Side { label, findings })
 }
 
-/// `explain`'s exit code once the explanation is printed: input errors
-/// anywhere in the workspace (listed on stderr: what was explained may have
-/// read them) give 2, an active error finding about the entity 1.
-fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lang) -> u8 {
-    let diags = output::all_diagnostics(analysis, load);
+/// Renders the input errors among `diags` on stderr; returns how many.
+fn print_input_errors(
+    analysis: &Analysis,
+    load: &files::Loaded,
+    diags: &[hegui_lang::diag::Diagnostic],
+    lang: Lang,
+) -> usize {
     let defs = analysis.defs();
     let broken: Vec<_> = diags
         .iter()
@@ -663,13 +652,23 @@ fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lan
             "{}",
             hegui_lang::diag::render::to_string(&broken, &sources, lang, false)
         );
+    }
+    broken.len()
+}
+
+/// `explain`'s exit code once the explanation is printed: input errors
+/// anywhere in the workspace (listed on stderr: what was explained may have
+/// read them) give 2, an active error finding about the entity 1.
+fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lang) -> u8 {
+    let diags = output::all_diagnostics(analysis, load);
+    let broken = print_input_errors(analysis, load, &diags, lang);
+    if broken > 0 {
         eprintln!(
             "{}",
             match lang {
-                Lang::Zh => format!("工作区有 {} 个输入错误：以上解释可能不完整", broken.len()),
+                Lang::Zh => format!("工作区有 {broken} 个输入错误：以上解释可能不完整"),
                 Lang::En => format!(
-                    "the workspace has {} input errors: the explanation above may be incomplete",
-                    broken.len()
+                    "the workspace has {broken} input errors: the explanation above may be incomplete"
                 ),
             }
         );
@@ -679,7 +678,7 @@ fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lan
         .into_iter()
         .filter(|d| d.subject.as_deref() == Some(name))
         .collect();
-    exit::code(&about, &defs, Severity::Error)
+    exit::code(&about, &analysis.defs(), Severity::Error)
 }
 
 /// `check --each`: every subfolder holding workspace files is its own
