@@ -18,7 +18,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib");
-    println!("cargo:rerun-if-changed={}", root.display());
+    // Relative paths (to this package's root) and `CARGO_MANIFEST_DIR` in the generated
+    // includes keep a target folder copied from another checkout reading this checkout's
+    // stdlib: absolute paths would keep pointing at the other one.
+    println!("cargo:rerun-if-changed=../stdlib");
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
@@ -26,16 +29,16 @@ fn main() {
         "/// The embedded standard library: (path, text).\npub const FILES: &[(&str, &str)] = &[\n",
     );
     for f in &files {
-        println!("cargo:rerun-if-changed={}", f.display());
         let rel = f
             .strip_prefix(&root)
             .expect("under root")
             .to_string_lossy()
             .replace('\\', "/");
+        println!("cargo:rerun-if-changed=../stdlib/{rel}");
         src.push_str(&format!(
-            "    ({:?}, include_str!({:?})),\n",
+            "    ({:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),\n",
             format!("stdlib/{rel}"),
-            f.canonicalize().expect("exists")
+            format!("/../stdlib/{rel}")
         ));
     }
     src.push_str("];\n");
