@@ -11,7 +11,9 @@ mod diagnostics;
 mod features;
 mod files;
 mod framing;
+mod loading;
 mod position;
+mod progress;
 mod roots;
 mod server;
 mod sync;
@@ -38,20 +40,32 @@ pub fn run_stdio(options: Options) {
         // The evaluation date (waiver and override expiry): the clock, read once here.
         let today = jiff::Zoned::now().date();
         let worker = worker::Worker::spawn(options, today, publish_tx);
+        let progress_ok = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let shows_progress = progress_ok.clone();
         let (service, socket) = LspService::new(|client| {
-            // Diagnostics go out in the order the analysis thread made them.
+            // What the analysis thread sends goes out in the order it was made.
             let sender = client.clone();
             tokio::spawn(async move {
-                while let Some(p) = publish_rx.recv().await {
-                    sender
-                        .publish_diagnostics(p.uri, p.diagnostics, p.version)
-                        .await;
+                let mut loading = None;
+                while let Some(out) = publish_rx.recv().await {
+                    match out {
+                        worker::Out::Diagnostics(p) => {
+                            sender
+                                .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                                .await
+                        }
+                        worker::Out::Progress(p) => {
+                            let on = shows_progress.load(std::sync::atomic::Ordering::Relaxed);
+                            progress::show(&sender, on, &mut loading, p).await
+                        }
+                    }
                 }
             });
             server::Backend {
                 client,
                 worker,
                 watch_dynamic: Default::default(),
+                progress_ok,
             }
         });
         Server::new(
