@@ -1,11 +1,14 @@
 //! The hegui language server (LSP over stdio), started by `hegui lsp`.
 //!
 //! `server` receives the client's messages (tower-lsp-server) and queues
-//! their work on the one analysis thread of `worker`, which owns the
-//! `Analysis`; `features` and `sync` are that work; `position` converts
-//! byte offsets to the negotiated encoding; `diagnostics` converts our
-//! diagnostics; `files` maps URIs to workspace paths; `framing` keeps a
-//! malformed message from ending the session.
+//! their work on the one analysis thread of `worker` (the single writer),
+//! which owns one `Analysis` per hegui workspace (`roots`); requests are
+//! answered from snapshots on its reader pool. `loading` reads the
+//! workspace in the background, `progress` shows it; `features` and `sync`
+//! are the work; `position` converts byte offsets to the negotiated
+//! encoding; `diagnostics` converts our diagnostics; `files` maps URIs to
+//! workspace paths; `framing` keeps a malformed or oversized message from
+//! ending the session.
 
 mod diagnostics;
 mod features;

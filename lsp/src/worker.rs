@@ -1,15 +1,14 @@
-//! The analysis thread. It alone owns the `Analysis` (and so the salsa
-//! database): request and notification handlers hand it jobs, synchronously
-//! and in the order the client sent them, over one channel; requests await
-//! the job's answer on a oneshot. After a batch of queued jobs that edited
-//! the workspace, it publishes the diagnostics of the open documents, then,
-//! while no job waits, those of the closed workspace files (an edit of one
-//! file changes findings in others: the Problems panel shows them all).
-//!
-//! No clone of the database ever leaves this thread, so a write never waits
-//! for a reader and salsa never cancels anything; a panicking job (a bug, or
-//! `salsa::Cancelled`) is caught, its request answers with an error, and the
-//! thread goes on.
+//! The analysis thread, the single writer. It alone changes the roots'
+//! analyses: notification handlers hand it jobs, synchronously and in the
+//! order the client sent them, over one channel. A request's job takes a
+//! snapshot of its workspace and passes it to the reader pool, which answers
+//! on a oneshot; an edit then cancels the reads still computing (salsa's
+//! `Cancelled`, caught in `read`: the answer is `ContentModified`). After a
+//! batch of queued jobs that edited a workspace, the thread publishes the
+//! diagnostics of the open documents, then, while no job waits, those of
+//! the closed files (an edit of one file changes findings in others: the
+//! Problems panel shows them all). A panicking job is caught and the thread
+//! goes on.
 
 use crate::diagnostics::to_lsp;
 use crate::files::Paths;
@@ -70,7 +69,9 @@ pub struct State {
     /// What was last published per file, as sent: an edit that keeps every
     /// byte span can still move a range (a newline moved, CJK swapped for
     /// ASCII), so the converted ranges are compared, not the spans.
-    published: BTreeMap<String, Vec<lsp::Diagnostic>>,
+    /// An open document's are sent again after each of its edits (with
+    /// its version), so the client knows they are of the text it has.
+    published: BTreeMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>,
     /// Closed workspace files still to publish after the last change,
     /// worked through while no job waits.
     closed_queue: Vec<String>,
@@ -218,9 +219,6 @@ impl State {
             .iter()
             .map(|d| to_lsp(a, &self.paths, d, &lines, self.enc, r.lang))
             .collect();
-        if self.published.get(path) == Some(&converted) {
-            return;
-        }
         let (uri, version) = match self.open.get(path) {
             Some(doc) => (doc.uri.clone(), Some(doc.version)),
             None => match self.paths.uri_of(a, path) {
@@ -228,12 +226,20 @@ impl State {
                 None => return,
             },
         };
+        if self
+            .published
+            .get(path)
+            .is_some_and(|(v, d)| *v == version && *d == converted)
+        {
+            return;
+        }
         let _ = self.publish.send(Out::Diagnostics(Publish {
             uri,
             diagnostics: converted.clone(),
             version,
         }));
-        self.published.insert(path.to_string(), converted);
+        self.published
+            .insert(path.to_string(), (version, converted));
     }
 
     /// Tells the client how the loading goes.
