@@ -120,6 +120,9 @@ fn replace_line_range(text: &mut String, line: usize, from: usize, to: usize, ne
     text.replace_range(start + from..start + to, new);
 }
 
+/// A flow file: its path, text, and its flows with their exporters.
+type FlowFile = (String, String, Vec<(String, String)>);
+
 struct Stats(Vec<Duration>);
 
 impl Stats {
@@ -154,7 +157,7 @@ fn main() {
 
     // Flows per exporter, and which files hold them.
     let mut of_exporter: BTreeMap<String, usize> = BTreeMap::new();
-    let mut flows_in: Vec<(String, String, Vec<(String, String)>)> = Vec::new();
+    let mut flows_in: Vec<FlowFile> = Vec::new();
     for (path, text) in g.files.iter().filter(|(p, _)| p.starts_with("flows/")) {
         let mut fl = Vec::new();
         let mut name = String::new();
@@ -178,7 +181,7 @@ fn main() {
     let mut by_largest = flows_in.clone();
     by_largest
         .sort_by_key(|(_, _, fl)| std::cmp::Reverse(fl.iter().filter(|f| f.1 == largest).count()));
-    let mut open: Vec<(String, String, Vec<(String, String)>)> = by_largest[..3].to_vec();
+    let mut open: Vec<FlowFile> = by_largest[..3].to_vec();
     if let Some(f) = flows_in
         .iter()
         .find(|(_, _, fl)| fl.iter().all(|(_, h)| small(h)))

@@ -127,7 +127,8 @@ start_server() { # extra code-server flags…
     --extensions-dir "$exts" --disable-telemetry --disable-update-check \
     --disable-getting-started-override "$@" >>"$work/code-server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 120); do
+  # Up to 3 minutes: a loaded machine (parallel builds) starts it slowly.
+  for _ in $(seq 1 360); do
     if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
       url="http://127.0.0.1:$port"
       return 0
