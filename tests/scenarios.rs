@@ -127,6 +127,21 @@ fn s10_cumulative_2024_regime_needs_contract_and_february_is_exempt() {
     );
 }
 
+#[test]
+fn same_dataset_exported_twice_counts_its_persons_once() {
+    // 6,000 patients in March and again in June, and an extract of them in
+    // September: 6,000 sensitive-PI persons, so no security assessment (per
+    // flow it would be 12,000 and 14,500: CAC-2024-7 on June and September).
+    let (code, fs) = findings(&["examples/same-dataset-twice"]);
+    assert_eq!(code, 0);
+    assert_eq!(triples(&fs), Vec::<(String, String, String)>::new());
+    let (_, fs) = findings(&["examples/same-dataset-twice", "--as-of", "2025-12-31"]);
+    assert!(
+        !fs.iter().any(|f| f.rule == "CAC-2024-7"),
+        "no assessment on any date"
+    );
+}
+
 /// The sorted (rule, severity, subject) triples of a workspace, optionally as of a date.
 fn triples_of(dir: &str, as_of: Option<&str>) -> (i32, Vec<F>, Vec<(String, String, String)>) {
     let mut args = vec![dir];

@@ -552,12 +552,17 @@ fn run() -> u8 {
             as_of,
             stdio: _,
         } => {
-            let lang = lang_of(lang);
+            let fallback_lang = lang_of(None);
             let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(lang, e),
+                Err(e) => return usage_error(lang_of(lang), e),
             };
-            hegui_lsp::run_stdio(lang, as_of);
+            // What the command line leaves unsaid, each root's hegui.toml says.
+            hegui_lsp::run_stdio(hegui_lsp::Options {
+                lang: lang.map(|l| lang_of(Some(l))),
+                fallback_lang,
+                as_of,
+            });
             0
         }
     }

@@ -16,7 +16,7 @@ use crate::model::{EntityData, Value};
 use crate::syntax::ast::{AggKind, BinOp, Unit};
 use jiff::civil::Date;
 use plan::{LazyRange, PlanKey, RangeTable};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Evaluation steps one rule (or one derived fact, or constant) may take for
@@ -542,15 +542,24 @@ impl<'w> Evaluator<'w> {
         if let Some(v) = self.planned_sum(agg) {
             return v;
         }
-        let source = self.aggregate_source(agg);
-        let items: Vec<Value> = match source {
-            Value::List(items) => items.iter().cloned().collect(),
-            Value::None => Vec::new(),
+        // Over a `union`, each distinct element comes with whether it is
+        // certainly a member: one that may be counts as an unknown element.
+        let source = match &agg.source {
+            Expr::Aggregate(inner) if inner.kind == AggKind::Union => self.union_items(inner),
+            _ => match self.aggregate_source(agg) {
+                Value::List(items) => Ok(items.iter().map(|v| (v.clone(), Truth::True)).collect()),
+                Value::None => Ok(Vec::new()),
+                Value::Unknown(u) => Err(u.facts),
+                other => Ok(vec![(other, Truth::True)]),
+            },
+        };
+        let items: Vec<(Value, Truth)> = match source {
+            Ok(items) => items,
             // Which elements there are is itself unknown.
-            Value::Unknown(u) => {
+            Err(facts) => {
                 return match agg.kind {
                     AggKind::Sum | AggKind::Count => Value::Unknown(Unknown {
-                        facts: u.facts,
+                        facts,
                         lo: if agg.kind == AggKind::Count {
                             0
                         } else {
@@ -558,10 +567,9 @@ impl<'w> Evaluator<'w> {
                         },
                         hi: i64::MAX,
                     }),
-                    _ => Value::Unknown(Unknown::of(u.facts)),
+                    _ => Value::Unknown(Unknown::of(facts)),
                 }
             }
-            other => vec![other],
         };
         let subject_kind = self.subject.as_ref().map(|(_, k)| k.clone());
         let subject_name = self.subject.as_ref().map(|(n, _)| n.clone());
@@ -575,14 +583,15 @@ impl<'w> Evaluator<'w> {
         let mut best_unknown = false;
         let mut out: Vec<Value> = Vec::new();
         let mut out_unknown = false;
-        for item in items {
+        let mut seen: HashSet<Value> = HashSet::new();
+        for (item, member) in items {
             if self.abort.is_some() {
                 break;
             }
             self.set_slot(agg.slot, item.clone());
             let pass = match &agg.filter {
-                Some(f) => self.eval(f).truth(),
-                None => Truth::True,
+                Some(f) => member.and(self.eval(f).truth()),
+                None => member,
             };
             if pass == Truth::False {
                 continue;
@@ -667,6 +676,26 @@ impl<'w> Evaluator<'w> {
                     out.push(v);
                     false
                 }
+                AggKind::Union => {
+                    if pass != Truth::True || v.is_unknown() {
+                        out_unknown = true;
+                    }
+                    let members = match &v {
+                        Value::List(xs) => xs.iter().cloned().collect(),
+                        Value::None | Value::Unknown(_) => Vec::new(),
+                        x => vec![x.clone()],
+                    };
+                    let added = !members.is_empty();
+                    for m in members {
+                        if m.is_unknown() {
+                            out_unknown = true;
+                            facts = facts.union(m.unknown_facts());
+                        } else if seen.insert(m.clone()) {
+                            out.push(m);
+                        }
+                    }
+                    pass == Truth::True && added
+                }
             };
             if contributes {
                 if let (Value::Entity(n), Some(kind), Some(subj)) =
@@ -685,8 +714,80 @@ impl<'w> Evaluator<'w> {
             AggKind::All => Value::from_truth(all),
             AggKind::Min | AggKind::Max if best_unknown => Value::Unknown(Unknown::of(facts)),
             AggKind::Min | AggKind::Max => best.unwrap_or(Value::None),
-            AggKind::Filter | AggKind::Map if out_unknown => Value::Unknown(Unknown::of(facts)),
-            AggKind::Filter | AggKind::Map => Value::list(out),
+            AggKind::Filter | AggKind::Map | AggKind::Union if out_unknown => {
+                Value::Unknown(Unknown::of(facts))
+            }
+            AggKind::Filter | AggKind::Map | AggKind::Union => Value::list(out),
+        }
+    }
+
+    /// The distinct elements of a `union`, each with whether it is certainly
+    /// among them (`Err`: which elements there are is unknown). An element
+    /// that some certain value holds is certain; one only uncertain values
+    /// hold may be a member.
+    fn union_items(&mut self, agg: &Aggregate) -> Result<Vec<(Value, Truth)>, FactSet> {
+        let items: Vec<Value> = match self.aggregate_source(agg) {
+            Value::List(items) => items.iter().cloned().collect(),
+            Value::None => Vec::new(),
+            Value::Unknown(u) => return Err(u.facts),
+            other => vec![other],
+        };
+        let subject = self.subject.clone();
+        let mut out: Vec<(Value, Truth)> = Vec::new();
+        let mut index: HashMap<Value, usize> = HashMap::new();
+        for item in items {
+            if self.abort.is_some() {
+                break;
+            }
+            self.set_slot(agg.slot, item.clone());
+            let pass = match &agg.filter {
+                Some(f) => self.eval(f).truth(),
+                None => Truth::True,
+            };
+            if pass == Truth::False {
+                continue;
+            }
+            let v = match &agg.value {
+                Some(e) => self.eval(e),
+                None => item.clone(),
+            };
+            let members = match v {
+                Value::List(xs) => xs.iter().cloned().collect(),
+                Value::None => Vec::new(),
+                // An unknown value may hold anything: which elements there are is unknown.
+                Value::Unknown(u) => {
+                    self.locals.truncate(self.frame + agg.slot as usize);
+                    return Err(u.facts);
+                }
+                x => vec![x],
+            };
+            if pass == Truth::True && !members.is_empty() {
+                self.note_contributor(&item, subject.as_ref());
+            }
+            for m in members {
+                if let Value::Unknown(u) = m {
+                    self.locals.truncate(self.frame + agg.slot as usize);
+                    return Err(u.facts);
+                }
+                match index.get(&m) {
+                    Some(&i) => out[i].1 = out[i].1.or(pass),
+                    None => {
+                        index.insert(m.clone(), out.len());
+                        out.push((m, pass));
+                    }
+                }
+            }
+        }
+        self.locals.truncate(self.frame + agg.slot as usize);
+        Ok(out)
+    }
+
+    /// An entity of the subject's kind (not the subject) that made up an aggregate.
+    fn note_contributor(&mut self, item: &Value, subject: Option<&(Arc<str>, String)>) {
+        if let (Value::Entity(n), Some((subj, kind))) = (item, subject) {
+            if n != subj && self.world.entity(n).is_some_and(|e| e.kind == *kind) {
+                self.contributors.insert(n.clone());
+            }
         }
     }
 
@@ -722,7 +823,10 @@ impl<'w> Evaluator<'w> {
             return Some(Value::Int(0));
         }
         let (lo, hi) = table.range(&lower, &upper);
-        let sum = table.sum(lo, hi);
+        let sum = match &table.distinct {
+            Some(d) => d.sum(lo, hi),
+            None => table.sum(lo, hi),
+        };
         let (extra, facts) = table.unknown_in(&lower, &upper);
         self.tainted = self.tainted.union(table.tainted);
         if self

@@ -386,6 +386,8 @@ pub enum AggKind {
     Max,
     Filter,
     Map,
+    /// The distinct elements of the values (a list value adds its members).
+    Union,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

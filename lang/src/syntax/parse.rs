@@ -988,6 +988,7 @@ impl<'a> Lower<'a> {
                     "min" => AggKind::Min,
                     "max" => AggKind::Max,
                     "filter" => AggKind::Filter,
+                    "union" => AggKind::Union,
                     _ => AggKind::Map,
                 };
                 let var = self.name(it.next().expect("grammar: agg var"));
