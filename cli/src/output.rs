@@ -410,7 +410,7 @@ fn explain_to(
             continue;
         }
         for (k, v) in &o.facts {
-            say!(buf, "    {k} = {v}");
+            say!(buf, "    {k} = {}", shown_value(v, lang));
         }
         if let Some(f) = &o.finding {
             say!(buf, "    → {}", f.message.get(lang));
@@ -534,4 +534,40 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
         }
     }
     0
+}
+
+/// A fact's value as `explain` shows it: an unknown says so, with the facts
+/// not declared (or declared with an input error) it comes from, and what is
+/// known of a number ("at least 3,200").
+fn shown_value(v: &hegui_lang::model::Value, lang: Lang) -> String {
+    let hegui_lang::model::Value::Unknown(u) = v else {
+        return v.to_string();
+    };
+    let facts: Vec<String> = u
+        .facts
+        .facts()
+        .iter()
+        .map(|f| format!("{}.{}", f.entity, f.field))
+        .collect();
+    let broken = u.facts.has_invalid();
+    let at_least =
+        (u.lo > 0 && u.lo < i64::MAX).then(|| hegui_lang::model::Value::Int(u.lo).to_string());
+    match lang {
+        Lang::Zh => {
+            let why = if broken { "输入有误" } else { "未声明" };
+            let bound = at_least.map(|n| format!("，至少 {n}")).unwrap_or_default();
+            format!("未知（{why}：{}{bound}）", facts.join("、"))
+        }
+        Lang::En => {
+            let why = if broken {
+                "input error in"
+            } else {
+                "not declared"
+            };
+            let bound = at_least
+                .map(|n| format!(", at least {n}"))
+                .unwrap_or_default();
+            format!("unknown ({why}: {}{bound})", facts.join(", "))
+        }
+    }
 }
