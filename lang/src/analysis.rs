@@ -51,6 +51,20 @@ impl Analysis {
         a
     }
 
+    /// A read-only handle for another thread (the language server's request
+    /// pool): it sees the workspace as it is now. The next write here
+    /// cancels its queries (they unwind with `salsa::Cancelled`) and waits
+    /// until it is dropped; do not write through it.
+    pub fn snapshot(&self) -> Analysis {
+        Analysis {
+            db: self.db.clone(),
+            ws: self.ws,
+            files: self.files.clone(),
+            today: self.today,
+            waivers_on: self.waivers_on,
+        }
+    }
+
     /// Stdlib first, then user files by path: the order definitions are read in.
     fn sync_file_list(&mut self) {
         let mut list: Vec<SourceFile> = self.files.values().copied().collect();
