@@ -87,3 +87,24 @@ pub fn waiver(w: &Waiver, sources: &Sources, expired: bool) -> serde_json::Value
         "column": column,
     })
 }
+
+/// `check --format json`'s document. Its fields are in the order a JSON map
+/// sorts them (the output is what `json!` gave), and the findings are
+/// serialised one at a time, never all held as JSON values.
+#[derive(serde::Serialize)]
+pub struct Check<'a> {
+    pub findings: Findings<'a>,
+    pub run: serde_json::Value,
+    pub summary: serde_json::Value,
+}
+
+pub struct Findings<'a> {
+    pub diags: &'a [Diagnostic],
+    pub sources: &'a Sources<'a>,
+}
+
+impl serde::Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.diags.iter().map(|d| finding(d, self.sources)))
+    }
+}
