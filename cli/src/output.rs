@@ -18,6 +18,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::rc::Rc;
+use std::sync::Arc;
 
 pub struct Sources<'a> {
     pub analysis: &'a Analysis,
@@ -138,7 +139,10 @@ pub fn emit_json(value: &impl serde::Serialize) {
 /// JSON/YAML files they came from, sorted.
 pub fn all_diagnostics(analysis: &Analysis, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = loaded.errors.clone();
-    diags.extend(analysis.diagnostics().iter().cloned());
+    // The workspace's list is built for this call: moved, not copied, when no
+    // one else holds it.
+    let all = analysis.diagnostics();
+    diags.extend(Arc::try_unwrap(all).unwrap_or_else(|a| (*a).clone()));
     let mut diags = loaded.finish(analysis, diags);
     hegui_lang::diag::sort(&mut diags);
     diags
