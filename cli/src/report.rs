@@ -664,7 +664,7 @@ fn undetermined_section(
 pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html: bool) -> u8 {
     let diags = all_diagnostics(analysis, loaded);
     let defs = analysis.defs();
-    let sources = crate::output::Sources { analysis, loaded };
+    let sources = crate::output::Sources::new(analysis, loaded);
     let header = Header {
         organisation: loaded.config.organisation.as_deref(),
         input_errors: diags
