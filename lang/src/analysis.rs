@@ -132,6 +132,10 @@ impl Analysis {
         self.waivers_on = on;
     }
 
+    pub fn waivers_enabled(&self) -> bool {
+        self.waivers_on
+    }
+
     /// The waivers of the user's files (none when turned off).
     pub fn waivers(&self) -> Waivers {
         if !self.waivers_on {
