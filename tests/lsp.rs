@@ -1236,14 +1236,16 @@ fn one_analysis_per_workspace_root() {
         let got = c.published(&file_uri(&file), |_| true);
         assert_eq!(lsp_findings(&got), expected, "{}", file.display());
     }
-    // a's hegui.toml lowers CAC-SC-7 and raises GBT39725-7.p; b has none.
+    // a's hegui.toml lowers CAC-SC-7 (a waiver: shown as a hint) and raises
+    // GBT39725-7.p; b has none.
     let sev = |file: &Path, code: &str| {
         cli_findings(file.parent().unwrap(), file)
             .into_iter()
             .find(|f| f.0 == code)
             .map(|f| f.1)
     };
-    assert_eq!(sev(&a.join("trial.hegui"), "CAC-SC-7"), Some(2));
+    assert_eq!(sev(&a.join("trial.hegui"), "CAC-SC-7"), Some(4));
+    assert_eq!(sev(&a.join("trial.hegui"), "GBT39725-7.p"), Some(1));
     assert_eq!(sev(&b.join("trial.hegui"), "CAC-SC-7"), Some(1));
     // The loader's errors, in the files they are about.
     let toml_uri = file_uri(&nested.join("hegui.toml"));

@@ -163,18 +163,15 @@ stop_server
 
 # A multi-root window (a .code-workspace file): two copies of the same
 # declarations, each root its own hegui workspace; the second's hegui.toml
-# lowers CAC-2024-7 to a warning (a waiver of the rule for that workspace).
+# names a rule that does not exist (a config error in that file alone).
 multi="$work/multi"
 mkdir -p "$multi"
 cp -r "$repo/examples/s5-wearable" "$multi/one"
 cp -r "$repo/examples/s5-wearable" "$multi/two"
 cat >"$multi/two/hegui.toml" <<EOF
-[rules."CAC-2024-7"]
-severity = "warning"
-reason = "The security assessment was filed; the CAC's decision is pending."
-approved_by = "Legal"
-approved_on = "2026-02-21"
-expires = "2099-06-30"
+[rules."NO-SUCH-RULE"]
+severity = "error"
+reason = "A typo in the rule id."
 EOF
 cat >"$multi/both.code-workspace" <<EOF
 { "folders": [{ "path": "one" }, { "path": "two" }] }
