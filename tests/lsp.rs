@@ -563,8 +563,15 @@ fn neovim_plugin_in_a_monorepo() {
         .copied()
         .filter(|l| !l.starts_with("typo "))
         .collect();
-    assert_eq!(before.len(), 1, "only CAC-2024-7 expected: {got}");
-    assert!(before[0].starts_with("CAC-2024-7 "), "{got}");
+    // a's own findings (CAC-2024-7 and the undetermined ones), never b's
+    // names defined a second time.
+    assert!(before.iter().any(|l| l.starts_with("CAC-2024-7 ")), "{got}");
+    assert!(
+        before
+            .iter()
+            .all(|l| !l.starts_with("duplicate-definition")),
+        "{got}"
+    );
     assert!(
         lines
             .iter()
