@@ -289,7 +289,7 @@ h1{border-bottom:2px solid #d0d7de;padding-bottom:.3rem}h2{margin-top:2.2rem;bor
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}th,td{border:1px solid #d0d7de;padding:.35rem .6rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}tr:nth-child(even) td{background:#fbfcfd}ul.check{list-style:none;padding-left:.5rem}\
 p.meta{color:#57606a}.error{color:#cf222e}.ok{color:#1a7f37}\
-code{font-family:ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:0 .2em;border-radius:3px}\
+code{white-space:nowrap;font-family:ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:0 .2em;border-radius:3px}\
 div.incomplete{border:2px solid #cf222e;background:#fff5f5;padding:.2rem 1rem;margin:1rem 0}\
 @page{size:A4;margin:18mm 16mm}\
 @media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}h1,h2,h3{break-after:avoid}\
@@ -369,7 +369,7 @@ fn write(
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             vec![
-                r.name.clone(),
+                display_name(analysis, &r.name, lang),
                 r.required.clone(),
                 r.declared.clone(),
                 e.to_string(),
