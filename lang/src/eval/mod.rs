@@ -16,7 +16,7 @@ use crate::model::{EntityData, Value};
 use crate::syntax::ast::{AggKind, BinOp, Unit};
 use jiff::civil::Date;
 use plan::{LazyRange, PlanKey, RangeTable};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Evaluation steps one rule (or one derived fact, or constant) may take for
@@ -73,7 +73,25 @@ pub struct Derived {
     pub ranges: Vec<LazyRange>,
     /// Facts with an input error it read (even where its value did not depend on them).
     pub tainted: FactSet,
+    /// The comparisons of unknown numbers it made.
+    pub deciders: Vec<Decider>,
 }
+
+/// A comparison of one unknown number with a known one: what value of the
+/// unknown fact decides it (for the undetermined finding's message).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decider {
+    pub fact: FactSet,
+    /// `unknown op threshold`, the unknown on the left.
+    pub op: BinOp,
+    pub threshold: i64,
+    /// The compared quantity, when it is not the fact itself (a derived fact or
+    /// a sum the fact feeds), with its known lower bound.
+    pub through: Option<(Arc<str>, i64)>,
+}
+
+/// The most deciders a rule's evaluation keeps (the first met).
+const MAX_DECIDERS: usize = 16;
 
 /// Why an evaluation stopped early.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,6 +118,8 @@ pub struct Evaluator<'w> {
     pub ranges: Vec<LazyRange>,
     /// Facts with an input error read so far: a conclusion that read one is not drawn.
     pub tainted: FactSet,
+    /// Comparisons of an unknown number with a known one met so far.
+    pub deciders: Vec<Decider>,
     pub subject: Option<(Arc<str>, String)>,
     /// `subject.field` values read, for `hegui explain` (when `record_facts`).
     pub facts: BTreeMap<String, Value>,
@@ -122,6 +142,7 @@ impl<'w> Evaluator<'w> {
             contributors: BTreeSet::new(),
             ranges: Vec::new(),
             tainted: FactSet::EMPTY,
+            deciders: Vec::new(),
             subject: None,
             facts: BTreeMap::new(),
             record_facts: false,
@@ -374,6 +395,9 @@ impl<'w> Evaluator<'w> {
             self.ranges.extend(d.ranges.iter().cloned());
         }
         self.tainted = self.tainted.union(d.tainted);
+        for x in &d.deciders {
+            self.add_decider(x.clone());
+        }
         d.value.clone()
     }
 
@@ -392,11 +416,13 @@ impl<'w> Evaluator<'w> {
                 contributors: BTreeSet::new(),
                 ranges: Vec::new(),
                 tainted: FactSet::EMPTY,
+                deciders: Vec::new(),
             });
         }
         let outer = std::mem::take(&mut self.contributors);
         let outer_ranges = std::mem::take(&mut self.ranges);
         let outer_taint = std::mem::take(&mut self.tainted);
+        let outer_deciders = std::mem::take(&mut self.deciders);
         let value = self.in_frame(|s| {
             s.push_local(Value::Entity(entity.clone()));
             s.eval(&d.body)
@@ -405,11 +431,16 @@ impl<'w> Evaluator<'w> {
         let contributors = std::mem::replace(&mut self.contributors, outer);
         let ranges = std::mem::replace(&mut self.ranges, outer_ranges);
         let tainted = std::mem::replace(&mut self.tainted, outer_taint);
+        let deciders = std::mem::replace(&mut self.deciders, outer_deciders);
+        for x in &deciders {
+            self.add_decider(x.clone());
+        }
         Some(Derived {
             value,
             contributors,
             ranges,
             tainted,
+            deciders,
         })
     }
 
@@ -435,7 +466,60 @@ impl<'w> Evaluator<'w> {
         }
         let x = self.eval(a);
         let y = self.eval(b);
-        binary_values(op, &x, &y, &self.defs().calendar)
+        let v = binary_values(op, &x, &y, &self.defs().calendar);
+        if v.is_unknown() {
+            self.note_decider(op, (a, &x), (b, &y));
+        }
+        v
+    }
+
+    /// Remembers what value of an unknown fact decides a comparison that
+    /// stayed unknown: one undeclared fact against a known number.
+    fn note_decider(&mut self, op: BinOp, (a, x): (&Expr, &Value), (b, y): (&Expr, &Value)) {
+        let flipped = match op {
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Gt => BinOp::Lt,
+            BinOp::Ge => BinOp::Le,
+            BinOp::Eq | BinOp::Ne => op,
+            _ => return,
+        };
+        let (e, u, n, op) = match (x, y) {
+            (Value::Unknown(u), Value::Int(n)) => (a, u, *n, op),
+            (Value::Int(n), Value::Unknown(u)) => (b, u, *n, flipped),
+            _ => return,
+        };
+        if u.facts.has_invalid() || u.facts.facts().len() != 1 {
+            return;
+        }
+        let fact = &u.facts.facts()[0];
+        let read = match e {
+            Expr::Field { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        // The fact itself (a count known only to be ≥ 0), or a quantity it
+        // feeds, known to be at least `lo`.
+        let direct = read.as_deref() == Some(&*fact.field) && u.lo == 0 && u.hi == i64::MAX;
+        let through = if direct {
+            None
+        } else {
+            match read {
+                Some(q) if u.lo > i64::MIN => Some((q, u.lo)),
+                _ => return,
+            }
+        };
+        self.add_decider(Decider {
+            fact: u.facts,
+            op,
+            threshold: n,
+            through,
+        });
+    }
+
+    fn add_decider(&mut self, d: Decider) {
+        if self.deciders.len() < MAX_DECIDERS && !self.deciders.contains(&d) {
+            self.deciders.push(d);
+        }
     }
 
     fn call(&mut self, b: Builtin, args: &[Value]) -> Value {
@@ -458,15 +542,24 @@ impl<'w> Evaluator<'w> {
         if let Some(v) = self.planned_sum(agg) {
             return v;
         }
-        let source = self.aggregate_source(agg);
-        let items: Vec<Value> = match source {
-            Value::List(items) => items.iter().cloned().collect(),
-            Value::None => Vec::new(),
+        // Over a `union`, each distinct element comes with whether it is
+        // certainly a member: one that may be counts as an unknown element.
+        let source = match &agg.source {
+            Expr::Aggregate(inner) if inner.kind == AggKind::Union => self.union_items(inner),
+            _ => match self.aggregate_source(agg) {
+                Value::List(items) => Ok(items.iter().map(|v| (v.clone(), Truth::True)).collect()),
+                Value::None => Ok(Vec::new()),
+                Value::Unknown(u) => Err(u.facts),
+                other => Ok(vec![(other, Truth::True)]),
+            },
+        };
+        let items: Vec<(Value, Truth)> = match source {
+            Ok(items) => items,
             // Which elements there are is itself unknown.
-            Value::Unknown(u) => {
+            Err(facts) => {
                 return match agg.kind {
                     AggKind::Sum | AggKind::Count => Value::Unknown(Unknown {
-                        facts: u.facts,
+                        facts,
                         lo: if agg.kind == AggKind::Count {
                             0
                         } else {
@@ -474,10 +567,9 @@ impl<'w> Evaluator<'w> {
                         },
                         hi: i64::MAX,
                     }),
-                    _ => Value::Unknown(Unknown::of(u.facts)),
+                    _ => Value::Unknown(Unknown::of(facts)),
                 }
             }
-            other => vec![other],
         };
         let subject_kind = self.subject.as_ref().map(|(_, k)| k.clone());
         let subject_name = self.subject.as_ref().map(|(n, _)| n.clone());
@@ -491,14 +583,15 @@ impl<'w> Evaluator<'w> {
         let mut best_unknown = false;
         let mut out: Vec<Value> = Vec::new();
         let mut out_unknown = false;
-        for item in items {
+        let mut seen: HashSet<Value> = HashSet::new();
+        for (item, member) in items {
             if self.abort.is_some() {
                 break;
             }
             self.set_slot(agg.slot, item.clone());
             let pass = match &agg.filter {
-                Some(f) => self.eval(f).truth(),
-                None => Truth::True,
+                Some(f) => member.and(self.eval(f).truth()),
+                None => member,
             };
             if pass == Truth::False {
                 continue;
@@ -583,6 +676,26 @@ impl<'w> Evaluator<'w> {
                     out.push(v);
                     false
                 }
+                AggKind::Union => {
+                    if pass != Truth::True || v.is_unknown() {
+                        out_unknown = true;
+                    }
+                    let members = match &v {
+                        Value::List(xs) => xs.iter().cloned().collect(),
+                        Value::None | Value::Unknown(_) => Vec::new(),
+                        x => vec![x.clone()],
+                    };
+                    let added = !members.is_empty();
+                    for m in members {
+                        if m.is_unknown() {
+                            out_unknown = true;
+                            facts = facts.union(m.unknown_facts());
+                        } else if seen.insert(m.clone()) {
+                            out.push(m);
+                        }
+                    }
+                    pass == Truth::True && added
+                }
             };
             if contributes {
                 if let (Value::Entity(n), Some(kind), Some(subj)) =
@@ -601,8 +714,80 @@ impl<'w> Evaluator<'w> {
             AggKind::All => Value::from_truth(all),
             AggKind::Min | AggKind::Max if best_unknown => Value::Unknown(Unknown::of(facts)),
             AggKind::Min | AggKind::Max => best.unwrap_or(Value::None),
-            AggKind::Filter | AggKind::Map if out_unknown => Value::Unknown(Unknown::of(facts)),
-            AggKind::Filter | AggKind::Map => Value::list(out),
+            AggKind::Filter | AggKind::Map | AggKind::Union if out_unknown => {
+                Value::Unknown(Unknown::of(facts))
+            }
+            AggKind::Filter | AggKind::Map | AggKind::Union => Value::list(out),
+        }
+    }
+
+    /// The distinct elements of a `union`, each with whether it is certainly
+    /// among them (`Err`: which elements there are is unknown). An element
+    /// that some certain value holds is certain; one only uncertain values
+    /// hold may be a member.
+    fn union_items(&mut self, agg: &Aggregate) -> Result<Vec<(Value, Truth)>, FactSet> {
+        let items: Vec<Value> = match self.aggregate_source(agg) {
+            Value::List(items) => items.iter().cloned().collect(),
+            Value::None => Vec::new(),
+            Value::Unknown(u) => return Err(u.facts),
+            other => vec![other],
+        };
+        let subject = self.subject.clone();
+        let mut out: Vec<(Value, Truth)> = Vec::new();
+        let mut index: HashMap<Value, usize> = HashMap::new();
+        for item in items {
+            if self.abort.is_some() {
+                break;
+            }
+            self.set_slot(agg.slot, item.clone());
+            let pass = match &agg.filter {
+                Some(f) => self.eval(f).truth(),
+                None => Truth::True,
+            };
+            if pass == Truth::False {
+                continue;
+            }
+            let v = match &agg.value {
+                Some(e) => self.eval(e),
+                None => item.clone(),
+            };
+            let members = match v {
+                Value::List(xs) => xs.iter().cloned().collect(),
+                Value::None => Vec::new(),
+                // An unknown value may hold anything: which elements there are is unknown.
+                Value::Unknown(u) => {
+                    self.locals.truncate(self.frame + agg.slot as usize);
+                    return Err(u.facts);
+                }
+                x => vec![x],
+            };
+            if pass == Truth::True && !members.is_empty() {
+                self.note_contributor(&item, subject.as_ref());
+            }
+            for m in members {
+                if let Value::Unknown(u) = m {
+                    self.locals.truncate(self.frame + agg.slot as usize);
+                    return Err(u.facts);
+                }
+                match index.get(&m) {
+                    Some(&i) => out[i].1 = out[i].1.or(pass),
+                    None => {
+                        index.insert(m.clone(), out.len());
+                        out.push((m, pass));
+                    }
+                }
+            }
+        }
+        self.locals.truncate(self.frame + agg.slot as usize);
+        Ok(out)
+    }
+
+    /// An entity of the subject's kind (not the subject) that made up an aggregate.
+    fn note_contributor(&mut self, item: &Value, subject: Option<&(Arc<str>, String)>) {
+        if let (Value::Entity(n), Some((subj, kind))) = (item, subject) {
+            if n != subj && self.world.entity(n).is_some_and(|e| e.kind == *kind) {
+                self.contributors.insert(n.clone());
+            }
         }
     }
 
@@ -638,7 +823,10 @@ impl<'w> Evaluator<'w> {
             return Some(Value::Int(0));
         }
         let (lo, hi) = table.range(&lower, &upper);
-        let sum = table.sum(lo, hi);
+        let sum = match &table.distinct {
+            Some(d) => d.sum(lo, hi),
+            None => table.sum(lo, hi),
+        };
         let (extra, facts) = table.unknown_in(&lower, &upper);
         self.tainted = self.tainted.union(table.tainted);
         if self

@@ -31,6 +31,19 @@ pub struct PlanKey {
     /// Conjuncts that read only the element.
     pub filter: Vec<Expr>,
     pub value: Option<Expr>,
+    /// A sum or count over the distinct elements of a `union` (the value
+    /// above then gives each element's list of members).
+    pub distinct: Option<DistinctPart>,
+}
+
+/// The outer aggregate of `sum(d in union(f in … : f.data) where … : …)`:
+/// its filter and value read only its own element.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DistinctPart {
+    pub kind: AggKind,
+    pub slot: u32,
+    pub filter: Option<Expr>,
+    pub value: Option<Expr>,
 }
 
 /// A plan for one aggregate, with the expressions evaluated per subject.
@@ -53,6 +66,79 @@ pub struct RangeTable {
     pub unknown: Vec<UnknownRow>,
     /// Facts with an input error read while building it (a scan would read them too).
     pub tainted: FactSet,
+    /// For a distinct plan: which elements each row holds (a row's value is
+    /// then how many).
+    pub distinct: Option<Arc<DistinctIndex>>,
+}
+
+/// The distinct elements of a table's rows, each with what it adds once.
+/// A query `[lo, hi)` adds each element whose first row in the range lies in
+/// it; per lower bound (few: one per counting window) the running totals are
+/// computed once and kept.
+#[derive(Debug, Default)]
+pub struct DistinctIndex {
+    /// Per row, its elements (indices into `values`).
+    pub rows: Vec<Vec<u32>>,
+    pub values: Vec<i64>,
+    totals: std::sync::Mutex<std::collections::HashMap<usize, Arc<Vec<i64>>>>,
+}
+
+/// Lower bounds whose running totals are kept; past it a query scans its range.
+const KEPT_BOUNDS: usize = 64;
+
+impl PartialEq for DistinctIndex {
+    /// The kept totals are a cache: two indices with the same rows are equal.
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows && self.values == other.values
+    }
+}
+impl Eq for DistinctIndex {}
+
+impl DistinctIndex {
+    pub fn new(rows: Vec<Vec<u32>>, values: Vec<i64>) -> DistinctIndex {
+        DistinctIndex {
+            rows,
+            values,
+            totals: Default::default(),
+        }
+    }
+
+    /// Running totals of the distinct elements of rows `lo..`, `lo..=lo`, ….
+    fn totals_from(&self, lo: usize, until: usize) -> Vec<i64> {
+        let mut seen = vec![false; self.values.len()];
+        let mut acc: i64 = 0;
+        let mut out = Vec::with_capacity(until.saturating_sub(lo) + 1);
+        out.push(0);
+        for row in &self.rows[lo..until] {
+            for &u in row {
+                if !std::mem::replace(&mut seen[u as usize], true) {
+                    acc = acc.saturating_add(self.values[u as usize]);
+                }
+            }
+            out.push(acc);
+        }
+        out
+    }
+
+    /// What the distinct elements of rows `[lo, hi)` add up to.
+    pub fn sum(&self, lo: usize, hi: usize) -> i64 {
+        if hi <= lo {
+            return 0;
+        }
+        let Ok(mut kept) = self.totals.lock() else {
+            return *self.totals_from(lo, hi).last().unwrap_or(&0);
+        };
+        if let Some(t) = kept.get(&lo) {
+            return t[hi - lo];
+        }
+        if kept.len() >= KEPT_BOUNDS {
+            drop(kept);
+            return *self.totals_from(lo, hi).last().unwrap_or(&0);
+        }
+        let t = Arc::new(self.totals_from(lo, self.rows.len()));
+        kept.insert(lo, t.clone());
+        t[hi - lo]
+    }
 }
 
 /// An element whose filter, value or range key is unknown.
@@ -93,6 +179,7 @@ impl RangeTable {
             rows,
             unknown,
             tainted: FactSet::EMPTY,
+            distinct: None,
         }
     }
 
@@ -182,6 +269,39 @@ impl LazyRange {
     }
 }
 
+/// Plans a `sum` or `count` over the distinct elements of a `union` over a
+/// collection, if both shapes allow: the union's filter splits as a planned
+/// sum's does, and the outer filter and value read only their element.
+pub fn plan_distinct(agg: &Aggregate, defs: &Defs) -> Option<Plan> {
+    if !matches!(agg.kind, AggKind::Sum | AggKind::Count) {
+        return None;
+    }
+    let Expr::Aggregate(inner) = &agg.source else {
+        return None;
+    };
+    let Expr::Collection(kind) = &inner.source else {
+        return None;
+    };
+    if inner.kind != AggKind::Union || inner.value.is_none() {
+        return None;
+    }
+    for x in [&agg.filter, &agg.value].into_iter().flatten() {
+        if !element_only(x, agg.slot, defs) {
+            return None;
+        }
+    }
+    let mut as_sum = (**inner).clone();
+    as_sum.kind = AggKind::Sum;
+    let mut p = plan(&as_sum, kind, defs)?;
+    p.key.distinct = Some(DistinctPart {
+        kind: agg.kind,
+        slot: agg.slot,
+        filter: agg.filter.clone(),
+        value: agg.value.clone(),
+    });
+    Some(p)
+}
+
 /// Plans a `sum` over a collection of `kind`, if its shape allows (chosen once,
 /// when the definitions are resolved).
 pub fn plan(agg: &Aggregate, kind: &str, defs: &Defs) -> Option<Plan> {
@@ -257,6 +377,7 @@ pub fn plan(agg: &Aggregate, kind: &str, defs: &Defs) -> Option<Plan> {
             range_field,
             filter,
             value: agg.value.clone(),
+            distinct: None,
         },
         eq_value: eq_value.clone(),
         lower,
@@ -292,6 +413,9 @@ fn element_only(e: &Expr, var: u32, defs: &Defs) -> bool {
 /// The table of a plan over the members of one group (`None` when an
 /// evaluation ran out of fuel or met a cycle: the caller then scans).
 pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> Option<RangeTable> {
+    if let Some(d) = &plan.distinct {
+        return build_distinct(ev, plan, d, members);
+    }
     let mut rows = Vec::with_capacity(members.len());
     let mut unknown = Vec::new();
     ev.tainted = FactSet::EMPTY;
@@ -365,5 +489,138 @@ fn pass_facts(t: Truth) -> FactSet {
     match t {
         Truth::Unknown(f) => f,
         _ => FactSet::EMPTY,
+    }
+}
+
+/// The table of a distinct plan: rows sorted by the range field, each with the
+/// elements its value lists; each element's own value computed once. A group
+/// where anything is unknown is not tabled (`None`: the caller scans, which
+/// carries the unknowns).
+fn build_distinct(
+    ev: &mut Evaluator,
+    plan: &PlanKey,
+    outer: &DistinctPart,
+    members: &[Arc<str>],
+) -> Option<RangeTable> {
+    let mut rows: Vec<(Value, Vec<u32>, Arc<str>)> = Vec::with_capacity(members.len());
+    let mut ids: std::collections::HashMap<Value, u32> = std::collections::HashMap::new();
+    let mut values: Vec<i64> = Vec::new();
+    ev.tainted = FactSet::EMPTY;
+    for name in members.iter() {
+        ev.refuel();
+        let item = Value::Entity(name.clone());
+        for _ in 0..plan.var {
+            ev.push_local(Value::None);
+        }
+        ev.push_local(item.clone());
+        let mut pass = Truth::True;
+        for c in &plan.filter {
+            pass = pass.and(ev.eval(c).truth());
+            if pass == Truth::False {
+                break;
+            }
+        }
+        if pass != Truth::False && ev.field(&item, &plan.eq_field).is_unknown() {
+            pass = Truth::Unknown(FactSet::EMPTY);
+        }
+        let value = match (&plan.value, pass) {
+            (Some(v), Truth::True) => ev.eval(v),
+            _ => Value::None,
+        };
+        let sort = match &plan.range_field {
+            Some(f) => ev.field(&item, f),
+            None => Value::Int(0),
+        };
+        ev.unbind(plan.var as usize + 1);
+        if ev.abort.is_some() || matches!(pass, Truth::Unknown(_)) {
+            return None;
+        }
+        if pass == Truth::False || sort.is_none() {
+            continue;
+        }
+        if sort.is_unknown() || value.is_unknown() {
+            return None;
+        }
+        let elements = match value {
+            Value::List(xs) => xs.iter().cloned().collect(),
+            Value::None => Vec::new(),
+            x => vec![x],
+        };
+        let mut row = Vec::with_capacity(elements.len());
+        for x in elements {
+            if x.is_unknown() {
+                return None;
+            }
+            let id = match ids.get(&x) {
+                Some(id) => *id,
+                None => {
+                    let v = element_value(ev, outer, &x)?;
+                    let id = values.len() as u32;
+                    values.push(v);
+                    ids.insert(x, id);
+                    id
+                }
+            };
+            if !row.contains(&id) {
+                row.push(id);
+            }
+        }
+        rows.push((sort, row, name.clone()));
+    }
+    rows.sort_by(|a, b| {
+        compare(&a.0, &b.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    let mut acc: i64 = 0;
+    let mut table_rows = Vec::with_capacity(rows.len());
+    let mut elements = Vec::with_capacity(rows.len());
+    for (k, row, n) in rows {
+        let len = row.len() as i64;
+        acc = acc.saturating_add(len);
+        table_rows.push((k, len, acc, n));
+        elements.push(row);
+    }
+    Some(RangeTable {
+        rows: table_rows,
+        unknown: Vec::new(),
+        tainted: ev.tainted,
+        distinct: Some(Arc::new(DistinctIndex::new(elements, values))),
+    })
+}
+
+/// What one distinct element adds: its value (a count adds one) if it passes
+/// the outer filter; `None` if anything is unknown.
+fn element_value(ev: &mut Evaluator, outer: &DistinctPart, x: &Value) -> Option<i64> {
+    ev.refuel();
+    for _ in 0..outer.slot {
+        ev.push_local(Value::None);
+    }
+    ev.push_local(x.clone());
+    let pass = match &outer.filter {
+        Some(f) => ev.eval(f).truth(),
+        None => Truth::True,
+    };
+    let value = match (&outer.value, pass) {
+        (Some(v), Truth::True) => ev.eval(v),
+        _ => Value::None,
+    };
+    ev.unbind(outer.slot as usize + 1);
+    if ev.abort.is_some() {
+        return None;
+    }
+    match (outer.kind, pass) {
+        (_, Truth::False) => Some(0),
+        (_, Truth::Unknown(_)) => None,
+        (AggKind::Count, Truth::True) => match (&outer.value, value.truth()) {
+            (None, _) | (Some(_), Truth::True) => Some(1),
+            (Some(_), Truth::False) => Some(0),
+            (Some(_), Truth::Unknown(_)) => None,
+        },
+        (_, Truth::True) => match value {
+            Value::Int(n) => Some(n),
+            Value::Unknown(_) => None,
+            _ => Some(0),
+        },
     }
 }

@@ -427,6 +427,11 @@ impl<'a> Cx<'a> {
             Min | Max => vt.unwrap_or(elem),
             Filter => Ty::List(Box::new(elem)),
             Map => Ty::List(Box::new(vt.unwrap_or(Ty::Any))),
+            Union => match vt {
+                Some(Ty::List(t)) => Ty::List(t),
+                Some(t) => Ty::List(Box::new(t)),
+                None => Ty::List(Box::new(elem)),
+            },
         };
         let mut a = Aggregate {
             kind: agg.kind,
@@ -445,6 +450,8 @@ impl<'a> Cx<'a> {
                 .and_then(|f| equality_conjunct(f, slot))
                 .map(|(field, key)| (field, key.clone()));
             a.plan = crate::eval::plan::plan(&a, &kind, self.defs).map(Arc::new);
+        } else if matches!(&a.source, Expr::Aggregate(inner) if inner.kind == Union) {
+            a.plan = crate::eval::plan::plan_distinct(&a, self.defs).map(Arc::new);
         }
         (t, Expr::Aggregate(Box::new(a)))
     }

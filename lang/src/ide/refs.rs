@@ -448,12 +448,17 @@ impl Walker<'_> {
                     _ => ETy::Any,
                 };
                 env.push((agg.var.text.clone(), elem));
-                for x in [&agg.filter, &agg.value].into_iter().flatten() {
-                    self.expr(x, env);
+                if let Some(f) = &agg.filter {
+                    self.expr(f, env);
                 }
+                let vt = agg.value.as_ref().map(|x| self.expr(x, env));
                 env.pop();
-                match agg.kind {
-                    ast::AggKind::Filter => src,
+                match (agg.kind, vt) {
+                    (ast::AggKind::Filter, _) => src,
+                    (ast::AggKind::Union, None) => src,
+                    (ast::AggKind::Union, Some(t @ ETy::List(_))) => t,
+                    (ast::AggKind::Union, Some(ETy::Any)) => ETy::Any,
+                    (ast::AggKind::Union, Some(t)) => ETy::List(Box::new(t)),
                     _ => ETy::Any,
                 }
             }

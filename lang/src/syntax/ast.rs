@@ -276,6 +276,9 @@ pub struct TestDecl {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expect {
     pub negated: bool,
+    /// `expect undetermined R on x`: R cannot be decided for x (the facts it
+    /// needs are not declared).
+    pub undetermined: bool,
     pub rule: Name,
     pub on: Option<Name>,
     pub due: Option<(Date, Span)>,
@@ -383,6 +386,8 @@ pub enum AggKind {
     Max,
     Filter,
     Map,
+    /// The distinct elements of the values (a list value adds its members).
+    Union,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -33,7 +33,9 @@ pub const EXPR: &[&str] = &[
 ];
 
 /// Aggregate functions (`sum(x in … )`).
-pub const AGGREGATE: &[&str] = &["sum", "count", "any", "all", "min", "max", "filter", "map"];
+pub const AGGREGATE: &[&str] = &[
+    "sum", "count", "any", "all", "min", "max", "filter", "map", "union",
+];
 
 /// Units of a duration literal.
 pub const UNIT: &[&str] = &[
