@@ -263,10 +263,46 @@ fn the_header_names_the_organisation_and_input_errors_make_an_incomplete_banner(
     assert!(html.contains("报告不完整"), "{html}");
 }
 
+/// A workspace over a one-rule law whose deciding fact it leaves out:
+/// (stdlib folder, workspace folder).
+fn undetermined_workspace() -> (String, String) {
+    let d = std::env::temp_dir().join(format!("hegui-report-undet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("law")).expect("mkdir");
+    std::fs::create_dir_all(d.join("ws")).expect("mkdir");
+    std::fs::write(
+        d.join("law/law.hegui"),
+        "package std version \"test-1\"\n\
+         schema party \"主体\" \"Party\" as parties {\n\
+           jurisdiction: string required \"法域\" \"Jurisdiction\"\n\
+           persons: int deciding \"人数\" \"Persons\"\n\
+         }\n\
+         rule BIG \"大型处理者\" \"Big processor\" {\n\
+           for party\n\
+           cite \"第一条\" \"Art. 1\"\n\
+           when party.persons >= 1000\n\
+           require false\n\
+           message \"达到门槛\" \"above the threshold\"\n\
+         }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("ws/p.hegui"),
+        "party p \"甲方\" \"Party P\" { jurisdiction = \"CN\" }\n\
+         party q \"乙方\" \"Party Q\" { jurisdiction = \"CN\" persons = 5000 }\n",
+    )
+    .expect("write");
+    let s = |p: &str| d.join(p).to_string_lossy().into_owned();
+    (s("law"), s("ws"))
+}
+
 #[test]
-fn undetermined_findings_have_their_own_section() {
+fn undetermined_findings_have_their_own_section_and_are_skipped_in_junit() {
+    let (law, ws) = undetermined_workspace();
     let md = report(&[
-        "examples/s1-diabetes-trial",
+        &ws,
+        "--stdlib",
+        &law,
         "--lang",
         "en",
         "--today",
@@ -274,27 +310,42 @@ fn undetermined_findings_have_their_own_section() {
     ]);
     let section = md.split("## Undetermined").nth(1).expect("the section");
     let section = section.split("\n## ").next().unwrap_or("");
-    // Every undetermined finding of `check` is listed there, and only there.
-    let (_, out, _) = hegui(&[
-        "check",
-        "examples/s1-diabetes-trial",
-        "--format",
-        "json",
+    assert!(
+        section.contains("| Party P (`p`) | `BIG` |"),
+        "p's BIG is undetermined: {md}"
+    );
+    assert!(!section.contains("`q`"), "q's BIG is decided: {md}");
+    let zh = report(&[
+        &ws,
+        "--stdlib",
+        &law,
+        "--lang",
+        "zh",
         "--today",
         "2026-12-01",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let open: Vec<String> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["status"] == "undetermined")
-        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
-        .collect();
-    if open.is_empty() {
-        assert!(section.trim_start().starts_with("None."), "{section}");
-    }
-    for r in open {
-        assert!(section.contains(&format!("`{r}`")), "{r} in {section}");
-    }
+    assert!(
+        zh.contains("## 无法判定") && zh.contains("| 甲方 (`p`) | `BIG` |"),
+        "{zh}"
+    );
+    // JUnit: a skipped case of its own, saying what is not declared.
+    let (_, xml, _) = hegui(&[
+        "check", &ws, "--stdlib", &law, "--format", "junit", "--lang", "en",
+    ]);
+    let doc = roxmltree::Document::parse(&xml).expect("xml");
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("p: BIG"))
+        .unwrap_or_else(|| panic!("a case for p's BIG: {xml}"));
+    let skipped = case
+        .children()
+        .find(|n| n.has_tag_name("skipped"))
+        .unwrap_or_else(|| panic!("skipped: {xml}"));
+    assert!(
+        skipped
+            .attribute("message")
+            .unwrap_or("")
+            .contains("`persons`"),
+        "{xml}"
+    );
 }

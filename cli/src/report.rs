@@ -240,11 +240,12 @@ impl Sink for Html {
         self.0.push_str(&format!("<p>{}</p>\n", esc(s)));
     }
     fn table(&mut self, head: &[&str], rows: &[Vec<String>]) {
-        self.0.push_str("<table>\n<tr>");
+        // A header group is repeated on every printed page the table spans.
+        self.0.push_str("<table>\n<thead><tr>");
         for h in head {
             self.0.push_str(&format!("<th>{}</th>", esc(h)));
         }
-        self.0.push_str("</tr>\n");
+        self.0.push_str("</tr></thead>\n<tbody>\n");
         for r in rows {
             self.0.push_str("<tr>");
             for c in r {
@@ -252,7 +253,7 @@ impl Sink for Html {
             }
             self.0.push_str("</tr>\n");
         }
-        self.0.push_str("</table>\n");
+        self.0.push_str("</tbody>\n</table>\n");
     }
     fn list(&mut self, items: &[String], checkboxes: bool) {
         self.0.push_str(if checkboxes {
@@ -289,10 +290,10 @@ h1{border-bottom:2px solid #d0d7de;padding-bottom:.3rem}h2{margin-top:2.2rem;bor
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}th,td{border:1px solid #d0d7de;padding:.35rem .6rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}tr:nth-child(even) td{background:#fbfcfd}ul.check{list-style:none;padding-left:.5rem}\
 p.meta{color:#57606a}.error{color:#cf222e}.ok{color:#1a7f37}\
-code{font-family:ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:0 .2em;border-radius:3px}\
+code{white-space:nowrap;font-family:ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:0 .2em;border-radius:3px}\
 div.incomplete{border:2px solid #cf222e;background:#fff5f5;padding:.2rem 1rem;margin:1rem 0}\
 @page{size:A4;margin:18mm 16mm}\
-@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}h1,h2,h3{break-after:avoid}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}h1,h2,h3{break-after:avoid}table{break-inside:auto}\
 tr,li{break-inside:avoid}thead{display:table-header-group}tr:nth-child(even) td{background:none}}";
 
 /// What the report is about and what it could not read.
@@ -369,7 +370,7 @@ fn write(
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             vec![
-                r.name.clone(),
+                display_name(analysis, &r.name, lang),
                 r.required.clone(),
                 r.declared.clone(),
                 e.to_string(),
