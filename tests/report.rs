@@ -29,6 +29,9 @@ const EN: &[&str] = &[
     "Required mechanism",
     "Declared mechanism",
     "judged as of",
+    "Undetermined",
+    "Organisation",
+    "Incomplete report",
     "Subject",
     "Obligation",
     "none",
@@ -50,6 +53,9 @@ const ZH: &[&str] = &[
     "已声明机制",
     "对象",
     "义务",
+    "无法判定",
+    "机构",
+    "报告不完整",
 ];
 
 #[test]
@@ -189,5 +195,106 @@ fn no_interface_word_of_the_other_language_leaks() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn the_header_names_the_organisation_and_input_errors_make_an_incomplete_banner() {
+    let d = std::env::temp_dir().join(format!("hegui-report-org-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("mkdir");
+    let trial =
+        std::fs::read_to_string(root().join("examples/s1-diabetes-trial/trial.hegui")).expect("s1");
+    std::fs::write(d.join("trial.hegui"), trial).expect("write");
+    std::fs::write(
+        d.join("hegui.toml"),
+        "organisation = \"示例医院 Example Hospital\"\n",
+    )
+    .expect("write");
+    let p = d.to_str().expect("path");
+    for (lang, org) in [
+        ("zh", "机构：示例医院 Example Hospital"),
+        ("en", "Organisation: 示例医院 Example Hospital"),
+    ] {
+        let md = report(&[p, "--lang", lang, "--today", "2026-12-01"]);
+        assert!(md.contains(org), "{md}");
+        assert!(
+            !md.contains("Incomplete report") && !md.contains("报告不完整"),
+            "{md}"
+        );
+    }
+    // Codes are literal code in HTML.
+    let html = report(&[
+        p,
+        "--lang",
+        "en",
+        "--format",
+        "html",
+        "--today",
+        "2026-12-01",
+    ]);
+    assert!(html.contains("<code>CAC-SC-7</code>"), "{html}");
+    assert!(!html.contains('`'), "no raw backquote in the page: {html}");
+    // An unparsable file: the report says it is incomplete and lists the error.
+    std::fs::write(d.join("broken.hegui"), "party broken { kind = = x }\n").expect("write");
+    let (code, md, _) = hegui(&["report", p, "--lang", "en", "--today", "2026-12-01"]);
+    assert_eq!(code, 2, "{md}");
+    let banner: Vec<&str> = md.lines().filter(|l| l.starts_with('>')).collect();
+    assert!(
+        banner[0].contains("Incomplete report: the workspace has 2 input errors"),
+        "{md}"
+    );
+    assert!(
+        banner
+            .iter()
+            .any(|l| l.contains("broken.hegui:1: expected a value")),
+        "{md}"
+    );
+    let html = report(&[
+        p,
+        "--lang",
+        "zh",
+        "--format",
+        "html",
+        "--today",
+        "2026-12-01",
+    ]);
+    assert!(html.contains("<div class=\"incomplete\""), "{html}");
+    assert!(html.contains("报告不完整"), "{html}");
+}
+
+#[test]
+fn undetermined_findings_have_their_own_section() {
+    let md = report(&[
+        "examples/s1-diabetes-trial",
+        "--lang",
+        "en",
+        "--today",
+        "2026-12-01",
+    ]);
+    let section = md.split("## Undetermined").nth(1).expect("the section");
+    let section = section.split("\n## ").next().unwrap_or("");
+    // Every undetermined finding of `check` is listed there, and only there.
+    let (_, out, _) = hegui(&[
+        "check",
+        "examples/s1-diabetes-trial",
+        "--format",
+        "json",
+        "--today",
+        "2026-12-01",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let open: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "undetermined")
+        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
+        .collect();
+    if open.is_empty() {
+        assert!(section.trim_start().starts_with("None."), "{section}");
+    }
+    for r in open {
+        assert!(section.contains(&format!("`{r}`")), "{r} in {section}");
     }
 }

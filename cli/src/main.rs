@@ -672,10 +672,7 @@ fn print_input_errors(
         .cloned()
         .collect();
     if !broken.is_empty() {
-        let sources = output::Sources {
-            analysis,
-            loaded: load,
-        };
+        let sources = output::Sources::new(analysis, load);
         eprint!(
             "{}",
             hegui_lang::diag::render::to_string(&broken, &sources, lang, false)
