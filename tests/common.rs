@@ -30,6 +30,10 @@ pub struct F {
     pub line: u64,
     pub due: Option<String>,
     pub related: usize,
+    /// `active`, `undetermined` or `waived`.
+    pub status: String,
+    /// An undetermined finding's facts not declared, as `entity.field`.
+    pub missing: Vec<String>,
 }
 
 pub fn findings(args: &[&str]) -> (i32, Vec<F>) {
@@ -49,14 +53,31 @@ pub fn findings(args: &[&str]) -> (i32, Vec<F>) {
             line: f["span"]["start"]["line"].as_u64().unwrap_or(0),
             due: f["obligation"]["due"].as_str().map(|s| s.to_string()),
             related: f["related"].as_array().map(|a| a.len()).unwrap_or(0),
+            status: f["status"].as_str().unwrap_or("").to_string(),
+            missing: f["missing"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|m| {
+                            format!(
+                                "{}.{}",
+                                m["entity"].as_str().unwrap_or(""),
+                                m["field"].as_str().unwrap_or("")
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         });
     (code, list.collect())
 }
 
-/// The (rule, severity, subject) triples, sorted.
+/// The (rule, severity, subject) triples of the conclusions (undetermined
+/// findings left out: see `open`), sorted.
 pub fn triples(fs: &[F]) -> Vec<(String, String, String)> {
     let mut v: Vec<_> = fs
         .iter()
+        .filter(|f| f.status != "undetermined")
         .map(|f| {
             (
                 f.rule.clone(),
@@ -71,4 +92,47 @@ pub fn triples(fs: &[F]) -> Vec<(String, String, String)> {
 
 pub fn t(rule: &str, sev: &str, subject: &str) -> (String, String, String) {
     (rule.to_string(), sev.to_string(), subject.to_string())
+}
+
+/// The undetermined findings as (rule, subject, missing facts joined by ","), sorted.
+pub fn open(fs: &[F]) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = fs
+        .iter()
+        .filter(|f| f.status == "undetermined")
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.flow.clone().unwrap_or_default(),
+                f.missing.join(","),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn u(rule: &str, subject: &str, missing: &str) -> (String, String, String) {
+    (rule.to_string(), subject.to_string(), missing.to_string())
+}
+
+/// The undetermined findings grouped by missing fact (`entity.field`), each
+/// with the rules it leaves open, sorted: what a user has to declare.
+pub fn open_by_fact(fs: &[F]) -> Vec<(String, Vec<String>)> {
+    let mut m: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for f in fs.iter().filter(|f| f.status == "undetermined") {
+        for fact in &f.missing {
+            m.entry(fact.clone()).or_default().insert(f.rule.clone());
+        }
+    }
+    m.into_iter()
+        .map(|(k, v)| (k, v.into_iter().collect()))
+        .collect()
+}
+
+pub fn uf(fact: &str, rules: &[&str]) -> (String, Vec<String>) {
+    (
+        fact.to_string(),
+        rules.iter().map(|r| r.to_string()).collect(),
+    )
 }

@@ -1107,3 +1107,165 @@ fn differential_edit_sequences_match_the_cli() {
     }
     c.shutdown();
 }
+
+/// `(code, severity, start, end)` of what `hegui check --format json DIR`
+/// finds in `file`, positions as the server sends them.
+fn cli_findings(dir: &Path, file: &Path) -> Vec<(String, u64, Value, Value)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_hegui"))
+        .args(["check", "--format", "json", "--lang", "en"])
+        .arg(dir)
+        .output()
+        .expect("hegui check");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let want = file.display().to_string();
+    let mut v: Vec<_> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["file"].as_str() == Some(want.as_str()))
+        .map(|f| {
+            let waived = f["status"] == "waived";
+            let sev = match (waived, f["severity"].as_str()) {
+                (true, _) => 4,
+                (_, Some("error")) => 1,
+                (_, Some("warning")) => 2,
+                (_, Some("info")) => 3,
+                _ => 4,
+            };
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                sev,
+                cli_to_lsp(&text, &f["span"]["start"]),
+                cli_to_lsp(&text, &f["span"]["end"]),
+            )
+        })
+        .collect();
+    v.sort_by_key(|x| format!("{x:?}"));
+    v
+}
+
+fn lsp_findings(diags: &[Value]) -> Vec<(String, u64, Value, Value)> {
+    let mut v: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["severity"].as_u64().unwrap_or(0),
+                d["range"]["start"].clone(),
+                d["range"]["end"].clone(),
+            )
+        })
+        .collect();
+    v.sort_by_key(|x| format!("{x:?}"));
+    v
+}
+
+impl Client {
+    /// The diagnostics of the first publish for `uri` that `pred` accepts.
+    fn published(&mut self, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && pred(
+                    m["params"]["diagnostics"]
+                        .as_array()
+                        .map_or(&[], Vec::as_slice),
+                )
+        });
+        m["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Two editor folders (a multi-root window), the second a folder of nested
+/// workspaces: every `hegui.toml` root is analysed alone, as `hegui check`
+/// on it does (the same S1 declarations in each, never "defined twice"),
+/// with its own overrides; a broken `hegui.toml` or YAML file is a
+/// diagnostic in that file, gone when it is fixed on disk.
+#[test]
+fn one_analysis_per_workspace_root() {
+    let base = std::env::temp_dir().join(format!("hegui-lsp-roots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let trial = std::fs::read_to_string(root().join("examples/s1-diabetes-trial/trial.hegui"))
+        .expect("example");
+    let config = root().join("examples/s1-workspace-config");
+    let (a, b) = (base.join("a"), base.join("b"));
+    let (nested, decl) = (b.join("nested"), b.join("decl"));
+    for d in [&a, &b, &nested, &decl] {
+        std::fs::create_dir_all(d).expect("mkdir");
+        std::fs::write(d.join("trial.hegui"), &trial).expect("write");
+    }
+    std::fs::copy(config.join("hegui.toml"), a.join("hegui.toml")).expect("copy");
+    std::fs::write(nested.join("hegui.toml"), "fail_on = \"sometimes\"\n").expect("write");
+    std::fs::write(decl.join("hegui.toml"), "").expect("write");
+    std::fs::write(decl.join("more.hegui.yaml"), "parties: [: bad\n").expect("write");
+
+    let mut c = Client::start();
+    let mut init = vscode_init(&a);
+    init["workspaceFolders"] = json!([
+        {"uri": file_uri(&a), "name": "a"},
+        {"uri": file_uri(&b), "name": "b"},
+    ]);
+    c.request("initialize", init);
+    c.notify("initialized", json!({}));
+    // Closed files are published too; each as the CLI finds it on its root.
+    for (root_dir, file) in [
+        (&a, a.join("trial.hegui")),
+        (&b, b.join("trial.hegui")),
+        (&nested, nested.join("trial.hegui")),
+        (&decl, decl.join("trial.hegui")),
+    ] {
+        let expected = cli_findings(root_dir, &file);
+        assert!(
+            expected.iter().any(|f| f.0 == "CAC-SC-7")
+                && expected.iter().all(|f| f.0 != "duplicate-definition"),
+            "{expected:?}"
+        );
+        let got = c.published(&file_uri(&file), |_| true);
+        assert_eq!(lsp_findings(&got), expected, "{}", file.display());
+    }
+    // a's hegui.toml lowers CAC-SC-7 and raises GBT39725-7.p; b has none.
+    let sev = |file: &Path, code: &str| {
+        cli_findings(file.parent().unwrap(), file)
+            .into_iter()
+            .find(|f| f.0 == code)
+            .map(|f| f.1)
+    };
+    assert_eq!(sev(&a.join("trial.hegui"), "CAC-SC-7"), Some(2));
+    assert_eq!(sev(&b.join("trial.hegui"), "CAC-SC-7"), Some(1));
+    // The loader's errors, in the files they are about.
+    let toml_uri = file_uri(&nested.join("hegui.toml"));
+    let toml = c.published(&toml_uri, |_| true);
+    assert_eq!(toml.len(), 1, "{toml:?}");
+    assert_eq!(toml[0]["code"], "config");
+    assert_eq!(
+        toml[0]["range"]["start"],
+        json!({"line": 0, "character": 10})
+    );
+    let yaml_file = decl.join("more.hegui.yaml");
+    let yaml = c.published(&file_uri(&yaml_file), |_| true);
+    let expected = cli_findings(&decl, &yaml_file);
+    assert_eq!(expected.len(), 1, "{expected:?}");
+    assert_eq!(lsp_findings(&yaml), expected);
+    // Go to definition stays in the document's own workspace.
+    let uri = file_uri(&nested.join("trial.hegui"));
+    open(&mut c, &uri, &trial);
+    let line = trial
+        .lines()
+        .position(|l| l.contains("from = ruijin"))
+        .expect("from line") as u32;
+    let d = c.request("textDocument/definition", pos(&uri, line, 10));
+    assert_eq!(d["uri"], uri);
+    // Fixed on disk: the error goes.
+    std::fs::write(nested.join("hegui.toml"), "fail_on = \"warning\"\n").expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": toml_uri, "type": 2}]}),
+    );
+    c.published(&toml_uri, <[Value]>::is_empty);
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -20,6 +20,22 @@ fn s1_diabetes_trial_needs_filing_and_department_approval() {
             t("GBT39725-7.p", "warning", "trial_export")
         ]
     );
+    // Not stated in S1 (scenarios.md), so open, never passed: the R&D centre's
+    // role (PIPL Art. 21, NDSR Art. 12, GB/T 39725 §7 k, SH-GL 21) and the
+    // persons it processes (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "acme_rd.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf(
+                "trial_export.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
+            ),
+        ]
+    );
     let filing = fs
         .iter()
         .find(|f| f.rule == "CAC-SC-7")
@@ -63,8 +79,26 @@ fn s10_cumulative_2022_regime_requires_assessment_for_september() {
     let (code, fs) = findings(&["examples/s10-cumulative-2022"]);
     assert_eq!(code, 1);
     assert_eq!(triples(&fs), vec![t("CAC-SA-4", "error", "sep_export")]);
+    // S10 states neither the recipients' roles (PIPL Art. 21) nor the persons
+    // they process (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3): open.
     assert_eq!(
-        fs[0].related, 1,
+        open_by_fact(&fs),
+        vec![
+            uf("feb_export.recipient_role", &["PIPL-21"]),
+            uf(
+                "recipient_a.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf(
+                "recipient_b.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("sep_export.recipient_role", &["PIPL-21"]),
+        ]
+    );
+    let sum = fs.iter().find(|f| f.rule == "CAC-SA-4").expect("CAC-SA-4");
+    assert_eq!(
+        sum.related, 1,
         "the February flow is labelled as part of the sum"
     );
 }
@@ -74,6 +108,23 @@ fn s10_cumulative_2024_regime_needs_contract_and_february_is_exempt() {
     let (code, fs) = findings(&["examples/s10-cumulative-2024"]);
     assert_eq!(code, 0);
     assert_eq!(triples(&fs), vec![t("CAC-2024-5", "info", "feb_export")]);
+    // Not stated in S10: the recipients' roles (PIPL Art. 21, NDSR Art. 12) and
+    // the persons they process (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf("feb_export.recipient_role", &["NDSR-12", "PIPL-21"]),
+            uf(
+                "recipient_a.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf(
+                "recipient_b.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("sep_export.recipient_role", &["NDSR-12", "PIPL-21"]),
+        ]
+    );
 }
 
 #[test]
@@ -121,6 +172,28 @@ fn s2_als_genetic_needs_hgr_approval_and_prior_report() {
             ]),
             "as of {as_of:?}"
         );
+        // Not stated in S2: the records (GB/T 39725 §7 p), the US hospital's role
+        // (PIPL Art. 21, NDSR Art. 12, §7 k, SH-GL 21) and persons processed
+        // (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3), and whether the
+        // hospital is foreign controlled (HGR Regulation Art. 7): open, never
+        // passed. Checked as of today (NDSR and the audit measures apply).
+        if as_of.is_none() {
+            assert_eq!(
+                open_by_fact(&fs),
+                vec![
+                    uf("als_cohort.records", &["GBT39725-7.p"]),
+                    uf(
+                        "als_research.recipient_role",
+                        &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
+                    ),
+                    uf(
+                        "boston_rh.persons_processed",
+                        &["AUDIT-1", "NDSR-28", "PIPL-52"]
+                    ),
+                    uf("huashan.foreign_controlled", &["HGR-7"]),
+                ]
+            );
+        }
         // 300 persons sequenced: no security review; standard contract suffices.
         assert!(fs
             .iter()
@@ -134,7 +207,7 @@ fn s2_als_genetic_needs_hgr_approval_and_prior_report() {
 
 #[test]
 fn s2_with_600_persons_needs_a_security_review() {
-    let (code, _, tr) = triples_of("examples/s2-als-genetic-600", None);
+    let (code, fs, tr) = triples_of("examples/s2-als-genetic-600", None);
     assert_eq!(code, 1);
     assert_eq!(
         tr,
@@ -144,11 +217,27 @@ fn s2_with_600_persons_needs_a_security_review() {
             t("HGR-28-REVIEW", "warning", "als_research"),
         ])
     );
+    // The facts S2 leaves unsaid, as in S2.
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf("als_cohort.records", &["GBT39725-7.p"]),
+            uf(
+                "als_research.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
+            ),
+            uf(
+                "boston_rh.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("huashan.foreign_controlled", &["HGR-7"]),
+        ]
+    );
 }
 
 #[test]
 fn s2_as_important_data_needs_a_security_assessment() {
-    let (code, _, tr) = triples_of("examples/s2-als-genetic-important", None);
+    let (code, fs, tr) = triples_of("examples/s2-als-genetic-important", None);
     assert_eq!(code, 1);
     assert_eq!(
         tr,
@@ -163,6 +252,22 @@ fn s2_as_important_data_needs_a_security_assessment() {
             t("SH-GL-9", "warning", "als_research"),
         ])
     );
+    // The facts S2 leaves unsaid, as in S2.
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf("als_cohort.records", &["GBT39725-7.p"]),
+            uf(
+                "als_research.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
+            ),
+            uf(
+                "boston_rh.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("huashan.foreign_controlled", &["HGR-7"]),
+        ]
+    );
 }
 
 #[test]
@@ -170,7 +275,20 @@ fn s3_india_imaging_needs_an_assessment_in_both_regimes() {
     let (code, fs, tr) = triples_of("examples/s3-india-imaging", None);
     assert_eq!(code, 1);
     assert_eq!(tr, vec![t("CAC-2024-7", "error", "imaging_analysis")]);
-    assert_eq!(fs[0].line, 34, "points at the mechanism");
+    let mechanism = fs.iter().find(|f| f.rule == "CAC-2024-7").expect("7");
+    assert_eq!(mechanism.line, 34, "points at the mechanism");
+    // Not stated in S3: the records (GB/T 39725 §7 p) and the Indian company's
+    // persons processed (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "ai_imaging.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("scans.records", &["GBT39725-7.p"]),
+        ]
+    );
     let (_, _, tr) = triples_of("examples/s3-india-imaging", Some("2023-09-01"));
     assert_eq!(tr, vec![t("CAC-SA-4", "error", "imaging_analysis")]);
     // The processing agreement is declared: no PIPL-21 / GB/T 7 k finding.
@@ -188,13 +306,24 @@ fn s3_storage_on_servers_abroad_breaks_gbt_7q() {
             t("PHI-10", "warning", "imaging_analysis"),
         ])
     );
+    // The facts S3 leaves unsaid, as in S3.
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "ai_imaging.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("scans.records", &["GBT39725-7.p"]),
+        ]
+    );
     let q = fs.iter().find(|f| f.rule == "GBT39725-7.q").expect("7 q");
     assert_eq!(q.line, 40, "points at the storage field");
 }
 
 #[test]
 fn s4_hr_needs_a_contract_in_2023_and_is_exempt_in_2024() {
-    let (code, _, tr) = triples_of("examples/s4-pharma-hr", Some("2023-09-01"));
+    let (code, fs, tr) = triples_of("examples/s4-pharma-hr", Some("2023-09-01"));
     assert_eq!(code, 1);
     assert_eq!(
         tr,
@@ -203,32 +332,86 @@ fn s4_hr_needs_a_contract_in_2023_and_is_exempt_in_2024() {
             t("PIPL-38", "error", "hr_sync"),
         ])
     );
+    // S4 does not say whether the group ERP processes on the China entity's
+    // behalf (PIPL Art. 21): open.
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![uf("hr_sync.recipient_role", &["PIPL-21"])]
+    );
     for as_of in [None, Some("2024-06-01")] {
-        let (code, _, tr) = triples_of("examples/s4-pharma-hr", as_of);
+        let (code, fs, tr) = triples_of("examples/s4-pharma-hr", as_of);
         assert_eq!(code, 0, "an exemption is a note, not an error");
         assert_eq!(tr, vec![t("CAC-2024-5", "info", "hr_sync")]);
+        // Not stated in S4: the ERP's role (PIPL Art. 21) and the persons it
+        // processes (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3, in
+        // force from 2025: checked as of today).
+        if as_of.is_some() {
+            continue;
+        }
+        assert_eq!(
+            open_by_fact(&fs),
+            vec![
+                uf(
+                    "group_erp.persons_processed",
+                    &["AUDIT-1", "NDSR-28", "PIPL-52"]
+                ),
+                uf("hr_sync.recipient_role", &["PIPL-21"]),
+            ]
+        );
     }
 }
 
 #[test]
 fn s5_wearable_needs_an_assessment_in_both_regimes() {
-    let (code, _, tr) = triples_of("examples/s5-wearable", None);
+    let (code, fs, tr) = triples_of("examples/s5-wearable", None);
     assert_eq!(code, 1);
     assert_eq!(tr, vec![t("CAC-2024-7", "error", "vitals_sync")]);
     let (_, _, tr) = triples_of("examples/s5-wearable", Some("2023-09-01"));
+    // Not stated in S5: the records (GB/T 39725 §7 p), the cloud's role (PIPL
+    // Art. 21, NDSR Art. 12, §7 k) and persons processed (PIPL Art. 52, NDSR
+    // Art. 28, audit measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "band_cloud.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("vitals.records", &["GBT39725-7.p"]),
+            uf(
+                "vitals_sync.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
+            ),
+        ]
+    );
     assert_eq!(tr, vec![t("CAC-SA-4", "error", "vitals_sync")]);
 }
 
 #[test]
 fn s5_with_8000_users_a_standard_contract_suffices() {
-    let (code, fs, _) = triples_of("examples/s5-wearable-8000", Some("2025-01-01"));
+    let (code, fs, tr) = triples_of("examples/s5-wearable-8000", Some("2025-01-01"));
     assert_eq!(code, 0);
-    assert!(fs.is_empty(), "{fs:?}");
+    assert!(tr.is_empty(), "{tr:?}");
+    // Not stated in S5: the records (GB/T 39725 §7 p), the cloud's role (PIPL
+    // Art. 21, NDSR Art. 12, §7 k) and persons processed (NDSR Art. 28; PIPL
+    // Art. 52 and the audit measures are not yet in force on 2025-01-01): open,
+    // and they do not fail the check.
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf("band_cloud.persons_processed", &["NDSR-28"]),
+            uf("vitals.records", &["GBT39725-7.p"]),
+            uf(
+                "vitals_sync.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
+            ),
+        ]
+    );
 }
 
 #[test]
 fn s6_foreign_court_needs_approval_regardless_of_mechanism() {
-    let (code, _, tr) = triples_of("examples/s6-us-discovery", None);
+    let (code, fs, tr) = triples_of("examples/s6-us-discovery", None);
     assert_eq!(code, 1);
     assert_eq!(
         tr,
@@ -236,6 +419,26 @@ fn s6_foreign_court_needs_approval_regardless_of_mechanism() {
             t("DSL-36", "error", "discovery"),
             t("PIPL-41", "error", "discovery"),
         ])
+    );
+    // Not stated in S6: the court's role (PIPL Art. 21, NDSR Art. 12, §7 k) and
+    // the persons each party processes (PIPL Art. 52, NDSR Art. 28, audit
+    // measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "bj_hospital.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf(
+                "discovery.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
+            ),
+            uf(
+                "us_court.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+        ]
     );
 }
 
@@ -250,6 +453,15 @@ fn s7_domestic_processor_needs_an_agreement_and_grade_4() {
             t("GBT39725-7.k", "warning", "analysis"),
             t("PIPL-21", "error", "analysis"),
         ])
+    );
+    // Not stated in S7: the analytics company's persons processed (PIPL Art. 52,
+    // NDSR Art. 28, audit measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![uf(
+            "analytics_co.persons_processed",
+            &["AUDIT-1", "NDSR-28", "PIPL-52"]
+        ),]
     );
     // Not cross-border: no mechanism rule at all.
     assert!(fs
@@ -270,10 +482,36 @@ fn s8_academic_exchange_satisfies_gbt_7o_but_pipl_still_applies() {
             t("PIPL-38", "error", "conference_talk"),
         ])
     );
+    // Not stated in S8: the organiser's role (PIPL Art. 21, NDSR Art. 12, §7 k)
+    // and the persons each party processes (PIPL Art. 52, NDSR Art. 28, audit
+    // measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "bj_hospital.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf(
+                "conference.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf(
+                "conference_talk.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
+            ),
+        ]
+    );
     assert!(fs.iter().all(|f| f.rule != "GBT39725-7.o"));
-    let (code, fs, _) = triples_of("examples/s8-academic-exchange-anonymised", None);
+    let (code, fs, tr) = triples_of("examples/s8-academic-exchange-anonymised", None);
     assert_eq!(code, 0);
-    assert!(fs.is_empty(), "anonymised data are not PI: {fs:?}");
+    assert!(tr.is_empty(), "anonymised data are not PI: {tr:?}");
+    // Only the parties' own volumes stay open (PIPL Art. 52, NDSR Art. 28).
+    assert!(
+        fs.iter().all(|f| f.status == "undetermined"
+            && f.missing.iter().all(|m| m.ends_with(".persons_processed"))),
+        "{fs:?}"
+    );
 }
 
 #[test]
@@ -305,7 +543,7 @@ fn s9_hong_kong_has_the_same_conclusions_as_s1() {
 /// matching a list item need the mechanism it prescribes.
 #[test]
 fn ftz_export_outside_the_list_is_exempt_and_a_listed_item_is_not() {
-    let (code, _, tr) = triples_of("examples/ftz-beijing-trial", None);
+    let (code, fs, tr) = triples_of("examples/ftz-beijing-trial", None);
     assert_eq!(code, 1);
     assert_eq!(
         tr,
@@ -315,6 +553,27 @@ fn ftz_export_outside_the_list_is_exempt_and_a_listed_item_is_not() {
             t("CAC-2024-8", "error", "biomarker_export"),
             t("PIPL-38", "error", "biomarker_export"),
         ])
+    );
+    // The example does not state the records (GB/T 39725 §7 p), the parent's
+    // role (PIPL Art. 21, NDSR Art. 12, §7 k) or the persons it processes
+    // (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "biomarker_export.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
+            ),
+            uf("biomarkers.records", &["GBT39725-7.p"]),
+            uf(
+                "efficacy_export.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
+            ),
+            uf(
+                "us_parent.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+        ]
     );
     // The day before the Beijing list (2024-08-30), national rules apply.
     let (_, _, tr) = triples_of("examples/ftz-beijing-trial", Some("2024-08-29"));
@@ -337,7 +596,7 @@ fn ftz_export_outside_the_list_is_exempt_and_a_listed_item_is_not() {
 /// need a security assessment.
 #[test]
 fn re_export_of_foreign_collected_data_is_exempt_unless_mainland_data_are_added() {
-    let (code, _, tr) = triples_of("examples/re-export-foreign-trial", None);
+    let (code, fs, tr) = triples_of("examples/re-export-foreign-trial", None);
     assert_eq!(code, 1);
     assert_eq!(
         tr,
@@ -347,13 +606,39 @@ fn re_export_of_foreign_collected_data_is_exempt_unless_mainland_data_are_added(
             t("PIPL-38", "error", "merged_return"),
         ])
     );
+    // The example does not state the records (GB/T 39725 §7 p), the sponsor's
+    // role (PIPL Art. 21, NDSR Art. 12, §7 k, SH-GL 21) or the persons each party
+    // processes (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "analysis_return.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
+            ),
+            uf("eu_crf.records", &["GBT39725-7.p"]),
+            uf(
+                "eu_sponsor.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("merged_crf.records", &["GBT39725-7.p"]),
+            uf(
+                "merged_return.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
+            ),
+            uf(
+                "sh_cro.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+        ]
+    );
 }
 
 /// The GBA (mainland–Hong Kong) standard contract from a GBA city is a
 /// mechanism; from a party with no GBA city it is not.
 #[test]
 fn gba_contract_from_shenzhen_to_hong_kong() {
-    let (code, _, tr) = triples_of("examples/gba-shenzhen-hong-kong", None);
+    let (code, fs, tr) = triples_of("examples/gba-shenzhen-hong-kong", None);
     assert_eq!(code, 1);
     assert_eq!(
         tr,
@@ -363,14 +648,57 @@ fn gba_contract_from_shenzhen_to_hong_kong() {
             t("PIPL-38", "error", "clinic_export"),
         ])
     );
+    // The example does not state the Hong Kong hospital's role (PIPL Art. 21,
+    // NDSR Art. 12, §7 k) or the persons each party processes (PIPL Art. 52,
+    // NDSR Art. 28, audit measures Art. 3).
+    assert_eq!(
+        open_by_fact(&fs),
+        vec![
+            uf(
+                "clinic_export.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
+            ),
+            uf(
+                "dg_clinic.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf(
+                "hk_hospital.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf(
+                "referral_export.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
+            ),
+            uf(
+                "sz_hospital.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+        ]
+    );
     // Before the mainland–Hong Kong contract existed (2023-12-13).
-    let (_, _, tr) = triples_of("examples/gba-shenzhen-hong-kong", Some("2023-12-12"));
+    let (_, fs, tr) = triples_of("examples/gba-shenzhen-hong-kong", Some("2023-12-12"));
     assert!(
         tr.contains(&t("GBA-SC", "warning", "referral_export")),
         "{tr:?}"
     );
+    // Under the 2022 measures a processor of 1,000,000 persons or more needs
+    // an assessment (CAC-SA Art. 4(2)): the Shenzhen hospital does not say how
+    // many it processes, so which mechanism is required stays open.
     assert!(
-        tr.contains(&t("CAC-SC-4", "error", "referral_export")),
-        "{tr:?}"
+        open(&fs).contains(&u(
+            "CAC-SC-4",
+            "referral_export",
+            "sz_hospital.persons_processed"
+        )),
+        "{fs:?}"
+    );
+    assert!(
+        open(&fs).contains(&u(
+            "CAC-SA-4",
+            "referral_export",
+            "sz_hospital.persons_processed"
+        )),
+        "{fs:?}"
     );
 }

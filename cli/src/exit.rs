@@ -23,6 +23,26 @@ pub fn is_failing(d: &Diagnostic, defs: &Defs, fail_at: Severity) -> bool {
     d.status == Status::Active && d.severity >= fail_at && defs.rules.contains_key(&d.code)
 }
 
+/// What fails a run: active findings at or above a severity, and with
+/// `--deny undetermined`, undetermined findings too (whatever their severity).
+#[derive(Clone, Copy, Debug)]
+pub struct Gate {
+    pub at: Severity,
+    pub undetermined: bool,
+}
+
+/// The exit code of a run that showed `diags`, gated by `gate`.
+pub fn gated(diags: &[Diagnostic], defs: &Defs, gate: Gate) -> u8 {
+    let code = code(diags, defs, gate.at);
+    let open =
+        |d: &Diagnostic| d.status == Status::Undetermined && defs.rules.contains_key(&d.code);
+    if code == CLEAN && gate.undetermined && diags.iter().any(open) {
+        FINDINGS
+    } else {
+        code
+    }
+}
+
 /// The exit code of a run that showed `diags`.
 pub fn code(diags: &[Diagnostic], defs: &Defs, fail_at: Severity) -> u8 {
     if diags.iter().any(|d| is_input_error(d, defs)) {

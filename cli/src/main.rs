@@ -58,7 +58,10 @@ enum ReportFormat {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum Deny {
+    /// Warnings fail the check too.
     Warnings,
+    /// Undetermined findings (a deciding fact not declared) fail the check.
+    Undetermined,
 }
 
 #[derive(Subcommand)]
@@ -80,9 +83,11 @@ enum Command {
         /// waiver expiry and overdue obligations are judged against it.
         #[arg(long)]
         today: Option<String>,
-        /// `--deny warnings`: warnings also fail the check (exit 1).
-        #[arg(long, value_enum)]
-        deny: Option<Deny>,
+        /// `--deny warnings`: warnings also fail the check (exit 1);
+        /// `--deny undetermined`: so do undetermined findings. Repeatable,
+        /// or comma-separated (`--deny warnings,undetermined`).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        deny: Vec<Deny>,
         /// Check each subfolder of PATHS as a workspace of its own (like `examples/`).
         #[arg(long)]
         each: bool,
@@ -321,7 +326,8 @@ fn run() -> u8 {
                 lang,
                 as_of,
                 today,
-                deny: deny.is_some(),
+                deny: deny.contains(&Deny::Warnings),
+                deny_undetermined: deny.contains(&Deny::Undetermined),
                 no_waivers,
             };
             if each {
@@ -346,7 +352,7 @@ fn run() -> u8 {
                 Format::Sarif => output::CheckFormat::Sarif,
                 Format::Junit => output::CheckFormat::Junit,
             };
-            let (code, _) = output::check(&w.analysis, &w.load, &w.run, w.lang, format, w.fail_at);
+            let (code, _) = output::check(&w.analysis, &w.load, &w.run, w.lang, format, w.gate());
             if format == output::CheckFormat::Human {
                 output::emit(&format!("{}\n", w.run.line(w.lang)));
             }
@@ -439,6 +445,7 @@ fn run() -> u8 {
                 as_of,
                 today,
                 deny: false,
+                deny_undetermined: false,
                 no_waivers,
             };
             match settings.open(&paths) {
@@ -471,6 +478,7 @@ fn run() -> u8 {
                 as_of,
                 today,
                 deny: false,
+                deny_undetermined: false,
                 no_waivers: false,
             };
             let early = settings.early_lang();
@@ -501,6 +509,7 @@ fn run() -> u8 {
                             as_of: settings.as_of.clone(),
                             today: settings.today.clone(),
                             deny: false,
+                deny_undetermined: false,
                             no_waivers: false,
                         }
                         .open(&paths)
@@ -543,12 +552,17 @@ fn run() -> u8 {
             as_of,
             stdio: _,
         } => {
-            let lang = lang_of(lang);
+            let fallback_lang = lang_of(None);
             let as_of = match parse_date("--as-of", &as_of) {
                 Ok(d) => d,
-                Err(e) => return usage_error(lang, e),
+                Err(e) => return usage_error(lang_of(lang), e),
             };
-            hegui_lsp::run_stdio(lang, as_of);
+            // What the command line leaves unsaid, each root's hegui.toml says.
+            hegui_lsp::run_stdio(hegui_lsp::Options {
+                lang: lang.map(|l| lang_of(Some(l))),
+                fallback_lang,
+                as_of,
+            });
             0
         }
     }
@@ -563,6 +577,8 @@ struct Settings {
     as_of: Option<String>,
     today: Option<String>,
     deny: bool,
+    /// `--deny undetermined`: undetermined findings fail the run.
+    deny_undetermined: bool,
     /// `--no-waivers`: every finding as computed.
     no_waivers: bool,
 }
@@ -574,6 +590,7 @@ struct Opened {
     run: output::RunInfo,
     lang: Lang,
     fail_at: Severity,
+    deny_undetermined: bool,
 }
 
 impl Settings {
@@ -611,7 +628,18 @@ impl Settings {
             run,
             lang,
             fail_at,
+            deny_undetermined: self.deny_undetermined,
         })
+    }
+}
+
+impl Opened {
+    /// What fails the run.
+    fn gate(&self) -> exit::Gate {
+        exit::Gate {
+            at: self.fail_at,
+            undetermined: self.deny_undetermined,
+        }
     }
 }
 
@@ -754,7 +782,7 @@ fn check_each(paths: &[std::path::PathBuf], settings: &Settings) -> u8 {
                 &w.run,
                 w.lang,
                 output::CheckFormat::Human,
-                w.fail_at,
+                w.gate(),
             );
             // A workspace judged by another stdlib, or at another date, says so.
             match &first_run {

@@ -7,6 +7,7 @@ pub use junit::escape as escape_xml;
 mod run_info;
 pub use run_info::RunInfo;
 mod sarif;
+mod undetermined;
 
 use crate::files::Loaded;
 use hegui_lang::diag::{render, Diagnostic, Lang, Severity, SourceLookup, Status as DiagStatus};
@@ -132,8 +133,9 @@ pub fn check(
     run: &RunInfo,
     lang: Lang,
     format: CheckFormat,
-    fail_at: Severity,
+    gate: crate::exit::Gate,
 ) -> (u8, Counts) {
+    let fail_at = gate.at;
     let diags = all_diagnostics(analysis, loaded);
     let sources = Sources { analysis, loaded };
     let defs = analysis.defs();
@@ -192,12 +194,17 @@ pub fn check(
         }
         CheckFormat::Human => {
             let color = std::io::stdout().is_terminal();
-            let mut s = render::to_string(&diags, &sources, lang, color);
+            let (open, shown): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+                .iter()
+                .cloned()
+                .partition(|d| d.status == DiagStatus::Undetermined);
+            let mut s = render::to_string(&shown, &sources, lang, color);
+            s.push_str(&undetermined::render(&open, &sources, lang, color));
             s.push_str(&counts.line(lang));
             emit(&s);
         }
     }
-    (crate::exit::code(&diags, &defs, fail_at), counts)
+    (crate::exit::gated(&diags, &defs, gate), counts)
 }
 
 /// `println!` into a buffer (the output is written once, and a closed pipe is not an error).

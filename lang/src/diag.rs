@@ -140,6 +140,21 @@ pub struct Diagnostic {
     /// The waiver covering the finding: it is `Waived`, or `Active` again
     /// when the waiver expired.
     pub waiver: Option<Box<crate::waiver::Waiver>>,
+    /// An undetermined finding's facts not declared, each with what value
+    /// would decide it where that is computable.
+    pub missing: Vec<MissingFact>,
+}
+
+/// A deciding fact not declared, named by its entity and field.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct MissingFact {
+    pub entity: String,
+    pub field: String,
+    /// Where the entity is declared.
+    pub location: Location,
+    /// What value of it decides the rule ("at 1,000,000 or more"), from the
+    /// comparison it fed; `None` when no single comparison decides.
+    pub decides: Option<Text>,
 }
 
 impl Diagnostic {
@@ -166,6 +181,7 @@ impl Diagnostic {
             fixes: Vec::new(),
             subject: None,
             waiver: None,
+            missing: Vec::new(),
         }
     }
     pub fn error(code: &str, file: &str, span: Span, message: Text) -> Diagnostic {

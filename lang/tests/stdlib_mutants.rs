@@ -160,35 +160,65 @@ enum Verdict {
     Survived,
 }
 
-fn judge(m: &Mutant) -> Verdict {
-    let texts: Vec<String> = FILES
-        .iter()
-        .enumerate()
-        .map(|(i, (_, t))| {
-            if i == m.file {
-                format!("{}{}{}", &t[..m.start], m.replacement, &t[m.end..])
-            } else {
-                t.to_string()
-            }
-        })
-        .collect();
-    let files: Vec<(&str, &str)> = FILES
-        .iter()
-        .zip(&texts)
-        .map(|((p, _), t)| (*p, t.as_str()))
-        .collect();
-    let a = Analysis::with_stdlib(&files);
-    if a.diagnostics()
-        .iter()
-        .any(|d| d.severity == hegui_lang::diag::Severity::Error)
-    {
-        return Verdict::Invalid;
+/// Judges mutants on one incremental analysis: each mutant replaces one file's
+/// text (the other files' parses are reused) and the tests run until the first
+/// failure, the tests of the mutated folder first, then the test that killed
+/// the previous mutant of that file. A survivor still runs every test.
+struct Judge {
+    analysis: Analysis,
+    /// Per file: the name of the test that last killed one of its mutants.
+    last_killer: Vec<Option<String>>,
+}
+
+impl Judge {
+    fn new() -> Judge {
+        Judge {
+            analysis: Analysis::new(),
+            last_killer: vec![None; FILES.len()],
+        }
     }
-    if a.run_tests(true).iter().any(|r| !r.passed()) {
-        Verdict::Killed
-    } else {
+
+    fn judge(&mut self, m: &Mutant) -> Verdict {
+        let (path, text) = FILES[m.file];
+        let mutated = format!("{}{}{}", &text[..m.start], m.replacement, &text[m.end..]);
+        self.analysis.set_file(path, &mutated);
+        let verdict = self.verdict(m.file);
+        self.analysis.set_file(path, text);
+        verdict
+    }
+
+    fn verdict(&mut self, file: usize) -> Verdict {
+        let a = &self.analysis;
+        if a.diagnostics()
+            .iter()
+            .any(|d| d.severity == hegui_lang::diag::Severity::Error)
+        {
+            return Verdict::Invalid;
+        }
+        let defs = a.defs();
+        let folder = folder_of(FILES[file].0);
+        let killer = self.last_killer[file].as_deref();
+        let mut order: Vec<&hegui_lang::model::defs::TestDef> =
+            defs.tests.iter().filter(|t| a.is_stdlib(&t.file)).collect();
+        // Stable: the last killer, then the mutated folder's tests, then the rest.
+        order.sort_by_key(|t| {
+            (
+                Some(t.decl.name.text.as_str()) != killer,
+                folder_of(&t.file) != folder,
+            )
+        });
+        for t in order {
+            if !hegui_lang::eval::tests::run(&defs, t).passed() {
+                self.last_killer[file] = Some(t.decl.name.text.clone());
+                return Verdict::Killed;
+            }
+        }
         Verdict::Survived
     }
+}
+
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 fn line_of(m: &Mutant) -> (String, usize) {
@@ -203,10 +233,11 @@ fn run(step: usize) -> Vec<String> {
         "expected many mutation sites, found {}",
         all.len()
     );
+    let mut judge = Judge::new();
     let mut survivors = Vec::new();
     let (mut killed, mut invalid) = (0, 0);
     for m in all.iter().step_by(step) {
-        match judge(m) {
+        match judge.judge(m) {
             Verdict::Killed => killed += 1,
             Verdict::Invalid => invalid += 1,
             Verdict::Survived => {

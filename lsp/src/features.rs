@@ -2,7 +2,7 @@
 //! unknown document or a position past its end gives an empty answer.
 
 use crate::position::Lines;
-use crate::worker::State;
+use crate::worker::{State, View};
 use hegui_lang::diag::{Edit, Location};
 use hegui_lang::ide;
 use hegui_lang::syntax::ast::Span;
@@ -10,29 +10,29 @@ use std::collections::HashMap;
 use tower_lsp_server::ls_types as lsp;
 
 /// The document's path and text, and the byte offset of `pos` if given.
-fn locate(s: &State, uri: &lsp::Uri) -> Option<(String, std::sync::Arc<str>)> {
+fn locate(s: &View, uri: &lsp::Uri) -> Option<(String, std::sync::Arc<str>)> {
     let path = s.paths.path_of(uri);
     let text = s.analysis.text(&path)?;
     Some((path, text))
 }
 
-fn at(s: &State, p: &lsp::TextDocumentPositionParams) -> Option<(String, usize)> {
+fn at(s: &View, p: &lsp::TextDocumentPositionParams) -> Option<(String, usize)> {
     let (path, text) = locate(s, &p.text_document.uri)?;
     let off = Lines::new(&text, s.enc).offset(p.position)?;
     Some((path, off as usize))
 }
 
-pub fn location(s: &State, l: &Location) -> Option<lsp::Location> {
+pub fn location(s: &View, l: &Location) -> Option<lsp::Location> {
     let text = s.analysis.text(&l.file)?;
     Some(lsp::Location {
-        uri: s.paths.uri_of(&s.analysis, &l.file)?,
+        uri: s.paths.uri_of(s.analysis, &l.file)?,
         range: Lines::new(&text, s.enc).range(l.span),
     })
 }
 
-pub fn hover(s: &State, p: lsp::HoverParams) -> Option<lsp::Hover> {
+pub fn hover(s: &View, p: lsp::HoverParams) -> Option<lsp::Hover> {
     let (path, off) = at(s, &p.text_document_position_params)?;
-    let h = ide::hover(&s.analysis, &path, off, s.lang)?;
+    let h = ide::hover(s.analysis, &path, off, s.lang)?;
     let text = s.analysis.text(&path)?;
     Some(lsp::Hover {
         contents: lsp::HoverContents::Markup(lsp::MarkupContent {
@@ -43,20 +43,20 @@ pub fn hover(s: &State, p: lsp::HoverParams) -> Option<lsp::Hover> {
     })
 }
 
-pub fn definition(s: &State, p: lsp::GotoDefinitionParams) -> Option<lsp::GotoDefinitionResponse> {
+pub fn definition(s: &View, p: lsp::GotoDefinitionParams) -> Option<lsp::GotoDefinitionResponse> {
     let (path, off) = at(s, &p.text_document_position_params)?;
-    let l = ide::goto_definition(&s.analysis, &path, off)?;
+    let l = ide::goto_definition(s.analysis, &path, off)?;
     Some(lsp::GotoDefinitionResponse::Scalar(location(s, &l)?))
 }
 
-pub fn references(s: &State, p: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
+pub fn references(s: &View, p: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
     let (path, off) = at(s, &p.text_document_position)?;
     let with_decl = p.context.include_declaration;
-    let refs = ide::references(&s.analysis, &path, off, with_decl);
+    let refs = ide::references(s.analysis, &path, off, with_decl);
     Some(refs.iter().filter_map(|l| location(s, l)).collect())
 }
 
-fn workspace_edit(s: &State, edits: &[Edit]) -> lsp::WorkspaceEdit {
+fn workspace_edit(s: &View, edits: &[Edit]) -> lsp::WorkspaceEdit {
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
     for e in edits {
         if let Some(l) = location(s, &e.location) {
@@ -72,11 +72,11 @@ fn workspace_edit(s: &State, edits: &[Edit]) -> lsp::WorkspaceEdit {
     }
 }
 
-pub fn rename(s: &State, p: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>, String> {
+pub fn rename(s: &View, p: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>, String> {
     let Some((path, off)) = at(s, &p.text_document_position) else {
         return Ok(None);
     };
-    match ide::rename(&s.analysis, &path, off, &p.new_name) {
+    match ide::rename(s.analysis, &path, off, &p.new_name) {
         Ok(edits) => Ok(Some(workspace_edit(s, &edits))),
         Err(ide::RenameError::NothingToRename) => Ok(None),
         Err(ide::RenameError::InvalidName) => Err(format!("`{}` is not a valid name", p.new_name)),
@@ -86,10 +86,10 @@ pub fn rename(s: &State, p: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEd
     }
 }
 
-pub fn completion(s: &State, p: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
+pub fn completion(s: &View, p: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
     use ide::CompletionKind as K;
     let (path, off) = at(s, &p.text_document_position)?;
-    let items = ide::completions(&s.analysis, &path, off, s.lang)
+    let items = ide::completions(s.analysis, &path, off, s.lang)
         .into_iter()
         .map(|c| lsp::CompletionItem {
             label: c.label,
@@ -150,20 +150,30 @@ fn document_symbol(lines: &Lines, sym: ide::Symbol) -> lsp::DocumentSymbol {
     }
 }
 
-pub fn document_symbols(s: &State, uri: &lsp::Uri) -> Option<lsp::DocumentSymbolResponse> {
+pub fn document_symbols(s: &View, uri: &lsp::Uri) -> Option<lsp::DocumentSymbolResponse> {
     let (path, text) = locate(s, uri)?;
     let lines = Lines::new(&text, s.enc);
-    let syms = ide::document_symbols(&s.analysis, &path, s.lang)
+    let syms = ide::document_symbols(s.analysis, &path, s.lang)
         .into_iter()
         .map(|x| document_symbol(&lines, x))
         .collect();
     Some(lsp::DocumentSymbolResponse::Nested(syms))
 }
 
+/// The symbols of every workspace matching `query`.
+pub fn workspace_symbols(st: &State, query: &str) -> Option<lsp::WorkspaceSymbolResponse> {
+    let out = st
+        .roots
+        .iter()
+        .flat_map(|r| root_symbols(&st.view_of(r), query))
+        .collect();
+    Some(lsp::WorkspaceSymbolResponse::Flat(out))
+}
+
 #[allow(deprecated, reason = "SymbolInformation::deprecated must be given")]
-pub fn workspace_symbols(s: &State, query: &str) -> Option<lsp::WorkspaceSymbolResponse> {
-    let found = ide::workspace_symbols(&s.analysis, query, s.lang, 512);
-    let out = found
+fn root_symbols(s: &View, query: &str) -> Vec<lsp::SymbolInformation> {
+    let found = ide::workspace_symbols(s.analysis, query, s.lang, 512);
+    found
         .into_iter()
         .filter_map(|(path, sym)| {
             let location = location(
@@ -182,14 +192,13 @@ pub fn workspace_symbols(s: &State, query: &str) -> Option<lsp::WorkspaceSymbolR
                 container_name: Some(path),
             })
         })
-        .collect();
-    Some(lsp::WorkspaceSymbolResponse::Flat(out))
+        .collect()
 }
 
-pub fn folding(s: &State, uri: &lsp::Uri) -> Option<Vec<lsp::FoldingRange>> {
+pub fn folding(s: &View, uri: &lsp::Uri) -> Option<Vec<lsp::FoldingRange>> {
     let (path, text) = locate(s, uri)?;
     let lines = Lines::new(&text, s.enc);
-    let out = ide::folding_ranges(&s.analysis, &path)
+    let out = ide::folding_ranges(s.analysis, &path)
         .into_iter()
         .map(|sp| lines.range(sp))
         .filter(|r| r.end.line > r.start.line)
@@ -202,12 +211,12 @@ pub fn folding(s: &State, uri: &lsp::Uri) -> Option<Vec<lsp::FoldingRange>> {
     Some(out)
 }
 
-pub fn inlay_hints(s: &State, p: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
+pub fn inlay_hints(s: &View, p: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
     let (path, text) = locate(s, &p.text_document.uri)?;
     let lines = Lines::new(&text, s.enc);
     let start = lines.offset_clamped(p.range.start);
     let end = lines.offset_clamped(p.range.end);
-    let out = ide::inlay_hints(&s.analysis, &path, start, end, s.lang)
+    let out = ide::inlay_hints(s.analysis, &path, start, end, s.lang)
         .into_iter()
         .map(|h| lsp::InlayHint {
             position: lines.position(h.offset),
@@ -223,22 +232,20 @@ pub fn inlay_hints(s: &State, p: lsp::InlayHintParams) -> Option<Vec<lsp::InlayH
     Some(out)
 }
 
-pub fn code_actions(s: &State, p: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
+pub fn code_actions(s: &View, p: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
     let (path, text) = locate(s, &p.text_document.uri)?;
     let lines = Lines::new(&text, s.enc);
     let span = Span {
         start: lines.offset_clamped(p.range.start),
         end: lines.offset_clamped(p.range.end),
     };
-    let out = ide::code_actions(&s.analysis, &path, span)
+    let out = ide::code_actions(s.analysis, &path, span)
         .into_iter()
         .map(|act| {
             let diagnostics: Vec<lsp::Diagnostic> = act
                 .diagnostics
                 .iter()
-                .map(|d| {
-                    crate::diagnostics::to_lsp(&s.analysis, &s.paths, d, &lines, s.enc, s.lang)
-                })
+                .map(|d| crate::diagnostics::to_lsp(s.analysis, s.paths, d, &lines, s.enc, s.lang))
                 .collect();
             let diagnostics = (!diagnostics.is_empty()).then_some(diagnostics);
             lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
@@ -272,12 +279,12 @@ pub fn token_legend() -> lsp::SemanticTokensLegend {
     }
 }
 
-pub fn semantic_tokens(s: &State, uri: &lsp::Uri) -> Option<lsp::SemanticTokensResult> {
+pub fn semantic_tokens(s: &View, uri: &lsp::Uri) -> Option<lsp::SemanticTokensResult> {
     let (path, text) = locate(s, uri)?;
     let lines = Lines::new(&text, s.enc);
     let mut data = Vec::new();
     let (mut line, mut col) = (0, 0);
-    for t in ide::semantic_tokens(&s.analysis, &path) {
+    for t in ide::semantic_tokens(s.analysis, &path) {
         let r = lines.range(t.span);
         if r.start.line != r.end.line {
             continue;
@@ -313,7 +320,7 @@ pub fn semantic_tokens(s: &State, uri: &lsp::Uri) -> Option<lsp::SemanticTokensR
 }
 
 /// The whole document, formatted (nothing when it does not parse).
-pub fn formatting(s: &State, uri: &lsp::Uri) -> Option<Vec<lsp::TextEdit>> {
+pub fn formatting(s: &View, uri: &lsp::Uri) -> Option<Vec<lsp::TextEdit>> {
     let (path, text) = locate(s, uri)?;
     if s.analysis.is_stdlib(&path) {
         return None;

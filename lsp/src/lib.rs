@@ -12,15 +12,16 @@ mod features;
 mod files;
 mod framing;
 mod position;
+mod roots;
 mod server;
 mod sync;
 mod worker;
 
-use hegui_lang::diag::Lang;
+pub use roots::Options;
 use tower_lsp_server::{LspService, Server};
 
 /// Serves LSP on stdin/stdout until the client exits.
-pub fn run_stdio(lang: Lang, as_of: Option<jiff::civil::Date>) {
+pub fn run_stdio(options: Options) {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -34,13 +35,9 @@ pub fn run_stdio(lang: Lang, as_of: Option<jiff::civil::Date>) {
     };
     runtime.block_on(async move {
         let (publish_tx, mut publish_rx) = tokio::sync::mpsc::unbounded_channel();
-        let worker = worker::Worker::spawn(lang, publish_tx);
-        // The evaluation date (waiver expiry): the clock, read once here.
+        // The evaluation date (waiver and override expiry): the clock, read once here.
         let today = jiff::Zoned::now().date();
-        worker.send(move |s| {
-            s.analysis.set_as_of(as_of);
-            s.analysis.set_today(Some(today));
-        });
+        let worker = worker::Worker::spawn(options, today, publish_tx);
         let (service, socket) = LspService::new(|client| {
             // Diagnostics go out in the order the analysis thread made them.
             let sender = client.clone();

@@ -64,6 +64,13 @@ fn negotiate(params: &InitializeParams) -> Encoding {
     }
 }
 
+fn folder_paths(folders: &[WorkspaceFolder]) -> Vec<PathBuf> {
+    folders
+        .iter()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect()
+}
+
 #[allow(
     deprecated,
     reason = "root_uri and root_path are what older clients send"
@@ -71,11 +78,7 @@ fn negotiate(params: &InitializeParams) -> Encoding {
 fn roots(params: &InitializeParams) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     if let Some(folders) = &params.workspace_folders {
-        out.extend(
-            folders
-                .iter()
-                .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned())),
-        );
+        out.extend(folder_paths(folders));
     }
     if out.is_empty() {
         if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path()) {
@@ -113,6 +116,13 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".into(), "=".into()]),
             ..Default::default()
+        }),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
         }),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
@@ -160,7 +170,12 @@ impl LanguageServer for Backend {
         }
         let files = self
             .worker
-            .ask(|s| s.analysis.user_paths().len())
+            .ask(|s| {
+                s.roots
+                    .iter()
+                    .map(|r| r.analysis.user_paths().len())
+                    .sum::<usize>()
+            })
             .await
             .unwrap_or(0);
         let msg = format!("hegui: {files} workspace files loaded");
@@ -185,13 +200,31 @@ impl LanguageServer for Backend {
             .send(move |s| sync::did_close(s, &params.text_document.uri));
     }
 
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let gone: Vec<PathBuf> = folder_paths(&params.event.removed);
+        let added: Vec<PathBuf> = folder_paths(&params.event.added);
+        self.worker.send(move |s| {
+            let mut folders: Vec<PathBuf> = s.folders.clone();
+            folders.retain(|f| !gone.contains(f));
+            folders.extend(added);
+            sync::load_workspace(s, folders);
+        });
+    }
+
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         self.worker
             .send(move |s| sync::watched_files(s, params.changes));
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        self.worker.ask(move |s| features::hover(s, params)).await
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.worker
+            .ask_doc(uri, move |v| features::hover(v, params))
+            .await
     }
 
     async fn goto_definition(
@@ -199,26 +232,41 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         self.worker
-            .ask(move |s| features::definition(s, params))
+            .ask_doc(
+                params
+                    .text_document_position_params
+                    .text_document
+                    .uri
+                    .clone(),
+                move |v| features::definition(v, params),
+            )
             .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         self.worker
-            .ask(move |s| features::references(s, params))
+            .ask_doc(
+                params.text_document_position.text_document.uri.clone(),
+                move |v| features::references(v, params),
+            )
             .await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri.clone();
         self.worker
-            .ask(move |s| features::rename(s, params))
+            .ask_doc(uri, move |v| features::rename(v, params).transpose())
             .await?
+            .transpose()
             .map_err(Error::invalid_params)
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         self.worker
-            .ask(move |s| features::completion(s, params))
+            .ask_doc(
+                params.text_document_position.text_document.uri.clone(),
+                move |v| features::completion(v, params),
+            )
             .await
     }
 
@@ -227,7 +275,9 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         self.worker
-            .ask(move |s| features::document_symbols(s, &params.text_document.uri))
+            .ask_doc(params.text_document.uri.clone(), move |v| {
+                features::document_symbols(v, &params.text_document.uri)
+            })
             .await
     }
 
@@ -242,25 +292,33 @@ impl LanguageServer for Backend {
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         self.worker
-            .ask(move |s| features::folding(s, &params.text_document.uri))
+            .ask_doc(params.text_document.uri.clone(), move |v| {
+                features::folding(v, &params.text_document.uri)
+            })
             .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         self.worker
-            .ask(move |s| features::inlay_hints(s, params))
+            .ask_doc(params.text_document.uri.clone(), move |v| {
+                features::inlay_hints(v, params)
+            })
             .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         self.worker
-            .ask(move |s| features::code_actions(s, params))
+            .ask_doc(params.text_document.uri.clone(), move |v| {
+                features::code_actions(v, params)
+            })
             .await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         self.worker
-            .ask(move |s| features::formatting(s, &params.text_document.uri))
+            .ask_doc(params.text_document.uri.clone(), move |v| {
+                features::formatting(v, &params.text_document.uri)
+            })
             .await
     }
 
@@ -269,7 +327,9 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         self.worker
-            .ask(move |s| features::semantic_tokens(s, &params.text_document.uri))
+            .ask_doc(params.text_document.uri.clone(), move |v| {
+                features::semantic_tokens(v, &params.text_document.uri)
+            })
             .await
     }
 }

@@ -1,24 +1,49 @@
 //! Document synchronisation and workspace loading, run on the analysis thread.
 
 use crate::position::Lines;
+use crate::roots::{self, Root};
 use crate::worker::{OpenDoc, State};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types as lsp;
 
-pub fn load_workspace(s: &mut State, roots: Vec<PathBuf>) {
-    let mut n = 0;
-    for root in roots {
-        n += s.files.load_folder(&mut s.analysis, &root);
+/// Sets the editor's workspace folders and loads their roots.
+pub fn load_workspace(s: &mut State, folders: Vec<PathBuf>) {
+    s.folders = folders;
+    rebuild(s);
+}
+
+/// Finds and loads every root again (the folders or a `hegui.toml`
+/// changed); open documents keep the editor's text.
+pub fn rebuild(s: &mut State) {
+    let open: Vec<(String, String)> = s
+        .open
+        .keys()
+        .filter_map(|p| {
+            let r = &s.roots[s.root_index(p)?];
+            if r.analysis.is_stdlib(p) {
+                return None;
+            }
+            Some((p.clone(), r.text_of(p)?))
+        })
+        .collect();
+    s.roots = roots::discover(&s.folders)
+        .iter()
+        .map(|d| Root::open(d, &s.options, s.today))
+        .collect();
+    for (path, text) in open {
+        let i = s.root_for_new(&path);
+        let r = &mut s.roots[i];
+        r.files.set_text(&mut r.analysis, &path, &text);
     }
-    if n > 0 {
-        s.dirty = true;
-    }
+    s.dirty = true;
 }
 
 pub fn did_open(s: &mut State, doc: lsp::TextDocumentItem) {
     let path = s.paths.path_of(&doc.uri);
+    let i = s.root_for_new(&path);
     // Stdlib documents are read-only: their text stays the embedded one.
-    s.files.set_text(&mut s.analysis, &path, &doc.text);
+    let r = &mut s.roots[i];
+    r.files.set_text(&mut r.analysis, &path, &doc.text);
     s.open.insert(
         path,
         OpenDoc {
@@ -35,33 +60,30 @@ pub fn did_open(s: &mut State, doc: lsp::TextDocumentItem) {
 pub fn did_change(s: &mut State, params: lsp::DidChangeTextDocumentParams) {
     let path = s.paths.path_of(&params.text_document.uri);
     let version = params.text_document.version;
+    let Some(i) = s.root_index(&path) else {
+        return;
+    };
     let Some(doc) = s.open.get_mut(&path) else {
         return;
     };
-    if version < doc.version || s.analysis.is_stdlib(&path) {
+    let r = &mut s.roots[i];
+    if version < doc.version || r.analysis.is_stdlib(&path) {
         return;
     }
     doc.version = version;
-    let mut text = match s.files.shown_text(&path) {
-        Some(t) => t.to_string(),
-        None => s
-            .analysis
-            .text(&path)
-            .map(|t| t.to_string())
-            .unwrap_or_default(),
-    };
+    let mut text = r.text_of(&path).unwrap_or_default();
     for ch in params.content_changes {
         match ch.range {
             None => text = ch.text,
-            Some(r) => {
+            Some(range) => {
                 let lines = Lines::new(&text, s.enc);
-                let start = lines.offset_clamped(r.start) as usize;
-                let end = (lines.offset_clamped(r.end) as usize).max(start);
+                let start = lines.offset_clamped(range.start) as usize;
+                let end = (lines.offset_clamped(range.end) as usize).max(start);
                 text.replace_range(start..end, &ch.text);
             }
         }
     }
-    s.files.set_text(&mut s.analysis, &path, &text);
+    r.files.set_text(&mut r.analysis, &path, &text);
     s.dirty = true;
 }
 
@@ -69,24 +91,47 @@ pub fn did_change(s: &mut State, params: lsp::DidChangeTextDocumentParams) {
 pub fn did_close(s: &mut State, uri: &lsp::Uri) {
     let path = s.paths.path_of(uri);
     s.close(&path);
-    if s.analysis.is_stdlib(&path) {
+    let Some(i) = s.root_index(&path) else {
+        return;
+    };
+    let r = &mut s.roots[i];
+    if r.analysis.is_stdlib(&path) {
         return;
     }
-    reload_from_disk(s, &path);
-}
-
-fn reload_from_disk(s: &mut State, path: &str) {
-    s.files.read(&mut s.analysis, std::path::Path::new(path));
+    if r.dir.is_none() {
+        // A loose document was the editor's alone.
+        r.files.remove(&mut r.analysis, &path);
+    } else {
+        r.files.read(&mut r.analysis, Path::new(&path));
+    }
     s.dirty = true;
 }
 
-/// Files changed on disk: open documents keep the editor's text.
+/// Files changed on disk: open documents keep the editor's text; a
+/// `hegui.toml` created, changed or deleted finds and loads the roots again.
 pub fn watched_files(s: &mut State, changes: Vec<lsp::FileEvent>) {
+    let mut roots_changed = false;
     for c in changes {
         let path = s.paths.path_of(&c.uri);
-        if s.open.contains_key(&path) || s.analysis.is_stdlib(&path) {
+        let p = Path::new(&path);
+        if p.file_name().and_then(|n| n.to_str()) == Some(hegui_workspace::ROOT_FILE) {
+            roots_changed = true;
             continue;
         }
-        reload_from_disk(s, &path);
+        if s.open.contains_key(&path) {
+            continue;
+        }
+        let Some(i) = roots::nearest(&s.roots, &path) else {
+            continue;
+        };
+        let r = &mut s.roots[i];
+        if r.analysis.is_stdlib(&path) {
+            continue;
+        }
+        r.files.read(&mut r.analysis, p);
+        s.dirty = true;
+    }
+    if roots_changed {
+        rebuild(s);
     }
 }

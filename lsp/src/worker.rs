@@ -14,12 +14,14 @@
 use crate::diagnostics::to_lsp;
 use crate::files::Paths;
 use crate::position::{Encoding, Lines};
+use crate::roots::{self, Options, Root};
 use hegui_lang::diag::Lang;
 use hegui_lang::Analysis;
-use hegui_workspace::Loaded;
-use std::collections::BTreeMap;
+use jiff::civil::Date;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use tokio::sync::{mpsc as tmpsc, oneshot};
 use tower_lsp_server::jsonrpc;
@@ -39,12 +41,15 @@ pub struct OpenDoc {
 
 /// Everything the analysis thread owns.
 pub struct State {
-    pub analysis: Analysis,
+    /// One analysis per hegui workspace (see `roots`).
+    pub roots: Vec<Root>,
+    /// The editor's workspace folders, the roots are found from.
+    pub folders: Vec<PathBuf>,
+    pub options: Options,
+    /// The evaluation date (waiver and override expiry): read once.
+    pub today: Date,
     pub paths: Paths,
-    /// The workspace loader's side of it (declaration files, load errors).
-    pub files: Loaded,
     pub enc: Encoding,
-    pub lang: Lang,
     /// Open documents by workspace path.
     pub open: BTreeMap<String, OpenDoc>,
     /// Set by jobs that change the workspace; cleared by publishing.
@@ -59,7 +64,62 @@ pub struct State {
     publish: tmpsc::UnboundedSender<Publish>,
 }
 
+/// What a request reads: one workspace, and how to speak to the client.
+pub struct View<'a> {
+    pub analysis: &'a Analysis,
+    pub paths: &'a Paths,
+    pub enc: Encoding,
+    pub lang: Lang,
+}
+
 impl State {
+    /// The root a path belongs to, if any.
+    pub fn root_index(&self, path: &str) -> Option<usize> {
+        roots::nearest(&self.roots, path).or_else(|| {
+            // Stdlib documents, and loose ones: the workspace that has them.
+            self.roots
+                .iter()
+                .position(|r| r.analysis.text(path).is_some() || r.files.shown_text(path).is_some())
+        })
+    }
+
+    /// The root a newly opened document joins: the nearest root; else the
+    /// workspace of its own `hegui.toml`, loaded now; else the loose one.
+    pub fn root_for_new(&mut self, path: &str) -> usize {
+        if let Some(i) = self.root_index(path) {
+            return i;
+        }
+        let p = std::path::Path::new(path);
+        if p.is_absolute() {
+            let root = hegui_workspace::root_of(p);
+            if root.join(hegui_workspace::ROOT_FILE).is_file() {
+                let r = Root::open(&root, &self.options, self.today);
+                self.roots.push(r);
+                return self.roots.len() - 1;
+            }
+        }
+        if let Some(i) = self.roots.iter().position(|r| r.dir.is_none()) {
+            return i;
+        }
+        self.roots.push(Root::loose(&self.options, self.today));
+        self.roots.len() - 1
+    }
+
+    /// What a request about `path` reads.
+    pub fn view(&self, path: &str) -> Option<View<'_>> {
+        let r = &self.roots[self.root_index(path)?];
+        Some(self.view_of(r))
+    }
+
+    pub fn view_of<'a>(&'a self, r: &'a Root) -> View<'a> {
+        View {
+            analysis: &r.analysis,
+            paths: &self.paths,
+            enc: self.enc,
+            lang: r.lang,
+        }
+    }
+
     /// Sends the diagnostics of every open document whose diagnostics
     /// changed, then queues the closed files for the idle time.
     fn publish_open(&mut self) {
@@ -68,20 +128,22 @@ impl State {
         for path in &paths {
             self.publish_file(path);
         }
+        let known: BTreeSet<String> = self.roots.iter().flat_map(|r| r.paths()).collect();
         // Files that left the workspace lose their diagnostics.
         let gone: Vec<String> = self
             .published
             .keys()
-            .filter(|p| {
-                !self.open.contains_key(*p)
-                    && self.analysis.text(p).is_none()
-                    && self.files.shown_text(p).is_none()
-            })
+            .filter(|p| !self.open.contains_key(*p) && !known.contains(*p))
             .cloned()
             .collect();
         for path in gone {
             self.published.remove(&path);
-            if let Some(uri) = self.paths.uri_of(&self.analysis, &path) {
+            let uri = self
+                .roots
+                .first()
+                .and_then(|r| self.paths.uri_of(&r.analysis, &path))
+                .or_else(|| path.parse().ok());
+            if let Some(uri) = uri {
                 let _ = self.publish.send(Publish {
                     uri,
                     diagnostics: Vec::new(),
@@ -89,9 +151,7 @@ impl State {
                 });
             }
         }
-        let mut closed: Vec<String> = self
-            .analysis
-            .user_paths()
+        let mut closed: Vec<String> = known
             .into_iter()
             .filter(|p| !self.open.contains_key(p))
             .collect();
@@ -115,16 +175,17 @@ impl State {
 
     /// Sends a file's diagnostics if they differ from what was last sent.
     fn publish_file(&mut self, path: &str) {
-        let diags = self.files.relocate(self.analysis.file_diagnostics(path));
-        let text = match self.files.shown_text(path) {
-            Some(t) => t.into(),
-            None => self.analysis.text(path).unwrap_or_default(),
+        let Some(i) = self.root_index(path) else {
+            return;
         };
+        let r = &self.roots[i];
+        let diags = r.diagnostics_of(path);
+        let text = r.text_of(path).unwrap_or_default();
         let lines = Lines::new(&text, self.enc);
-        let a = &self.analysis;
+        let a = &r.analysis;
         let converted: Vec<lsp::Diagnostic> = diags
             .iter()
-            .map(|d| to_lsp(a, &self.paths, d, &lines, self.enc, self.lang))
+            .map(|d| to_lsp(a, &self.paths, d, &lines, self.enc, r.lang))
             .collect();
         if self.published.get(path) == Some(&converted) {
             return;
@@ -163,17 +224,22 @@ pub struct Worker {
 
 impl Worker {
     /// Starts the thread; published diagnostics come out of `publish`.
-    pub fn spawn(lang: Lang, publish: tmpsc::UnboundedSender<Publish>) -> Worker {
+    pub fn spawn(
+        options: Options,
+        today: Date,
+        publish: tmpsc::UnboundedSender<Publish>,
+    ) -> Worker {
         let (tx, rx) = mpsc::channel::<Job>();
         let spawned = std::thread::Builder::new()
             .name("hegui-analysis".into())
             .spawn(move || {
                 let mut state = State {
-                    analysis: Analysis::new(),
+                    roots: Vec::new(),
+                    folders: Vec::new(),
+                    options,
+                    today,
                     paths: Paths::default(),
-                    files: Loaded::default(),
                     enc: Encoding::Utf16,
-                    lang,
                     open: BTreeMap::new(),
                     dirty: false,
                     published: BTreeMap::new(),
@@ -201,7 +267,11 @@ impl Worker {
     ) -> impl Future<Output = jsonrpc::Result<R>> {
         let (tx, rx) = oneshot::channel();
         self.send(move |s| {
-            let _ = tx.send(f(s));
+            // A request cancelled (`$/cancelRequest`) or abandoned while
+            // queued is not computed.
+            if !tx.is_closed() {
+                let _ = tx.send(f(s));
+            }
         });
         async move {
             rx.await.map_err(|_| {
@@ -210,6 +280,21 @@ impl Worker {
                 e
             })
         }
+    }
+}
+
+impl Worker {
+    /// Asks about one document, in the workspace it belongs to; nothing for
+    /// a document no workspace has.
+    pub fn ask_doc<R: Send + 'static>(
+        &self,
+        uri: Uri,
+        f: impl FnOnce(&View) -> Option<R> + Send + 'static,
+    ) -> impl Future<Output = jsonrpc::Result<Option<R>>> {
+        self.ask(move |s| {
+            let path = s.paths.path_of(&uri);
+            f(&s.view(&path)?)
+        })
     }
 }
 

@@ -92,6 +92,38 @@ fn walk(
     Ok(())
 }
 
+/// The folders below `dir` (not `dir` itself) holding a `hegui.toml`: the
+/// nested workspaces a folder walk leaves out, each its own workspace (what
+/// the language server analyses one by one). Sorted; hidden folders,
+/// `target/` and `node_modules/` are not walked.
+pub fn roots_under(dir: &Path) -> Vec<PathBuf> {
+    fn go(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut subs: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                !(name.starts_with('.') || name == "target" || name == "node_modules") && p.is_dir()
+            })
+            .collect();
+        subs.sort();
+        for s in subs {
+            if s.join(ROOT_FILE).is_file() {
+                out.push(s.clone());
+            }
+            go(&s, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    go(dir, 0, &mut out);
+    out
+}
+
 /// The workspace root of a file or folder: the nearest folder, from it
 /// upwards, that holds a `hegui.toml`; without one, the folder itself (a
 /// file's own folder). The answer is relative when `path` is and the root is

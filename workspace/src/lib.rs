@@ -36,5 +36,5 @@ mod loaded;
 pub use config::{strict_date, Config, SeverityOverride, StdlibChoice};
 
 pub use decl::is_decl_file;
-pub use files::{is_workspace_file, list, root_of, Walk, ROOT_FILE};
+pub use files::{is_workspace_file, list, root_of, roots_under, Walk, ROOT_FILE};
 pub use loaded::{load, load_stdlib, Loaded};

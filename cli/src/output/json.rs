@@ -1,7 +1,7 @@
 //! `hegui check --format json`: one object per finding (see docs/cli.md).
 
 use super::{position, Sources};
-use hegui_lang::diag::{Diagnostic, Status};
+use hegui_lang::diag::{Diagnostic, MissingFact, Status};
 use hegui_lang::waiver::Waiver;
 use serde_json::json;
 
@@ -31,6 +31,9 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
     }
     if let Some(w) = &d.waiver {
         v["waiver"] = waiver(w, sources, d.status != Status::Waived);
+    }
+    if !d.missing.is_empty() {
+        v["missing"] = missing(&d.missing, sources);
     }
     if let Some(o) = &d.obligation {
         v["obligation"] = json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
@@ -86,4 +89,22 @@ pub fn waiver(w: &Waiver, sources: &Sources, expired: bool) -> serde_json::Value
         "line": line,
         "column": column,
     })
+}
+
+/// The facts an undetermined finding waits for: entity, field, where the
+/// entity is declared, and what value would decide it.
+pub fn missing(facts: &[MissingFact], sources: &Sources) -> serde_json::Value {
+    facts
+        .iter()
+        .map(|m| {
+            let ((sl, sc), (el, ec)) = position(sources, &m.location.file, m.location.span);
+            json!({
+                "entity": m.entity,
+                "field": m.field,
+                "file": m.location.file,
+                "span": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
+                "decides": m.decides,
+            })
+        })
+        .collect()
 }

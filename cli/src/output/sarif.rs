@@ -193,6 +193,13 @@ pub fn log(
                     "notes": d.notes,
                 },
             });
+            // SARIF's "could not determine pass or fail": an open result,
+            // with the facts that would decide it.
+            if d.status == Status::Undetermined {
+                r["kind"] = json!("open");
+                r["level"] = json!("none");
+                r["properties"]["missing"] = super::json::missing(&d.missing, sources);
+            }
             if let Some(o) = &d.obligation {
                 r["properties"]["obligation"] =
                     json!({"text": o.text, "due": o.due.map(|d| d.to_string())});

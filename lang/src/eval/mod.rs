@@ -78,7 +78,25 @@ pub struct Derived {
     pub ranges: Vec<LazyRange>,
     /// Facts with an input error it read (even where its value did not depend on them).
     pub tainted: FactSet,
+    /// The comparisons of unknown numbers it made.
+    pub deciders: Vec<Decider>,
 }
+
+/// A comparison of one unknown number with a known one: what value of the
+/// unknown fact decides it (for the undetermined finding's message).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decider {
+    pub fact: FactSet,
+    /// `unknown op threshold`, the unknown on the left.
+    pub op: BinOp,
+    pub threshold: i64,
+    /// The compared quantity, when it is not the fact itself (a derived fact or
+    /// a sum the fact feeds), with its known lower bound.
+    pub through: Option<(Arc<str>, i64)>,
+}
+
+/// The most deciders a rule's evaluation keeps (the first met).
+const MAX_DECIDERS: usize = 16;
 
 /// Why an evaluation stopped early.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,6 +123,8 @@ pub struct Evaluator<'w> {
     pub ranges: Vec<LazyRange>,
     /// Facts with an input error read so far: a conclusion that read one is not drawn.
     pub tainted: FactSet,
+    /// Comparisons of an unknown number with a known one met so far.
+    pub deciders: Vec<Decider>,
     pub subject: Option<(Arc<str>, String)>,
     /// `subject.field` values read, for `hegui explain` (when `record_facts`).
     pub facts: BTreeMap<String, Value>,
@@ -127,6 +147,7 @@ impl<'w> Evaluator<'w> {
             contributors: BTreeSet::new(),
             ranges: Vec::new(),
             tainted: FactSet::EMPTY,
+            deciders: Vec::new(),
             subject: None,
             facts: BTreeMap::new(),
             record_facts: false,
@@ -380,6 +401,9 @@ impl<'w> Evaluator<'w> {
             self.ranges.extend(d.ranges.iter().cloned());
         }
         self.tainted = self.tainted.union(d.tainted);
+        for x in &d.deciders {
+            self.add_decider(x.clone());
+        }
         d.value.clone()
     }
 
@@ -398,11 +422,13 @@ impl<'w> Evaluator<'w> {
                 contributors: BTreeSet::new(),
                 ranges: Vec::new(),
                 tainted: FactSet::EMPTY,
+                deciders: Vec::new(),
             });
         }
         let outer = std::mem::take(&mut self.contributors);
         let outer_ranges = std::mem::take(&mut self.ranges);
         let outer_taint = std::mem::take(&mut self.tainted);
+        let outer_deciders = std::mem::take(&mut self.deciders);
         let value = self.in_frame(|s| {
             s.push_local(Value::Entity(entity.clone()));
             s.eval(&d.body)
@@ -411,11 +437,16 @@ impl<'w> Evaluator<'w> {
         let contributors = std::mem::replace(&mut self.contributors, outer);
         let ranges = std::mem::replace(&mut self.ranges, outer_ranges);
         let tainted = std::mem::replace(&mut self.tainted, outer_taint);
+        let deciders = std::mem::replace(&mut self.deciders, outer_deciders);
+        for x in &deciders {
+            self.add_decider(x.clone());
+        }
         Some(Derived {
             value,
             contributors,
             ranges,
             tainted,
+            deciders,
         })
     }
 
@@ -441,7 +472,60 @@ impl<'w> Evaluator<'w> {
         }
         let x = self.eval(a);
         let y = self.eval(b);
-        binary_values(op, &x, &y, &self.defs().calendar)
+        let v = binary_values(op, &x, &y, &self.defs().calendar);
+        if v.is_unknown() {
+            self.note_decider(op, (a, &x), (b, &y));
+        }
+        v
+    }
+
+    /// Remembers what value of an unknown fact decides a comparison that
+    /// stayed unknown: one undeclared fact against a known number.
+    fn note_decider(&mut self, op: BinOp, (a, x): (&Expr, &Value), (b, y): (&Expr, &Value)) {
+        let flipped = match op {
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Gt => BinOp::Lt,
+            BinOp::Ge => BinOp::Le,
+            BinOp::Eq | BinOp::Ne => op,
+            _ => return,
+        };
+        let (e, u, n, op) = match (x, y) {
+            (Value::Unknown(u), Value::Int(n)) => (a, u, *n, op),
+            (Value::Int(n), Value::Unknown(u)) => (b, u, *n, flipped),
+            _ => return,
+        };
+        if u.facts.has_invalid() || u.facts.facts().len() != 1 {
+            return;
+        }
+        let fact = &u.facts.facts()[0];
+        let read = match e {
+            Expr::Field { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        // The fact itself (a count known only to be ≥ 0), or a quantity it
+        // feeds, known to be at least `lo`.
+        let direct = read.as_deref() == Some(&*fact.field) && u.lo == 0 && u.hi == i64::MAX;
+        let through = if direct {
+            None
+        } else {
+            match read {
+                Some(q) if u.lo > i64::MIN => Some((q, u.lo)),
+                _ => return,
+            }
+        };
+        self.add_decider(Decider {
+            fact: u.facts,
+            op,
+            threshold: n,
+            through,
+        });
+    }
+
+    fn add_decider(&mut self, d: Decider) {
+        if self.deciders.len() < MAX_DECIDERS && !self.deciders.contains(&d) {
+            self.deciders.push(d);
+        }
     }
 
     fn call(&mut self, b: Builtin, args: &[Value]) -> Value {

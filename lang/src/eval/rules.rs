@@ -1,14 +1,14 @@
 //! Rules applied to one subject entity: which are in force, which apply, which
 //! are violated, and the finding each violation produces.
 
-use super::{Abort, Evaluator, World};
+use super::{Abort, Decider, Evaluator, World};
 use crate::diag::Severity;
-use crate::diag::{Diagnostic, Fix, ObligationDue, Text};
+use crate::diag::{Diagnostic, Fix, Location, MissingFact, ObligationDue, Text};
 use crate::hir::{Part, Template};
 use crate::model::defs::RuleDef;
 use crate::model::unknown::{FactSet, Truth};
 use crate::model::{EntityData, Value};
-use crate::syntax::ast::{ExprKind, Span};
+use crate::syntax::ast::{BinOp, ExprKind, Span};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -140,6 +140,7 @@ fn outcome(
     ev.ranges.clear();
     ev.facts.clear();
     ev.tainted = FactSet::EMPTY;
+    ev.deciders.clear();
     let base = ev.locals.len();
     let mut lets = BTreeMap::new();
     for (n, x) in &rule.body.lets {
@@ -290,27 +291,109 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     d
 }
 
+/// `1,000,000`: digits grouped by three, as the law's thresholds are read.
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// What value of a fact decides a comparison it fed: "at 1,000,000 or more",
+/// or, through a quantity it feeds, "whether `x` (at least 40,000 without it)
+/// is 100,000 or more".
+fn decides(d: &Decider) -> Text {
+    let n = grouped(d.threshold);
+    let (zh, en) = match d.op {
+        BinOp::Ge => (format!("{n} 或以上"), format!("{n} or more")),
+        BinOp::Gt => (format!("超过 {n}"), format!("more than {n}")),
+        BinOp::Le => (format!("{n} 或以下"), format!("{n} or less")),
+        BinOp::Lt => (format!("不满 {n}"), format!("less than {n}")),
+        BinOp::Eq => (format!("等于 {n}"), format!("equal to {n}")),
+        _ => (format!("不等于 {n}"), format!("other than {n}")),
+    };
+    match &d.through {
+        None => Text::new(
+            format!("规则取决于它是否为{zh}"),
+            format!("the rule turns on whether it is {en}"),
+        ),
+        Some((q, lo)) => {
+            let lo = grouped(*lo);
+            Text::new(
+                format!("它决定 `{q}`（不计它至少为 {lo}）是否为{zh}"),
+                format!("it decides whether `{q}` (at least {lo} without it) is {en}"),
+            )
+        }
+    }
+}
+
 /// A finding that could not be decided: the rule, the subject, and the facts
-/// that, declared, would decide it (each labelled where its entity is declared).
+/// that, declared, would decide it (each labelled where its entity is
+/// declared), with the value that decides where a comparison says so.
 fn undetermined(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, facts: FactSet) -> Diagnostic {
     let facts = facts.facts();
-    let names: Vec<String> = facts
+    let missing: Vec<MissingFact> = facts
         .iter()
         .map(|f| {
-            if *f.entity == *e.name {
-                format!("`{}`", f.field)
-            } else {
-                format!("`{}.{}`", f.entity, f.field)
+            let location = ev
+                .world
+                .entity(&f.entity)
+                .map(|x| Location {
+                    file: x.file.clone(),
+                    span: x.name_span,
+                })
+                .unwrap_or_else(|| Location {
+                    file: e.file.clone(),
+                    span: e.name_span,
+                });
+            let decider = ev
+                .deciders
+                .iter()
+                .find(|d| d.fact.facts().first() == Some(f));
+            MissingFact {
+                entity: f.entity.to_string(),
+                field: f.field.to_string(),
+                location,
+                decides: decider.map(decides),
             }
         })
         .collect();
+    let named: Vec<(String, Option<&Text>)> = missing
+        .iter()
+        .map(|m| {
+            let name = if m.entity == e.name {
+                format!("`{}`", m.field)
+            } else {
+                format!("`{}.{}`", m.entity, m.field)
+            };
+            (name, m.decides.as_ref())
+        })
+        .collect();
+    let zh: Vec<String> = named
+        .iter()
+        .map(|(n, d)| match d {
+            Some(t) => format!("{n}（{}）", t.zh),
+            None => n.clone(),
+        })
+        .collect();
+    let en: Vec<String> = named
+        .iter()
+        .map(|(n, d)| match d {
+            Some(t) => format!("{n} ({})", t.en),
+            None => n.clone(),
+        })
+        .collect();
     let message = Text::new(
-        format!("无法判定 {}：未声明 {}", rule.id, names.join("、")),
-        format!(
-            "{} cannot be decided: {} not declared",
-            rule.id,
-            names.join(", ")
-        ),
+        format!("无法判定 {}：请声明 {}", rule.id, zh.join("、")),
+        format!("{} cannot be decided: declare {}", rule.id, en.join(", ")),
     );
     // Information, not the rule's severity: an open question fails CI only
     // when asked to (the status says what it is).
@@ -319,6 +402,7 @@ fn undetermined(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, facts: FactS
     d.subject = Some(e.name.clone());
     d.citations = rule.cites.clone();
     d.notes.push(rule.title.clone());
+    d.missing = missing;
     let mut labelled = std::collections::BTreeSet::new();
     for f in facts.iter() {
         if *f.entity == *e.name || !labelled.insert(f.entity.clone()) {

@@ -144,7 +144,12 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
             .copied()
             .filter(|d| d.status == crate::diag::Status::Active)
             .collect();
-        let ok = if ex.negated {
+        let open = named
+            .iter()
+            .any(|d| d.status == crate::diag::Status::Undetermined);
+        let ok = if ex.undetermined {
+            open
+        } else if ex.negated {
             named.is_empty()
         } else if let Some((due, _)) = ex.due {
             hits.iter()
@@ -152,7 +157,7 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
         } else {
             !hits.is_empty()
         };
-        if ok && !ex.negated {
+        if ok && !ex.negated && !ex.undetermined {
             covered.insert(ex.rule.text.clone());
         }
         if ok && ex.negated {
@@ -163,18 +168,36 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
             }
         }
         if !ok {
-            let fired: Vec<String> = on_whom
-                .iter()
-                .map(|d| d.code.clone())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            let codes = |undetermined: bool| -> Vec<String> {
+                on_whom
+                    .iter()
+                    .filter(|d| (d.status == crate::diag::Status::Undetermined) == undetermined)
+                    .map(|d| d.code.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            };
+            let fired = codes(false);
+            let open_codes = codes(true);
             let due_seen: Vec<String> = hits
                 .iter()
                 .filter_map(|d| d.obligation.as_ref().and_then(|o| o.due))
                 .map(|d| d.to_string())
                 .collect();
-            let (zh, en) = if ex.negated && hits.is_empty() {
+            let (zh, en) = if ex.undetermined {
+                let decided = if hits.is_empty() {
+                    ("未触发", "it did not fire")
+                } else {
+                    ("触发了", "it fired")
+                };
+                (
+                    format!("预期 {} 无法判定，但已判定：{}", ex.rule.text, decided.0),
+                    format!(
+                        "expected {} to be undetermined, but it was decided: {}",
+                        ex.rule.text, decided.1
+                    ),
+                )
+            } else if ex.negated && hits.is_empty() {
                 (
                     format!("预期 {} 不触发，但无法判定", ex.rule.text),
                     format!(
@@ -205,14 +228,26 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
                     ),
                 )
             } else {
+                let (open_zh, open_en) = if open_codes.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (
+                        format!("；无法判定的是：{}", open_codes.join("、")),
+                        format!("; undetermined: {}", open_codes.join(", ")),
+                    )
+                };
                 (
                     format!(
-                        "预期 {} 触发，但它没有触发（触发的是：{}）",
+                        "预期 {} 触发，但它没有触发（触发的是：{}{open_zh}）",
                         ex.rule.text,
-                        fired.join("、")
+                        if fired.is_empty() {
+                            "无".into()
+                        } else {
+                            fired.join("、")
+                        }
                     ),
                     format!(
-                        "expected {} to fire, but it did not (fired: {})",
+                        "expected {} to fire, but it did not (fired: {}{open_en})",
                         ex.rule.text,
                         if fired.is_empty() {
                             "nothing".into()

@@ -278,6 +278,9 @@ pub struct TestDecl {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expect {
     pub negated: bool,
+    /// `expect undetermined R on x`: R cannot be decided for x (the facts it
+    /// needs are not declared).
+    pub undetermined: bool,
     pub rule: Name,
     pub on: Option<Name>,
     pub due: Option<(Date, Span)>,

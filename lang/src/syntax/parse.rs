@@ -702,13 +702,16 @@ impl<'a> Lower<'a> {
                 Rule::expect_stmt => {
                     let span = span_of(&s);
                     let mut si = s.into_inner().peekable();
-                    let negated = si.peek().map(|p| p.as_rule()) == Some(Rule::no_kw);
-                    if negated {
+                    let flag = si.peek().map(|p| p.as_rule());
+                    let negated = flag == Some(Rule::no_kw);
+                    let undetermined = flag == Some(Rule::undetermined_kw);
+                    if negated || undetermined {
                         si.next();
                     }
                     let rule = self.name(si.next().expect("grammar: expected rule id"));
                     let mut e = Expect {
                         negated,
+                        undetermined,
                         rule,
                         on: None,
                         due: None,

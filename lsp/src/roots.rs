@@ -1,0 +1,160 @@
+//! Workspace roots: one analysis per hegui workspace, never merged.
+//!
+//! Each editor workspace folder is a workspace: the nearest folder, from it
+//! upwards, holding a `hegui.toml`, else the folder itself. Every folder
+//! below it with its own `hegui.toml` is another workspace (a monorepo of
+//! workspaces). A file belongs to the root nearest above it; a document
+//! opened outside every root joins the workspace of its own `hegui.toml`, or
+//! else a workspace of loose documents. Each root is loaded as `hegui check`
+//! loads it: its `hegui.toml` (stdlib, as_of, lang, overrides, waivers), and
+//! the loader's errors are diagnostics like any other.
+
+use hegui_lang::diag::{Diagnostic, Lang, Text};
+use hegui_lang::syntax::ast::Span;
+use hegui_lang::Analysis;
+use hegui_workspace::{Loaded, ROOT_FILE};
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+
+/// What the command line of `hegui lsp` says; `hegui.toml` says the rest.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// `--lang`, which wins over `hegui.toml`.
+    pub lang: Option<Lang>,
+    /// The language without `--lang` or `lang =` (the locale's).
+    pub fallback_lang: Lang,
+    /// `--as-of`, which wins over `hegui.toml`.
+    pub as_of: Option<Date>,
+}
+
+/// One hegui workspace and its analysis.
+pub struct Root {
+    /// Its folder; `None` for the documents outside every workspace.
+    pub dir: Option<PathBuf>,
+    pub analysis: Analysis,
+    pub files: Loaded,
+    /// The language of its messages.
+    pub lang: Lang,
+}
+
+impl Root {
+    /// Loads the workspace at `dir` as the CLI does (`hegui check DIR`).
+    pub fn open(dir: &Path, o: &Options, today: Date) -> Root {
+        let (mut analysis, mut files) = match hegui_workspace::load(&[dir.to_path_buf()], None) {
+            Ok(l) => l,
+            // The stdlib `hegui.toml` names cannot be read: said there, and
+            // the workspace judged by the embedded one meanwhile.
+            Err(why) => fallback(dir, why),
+        };
+        files.today = Some(today);
+        analysis.set_as_of(o.as_of.or(files.config.as_of));
+        analysis.set_today(Some(today));
+        analysis.set_waivers_enabled(true);
+        Root {
+            dir: Some(dir.to_path_buf()),
+            lang: o.lang.or(files.config.lang).unwrap_or(o.fallback_lang),
+            analysis,
+            files,
+        }
+    }
+
+    /// The workspace of documents outside every root.
+    pub fn loose(o: &Options, today: Date) -> Root {
+        let mut analysis = Analysis::new();
+        analysis.set_as_of(o.as_of);
+        analysis.set_today(Some(today));
+        let mut files = Loaded::default();
+        files.today = Some(today);
+        Root {
+            dir: None,
+            analysis,
+            files,
+            lang: o.lang.unwrap_or(o.fallback_lang),
+        }
+    }
+
+    /// Whether `path` (a workspace path) lies under this root's folder.
+    pub fn holds(&self, path: &str) -> bool {
+        self.dir
+            .as_deref()
+            .is_some_and(|d| Path::new(path).starts_with(d))
+    }
+
+    /// A file's diagnostics as `hegui check` gives them: the loader's errors
+    /// in it and the analysis's, located in the original text, with the
+    /// overrides of `hegui.toml` applied, sorted.
+    pub fn diagnostics_of(&self, path: &str) -> Vec<Diagnostic> {
+        let mut d: Vec<Diagnostic> = self
+            .files
+            .errors
+            .iter()
+            .filter(|e| e.location.file == path)
+            .cloned()
+            .collect();
+        d.extend(self.analysis.file_diagnostics(path));
+        let mut d = self.files.finish(&self.analysis, d);
+        hegui_lang::diag::sort(&mut d);
+        d
+    }
+
+    /// Every file that may have diagnostics: the user files, and the files
+    /// that could not join (a broken `hegui.toml` or YAML file).
+    pub fn paths(&self) -> Vec<String> {
+        let mut out = self.analysis.user_paths();
+        out.extend(self.files.errors.iter().map(|e| e.location.file.clone()));
+        out.extend(self.files.originals.keys().cloned());
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The text a file's diagnostics are shown against.
+    pub fn text_of(&self, path: &str) -> Option<String> {
+        match self.files.shown_text(path) {
+            Some(t) => Some(t.to_string()),
+            None => self.analysis.text(path).map(|t| t.to_string()),
+        }
+    }
+}
+
+/// The embedded stdlib, with the reason the named one was not used.
+fn fallback(dir: &Path, why: Text) -> (Analysis, Loaded) {
+    let mut analysis = Analysis::new();
+    let mut files = Loaded::default();
+    files.read_config(dir);
+    files.load_folder(&mut analysis, dir);
+    let toml = dir.join(ROOT_FILE).to_string_lossy().replace('\\', "/");
+    files
+        .errors
+        .push(Diagnostic::error("config", &toml, Span::new(0, 0), why));
+    (analysis, files)
+}
+
+/// The workspace folders of `folders`: each one's root and every nested
+/// root below it, without duplicates.
+pub fn discover(folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for f in folders {
+        let root = hegui_workspace::root_of(f);
+        let top = if root.join(ROOT_FILE).is_file() {
+            root
+        } else {
+            f.clone()
+        };
+        out.extend(hegui_workspace::roots_under(&top));
+        out.push(top);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The index of the root a path belongs to: the deepest folder holding it.
+pub fn nearest(roots: &[Root], path: &str) -> Option<usize> {
+    roots
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.holds(path))
+        .max_by_key(|(_, r)| r.dir.as_ref().map(|d| d.components().count()))
+        .map(|(i, _)| i)
+}
