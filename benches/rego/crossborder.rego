@@ -184,9 +184,22 @@ in_window[name] := [g |
 	lo := window_start(f.start)
 }
 
-cumulative_sensitive[name] := sum([sensitive_persons[g] | some g in gs]) if some name, gs in in_window
+# Persons, not flows: each dataset once (a dataset declaring `same_persons_as`
+# counts as that one), as the `union` of cac/volumes.hegui.
+persons_of(d) := object.get(datasets[d], "same_persons_as", d)
 
-cumulative_nonsensitive[name] := sum([nonsensitive_persons[g] | some g in gs]) if some name, gs in in_window
+cumulative_sensitive[name] := sum([datasets[u].subjects | some u in {persons_of(d) |
+	some g in gs
+	some d in flows[g].data
+	sensitive[d]
+}]) if some name, gs in in_window
+
+cumulative_nonsensitive[name] := sum([datasets[u].subjects | some u in {persons_of(d) |
+	some g in gs
+	some d in flows[g].data
+	personal[d]
+	not sensitive[d]
+}]) if some name, gs in in_window
 
 # ---- mechanism (cac/mechanism.hegui) -------------------------------------------
 
