@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End to end: `hegui check` on workspaces of the seeded generator, as a user
 # runs it. For each size, files of 10 and of 100 flows, human output and
-# `--format json`, on 2 threads and on 1: wall time and peak RSS, the median of
-# RUNS runs (default 3), with min–max.
+# `--format json`, on 2 threads and on 1: wall time, CPU time (user + system:
+# less sensitive than wall to other work on the machine) and peak RSS, the
+# median of RUNS runs (default 3), with min–max.
 #
 #   benches/e2e.sh [FLOWS…]          default: 100000
 #   RUNS=5 benches/e2e.sh 10000 100000
@@ -45,12 +46,12 @@ mkdir -p "$WORK"
 
 available_mib() { awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo; }
 
-# One run: prints "wall_s peak_rss_kib exit" or "killed-memory"/"killed-time".
+# One run: prints "wall_s peak_rss_kib exit user_s sys_s" or "killed-memory"/"killed-time".
 one_run() {
   local cpus=$1 dir=$2 fmt=$3 out="$WORK/out.$$" stats="$WORK/time.$$"
   local args=(check "$dir")
   [ "$fmt" = human ] || args+=(--format "$fmt")
-  taskset -c "$cpus" /usr/bin/time -f '%e %M %x' -o "$stats" "$HEGUI" "${args[@]}" >"$out" 2>&1 &
+  taskset -c "$cpus" /usr/bin/time -f '%e %M %x %U %S' -o "$stats" "$HEGUI" "${args[@]}" >"$out" 2>&1 &
   local pid=$! start=$SECONDS killed=
   while kill -0 "$pid" 2>/dev/null; do
     if [ "$(available_mib)" -lt "$MIN_AVAILABLE_MIB" ]; then
@@ -81,8 +82,8 @@ minmax() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s"
 
 echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- lang cli || echo ' (modified)'), $(date -u +%FT%TZ), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| flows | flows per file | output | threads | wall median (s) | wall min–max (s) | µs per flow | peak RSS median (MiB) | RSS min–max (MiB) | exit |"
-echo "|---:|---:|---|---:|---:|---|---:|---:|---|---:|"
+echo "| flows | flows per file | output | threads | wall median (s) | wall min–max (s) | µs per flow | CPU median (s) | peak RSS median (MiB) | RSS min–max (MiB) | exit |"
+echo "|---:|---:|---|---:|---:|---|---:|---:|---:|---|---:|"
 for n in "${sizes[@]}"; do
   stop=
   for per in $PER_FILE; do
@@ -93,22 +94,23 @@ for n in "${sizes[@]}"; do
     for fmt in $FORMATS; do
       for threads in $THREADS; do
         cpus=0; [ "$threads" = 2 ] && cpus=0,1
-        walls=() rss=() code= failed=
+        walls=() cpus_s=() rss=() code= failed=
         for _ in $(seq "$RUNS"); do
           r=$(one_run "$cpus" "$dir" "$fmt")
           case $r in
             killed-*) failed=$r; break ;;
           esac
-          read -r w m x <<<"$r"
+          read -r w m x u s <<<"$r"
           walls+=("$w"); rss+=("$((m / 1024))"); code=$x
+          cpus_s+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
         done
         if [ -n "$failed" ]; then
-          echo "| $n | $per | $fmt | $threads | $failed | | | | | |"
+          echo "| $n | $per | $fmt | $threads | $failed | | | | | | |"
           stop=1
           continue
         fi
         wm=$(printf '%s\n' "${walls[@]}" | median)
-        echo "| $n | $per | $fmt | $threads | $wm | $(printf '%s\n' "${walls[@]}" | minmax) | $(awk -v w="$wm" -v n="$n" 'BEGIN { printf "%.0f", w * 1e6 / n }') | $(printf '%s\n' "${rss[@]}" | median) | $(printf '%s\n' "${rss[@]}" | minmax) | $code |"
+        echo "| $n | $per | $fmt | $threads | $wm | $(printf '%s\n' "${walls[@]}" | minmax) | $(awk -v w="$wm" -v n="$n" 'BEGIN { printf "%.0f", w * 1e6 / n }') | $(printf '%s\n' "${cpus_s[@]}" | median) | $(printf '%s\n' "${rss[@]}" | median) | $(printf '%s\n' "${rss[@]}" | minmax) | $code |"
       done
     done
   done

@@ -52,7 +52,7 @@ fn canonical_layout() {
     let out = assert_formats_well("x.hegui", src);
     assert_eq!(
         out,
-        "// head\n\n/// A party.\nparty a \"A\" {\n  jurisdiction = \"CN\"\n  kind = hospital\n} // trailing\n\nparty b { kind = pharma }\n\ndataset d {\n  categories = [health_status, personal.identity]\n  subjects = 3_200 // persons\n}\n"
+        "// head\n\n/// A party.\nparty a \"A\" { jurisdiction = \"CN\" kind = hospital } // trailing\nparty b { kind = pharma }\n\ndataset d {\n  categories = [health_status, personal.identity]\n  subjects = 3_200 // persons\n}\n"
     );
 }
 
@@ -74,7 +74,11 @@ fn fmt_command_checks_and_rewrites() {
     let d = temp_dir("cmd");
     let messy = d.join("messy.hegui");
     let clean = d.join("clean.hegui");
-    std::fs::write(&messy, "party a {jurisdiction=\"CN\" kind=hospital}\n").expect("write");
+    std::fs::write(
+        &messy,
+        "party a {jurisdiction=\"CN\"\nkind=hospital}\nparty c {jurisdiction=\"CN\" kind=hospital}\n",
+    )
+    .expect("write");
     std::fs::write(
         &clean,
         "party b {\n  jurisdiction = \"US\"\n  kind = pharma\n}\n",
@@ -95,7 +99,7 @@ fn fmt_command_checks_and_rewrites() {
     assert_eq!(code, 0);
     assert_eq!(
         std::fs::read_to_string(&messy).expect("read"),
-        "party a {\n  jurisdiction = \"CN\"\n  kind = hospital\n}\n"
+        "party a {\n  jurisdiction = \"CN\"\n  kind = hospital\n}\n\nparty c { jurisdiction = \"CN\" kind = hospital }\n"
     );
     let (code, out, _) = hegui(&["fmt", "--check", &dir]);
     assert_eq!((code, out.as_str()), (0, ""));

@@ -29,6 +29,9 @@ const EN: &[&str] = &[
     "Required mechanism",
     "Declared mechanism",
     "judged as of",
+    "Undetermined",
+    "Organisation",
+    "Incomplete report",
     "Subject",
     "Obligation",
     "none",
@@ -50,6 +53,9 @@ const ZH: &[&str] = &[
     "已声明机制",
     "对象",
     "义务",
+    "无法判定",
+    "机构",
+    "报告不完整",
 ];
 
 #[test]
@@ -190,4 +196,156 @@ fn no_interface_word_of_the_other_language_leaks() {
             }
         }
     }
+}
+
+#[test]
+fn the_header_names_the_organisation_and_input_errors_make_an_incomplete_banner() {
+    let d = std::env::temp_dir().join(format!("hegui-report-org-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("mkdir");
+    let trial =
+        std::fs::read_to_string(root().join("examples/s1-diabetes-trial/trial.hegui")).expect("s1");
+    std::fs::write(d.join("trial.hegui"), trial).expect("write");
+    std::fs::write(
+        d.join("hegui.toml"),
+        "organisation = \"示例医院 Example Hospital\"\n",
+    )
+    .expect("write");
+    let p = d.to_str().expect("path");
+    for (lang, org) in [
+        ("zh", "机构：示例医院 Example Hospital"),
+        ("en", "Organisation: 示例医院 Example Hospital"),
+    ] {
+        let md = report(&[p, "--lang", lang, "--today", "2026-12-01"]);
+        assert!(md.contains(org), "{md}");
+        assert!(
+            !md.contains("Incomplete report") && !md.contains("报告不完整"),
+            "{md}"
+        );
+    }
+    // Codes are literal code in HTML.
+    let html = report(&[
+        p,
+        "--lang",
+        "en",
+        "--format",
+        "html",
+        "--today",
+        "2026-12-01",
+    ]);
+    assert!(html.contains("<code>CAC-SC-7</code>"), "{html}");
+    assert!(!html.contains('`'), "no raw backquote in the page: {html}");
+    // An unparsable file: the report says it is incomplete and lists the error.
+    std::fs::write(d.join("broken.hegui"), "party broken { kind = = x }\n").expect("write");
+    let (code, md, _) = hegui(&["report", p, "--lang", "en", "--today", "2026-12-01"]);
+    assert_eq!(code, 2, "{md}");
+    let banner: Vec<&str> = md.lines().filter(|l| l.starts_with('>')).collect();
+    assert!(
+        banner[0].contains("Incomplete report: the workspace has 2 input errors"),
+        "{md}"
+    );
+    assert!(
+        banner
+            .iter()
+            .any(|l| l.contains("broken.hegui:1: expected a value")),
+        "{md}"
+    );
+    let html = report(&[
+        p,
+        "--lang",
+        "zh",
+        "--format",
+        "html",
+        "--today",
+        "2026-12-01",
+    ]);
+    assert!(html.contains("<div class=\"incomplete\""), "{html}");
+    assert!(html.contains("报告不完整"), "{html}");
+}
+
+/// A workspace over a one-rule law whose deciding fact it leaves out:
+/// (stdlib folder, workspace folder).
+fn undetermined_workspace() -> (String, String) {
+    let d = std::env::temp_dir().join(format!("hegui-report-undet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("law")).expect("mkdir");
+    std::fs::create_dir_all(d.join("ws")).expect("mkdir");
+    std::fs::write(
+        d.join("law/law.hegui"),
+        "package std version \"test-1\"\n\
+         schema party \"主体\" \"Party\" as parties {\n\
+           jurisdiction: string required \"法域\" \"Jurisdiction\"\n\
+           persons: int deciding \"人数\" \"Persons\"\n\
+         }\n\
+         rule BIG \"大型处理者\" \"Big processor\" {\n\
+           for party\n\
+           cite \"第一条\" \"Art. 1\"\n\
+           when party.persons >= 1000\n\
+           require false\n\
+           message \"达到门槛\" \"above the threshold\"\n\
+         }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("ws/p.hegui"),
+        "party p \"甲方\" \"Party P\" { jurisdiction = \"CN\" }\n\
+         party q \"乙方\" \"Party Q\" { jurisdiction = \"CN\" persons = 5000 }\n",
+    )
+    .expect("write");
+    let s = |p: &str| d.join(p).to_string_lossy().into_owned();
+    (s("law"), s("ws"))
+}
+
+#[test]
+fn undetermined_findings_have_their_own_section_and_are_skipped_in_junit() {
+    let (law, ws) = undetermined_workspace();
+    let md = report(&[
+        &ws,
+        "--stdlib",
+        &law,
+        "--lang",
+        "en",
+        "--today",
+        "2026-12-01",
+    ]);
+    let section = md.split("## Undetermined").nth(1).expect("the section");
+    let section = section.split("\n## ").next().unwrap_or("");
+    assert!(
+        section.contains("| Party P (`p`) | `BIG` |"),
+        "p's BIG is undetermined: {md}"
+    );
+    assert!(!section.contains("`q`"), "q's BIG is decided: {md}");
+    let zh = report(&[
+        &ws,
+        "--stdlib",
+        &law,
+        "--lang",
+        "zh",
+        "--today",
+        "2026-12-01",
+    ]);
+    assert!(
+        zh.contains("## 无法判定") && zh.contains("| 甲方 (`p`) | `BIG` |"),
+        "{zh}"
+    );
+    // JUnit: a skipped case of its own, saying what is not declared.
+    let (_, xml, _) = hegui(&[
+        "check", &ws, "--stdlib", &law, "--format", "junit", "--lang", "en",
+    ]);
+    let doc = roxmltree::Document::parse(&xml).expect("xml");
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("p: BIG"))
+        .unwrap_or_else(|| panic!("a case for p's BIG: {xml}"));
+    let skipped = case
+        .children()
+        .find(|n| n.has_tag_name("skipped"))
+        .unwrap_or_else(|| panic!("skipped: {xml}"));
+    assert!(
+        skipped
+            .attribute("message")
+            .unwrap_or("")
+            .contains("`persons`"),
+        "{xml}"
+    );
 }

@@ -151,12 +151,40 @@ fn severity_overrides_raise_freely_and_lower_until_their_expiry() {
         "lowered, approved, not expired"
     );
     assert_eq!(code, 1, "fail_on = warning");
+    // Lowering is a waiver of the rule for the whole workspace.
+    let find = |v: &Value, rule: &str| -> Value {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .cloned()
+            .unwrap_or_else(|| panic!("{rule} in {v}"))
+    };
+    let sc7 = find(&v, "CAC-SC-7");
+    assert_eq!(sc7["status"], "waived", "{sc7}");
+    assert_eq!(sc7["suppressed"], true);
+    assert_eq!(sc7["waiver"]["approver"], "Legal, Ruijin compliance office");
+    assert_eq!(sc7["waiver"]["approved"], "2026-02-21");
+    assert_eq!(sc7["waiver"]["until"], "2027-06-30");
+    assert_eq!(sc7["waiver"]["subjects"][0], "*");
+    assert_eq!(
+        find(&v, "GBT39725-7.p")["status"],
+        "active",
+        "raising is no waiver"
+    );
+    // --no-waivers: the lowering does not apply either.
+    let (_, all) = json(&[ex, "--today", "2026-12-01", "--no-waivers"]);
+    assert_eq!(severity_of(&all, "CAC-SC-7"), "error");
+    assert_eq!(find(&all, "CAC-SC-7")["status"], "active");
     let (_, plain) = json(&["examples/s1-diabetes-trial", "--today", "2026-12-01"]);
     assert_eq!(severity_of(&plain, "GBT39725-7.p"), "warning");
     assert_eq!(severity_of(&plain, "CAC-SC-7"), "error");
     // After the expiry the finding is back at its own severity, and says why.
     let (_, later) = json(&[ex, "--today", "2027-07-01"]);
     assert_eq!(severity_of(&later, "CAC-SC-7"), "error");
+    assert_eq!(find(&later, "CAC-SC-7")["status"], "active");
+    assert_eq!(find(&later, "CAC-SC-7")["waiver"]["expired"], true);
     let f = later["findings"]
         .as_array()
         .expect("findings")
@@ -254,7 +282,7 @@ fn nested_workspaces_are_never_merged() {
     assert_eq!(code, 1, "no duplicate definitions: {v}");
     assert_eq!(v["summary"]["files"], 1);
     // A file below the root is checked with the root's settings.
-    std::fs::write(d.join("hegui.toml"), "fail_on = \"warning\"\n[rules.\"CAC-SC-7\"]\nseverity = \"warning\"\nreason = \"r\"\napproved_by = \"a\"\nexpires = \"2099-01-01\"\n").expect("write");
+    std::fs::write(d.join("hegui.toml"), "fail_on = \"warning\"\n[rules.\"CAC-SC-7\"]\nseverity = \"warning\"\nreason = \"r\"\napproved_by = \"a\"\napproved_on = \"2026-01-01\"\nexpires = \"2099-01-01\"\n").expect("write");
     let (_, v) = json(&[d.join("trial.hegui").to_str().expect("path")]);
     assert_eq!(severity_of(&v, "CAC-SC-7"), "warning");
     // Two workspaces at once: said, not merged.

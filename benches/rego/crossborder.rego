@@ -1,7 +1,7 @@
 # The cross-border rules of the hegui stdlib, written in Rego for a side-by-side
 # benchmark (issue 6, part 3). It mirrors:
 #   stdlib/core/derived.hegui    mainland, cross-border, personal / sensitive PI, persons, records
-#   stdlib/cac/volumes.hegui     counting window, cumulative per-exporter sums
+#   stdlib/cac/volumes.hegui     counting window, cumulative per-exporter sums (each dataset's persons once)
 #   stdlib/cac/mechanism.hegui   exemption, needs_assessment, CAC-SA-4, CAC-2024-7, CAC-2024-8
 #   stdlib/pipl/export.hegui     PIPL-38, PIPL-55
 #   stdlib/gbt39725/*.hegui      GBT39725-7.p (cumulative health records), GBT39725-6.2 (min_grade)
@@ -184,17 +184,20 @@ in_window[name] := [g |
 	lo := window_start(f.start)
 }
 
-# Persons, not flows: each dataset once (a dataset declaring `same_persons_as`
-# counts as that one), as the `union` of cac/volumes.hegui.
-persons_of(d) := object.get(datasets[d], "same_persons_as", d)
+# Whose persons a dataset counts as (core/derived.hegui dataset.persons_of): the
+# dataset it declares `same_persons_as`, else itself. The law counts persons,
+# not flows: each of these counts once in the window.
+persons_of(d) := datasets[d].same_persons_as if datasets[d].same_persons_as
 
-cumulative_sensitive[name] := sum([datasets[u].subjects | some u in {persons_of(d) |
+persons_of(d) := d if not datasets[d].same_persons_as
+
+cumulative_sensitive[name] := sum([datasets[p].subjects | some p in {persons_of(d) |
 	some g in gs
 	some d in flows[g].data
 	sensitive[d]
 }]) if some name, gs in in_window
 
-cumulative_nonsensitive[name] := sum([datasets[u].subjects | some u in {persons_of(d) |
+cumulative_nonsensitive[name] := sum([datasets[p].subjects | some p in {persons_of(d) |
 	some g in gs
 	some d in flows[g].data
 	personal[d]

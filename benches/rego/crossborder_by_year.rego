@@ -170,9 +170,30 @@ exports_in_year[key] contains name if {
 	key := concat("/", [f.from, substring(f.start, 0, 4)])
 }
 
-year_sensitive[key] := sum([sensitive_persons[g] | some g in gs]) if some key, gs in exports_in_year
+# Whose persons a dataset counts as (core/derived.hegui dataset.persons_of): the
+# dataset it declares `same_persons_as`, else itself. The law counts persons,
+# not flows: each of these counts once in the window.
+persons_of(d) := datasets[d].same_persons_as if datasets[d].same_persons_as
 
-year_nonsensitive[key] := sum([nonsensitive_persons[g] | some g in gs]) if some key, gs in exports_in_year
+persons_of(d) := d if not datasets[d].same_persons_as
+
+sensitive_keys(gs) := {persons_of(d) |
+	some g in gs
+	some d in flows[g].data
+	sensitive[d]
+}
+
+nonsensitive_keys(gs) := {persons_of(d) |
+	some g in gs
+	some d in flows[g].data
+	personal[d]
+	not sensitive[d]
+}
+
+# Each year's datasets (as persons), collected once per exporter and year.
+year_sensitive[key] := sensitive_keys(gs) if some key, gs in exports_in_year
+
+year_nonsensitive[key] := nonsensitive_keys(gs) if some key, gs in exports_in_year
 
 # Export flows of the same exporter and year up to this flow's start (this flow included).
 same_year_to_date[name] := [g |
@@ -183,16 +204,22 @@ same_year_to_date[name] := [g |
 	f := flows[name]
 }
 
-# The previous year's total, when the window reaches back into it (2022 regime).
+# The previous year's datasets, when the window reaches back into it (2022 regime).
 previous_year_key(f) := concat("/", [f.from, format_int(to_number(substring(f.start, 0, 4)) - 1, 10)])
 
-earlier(name, totals) := 0 if flows[name].start >= cac_2024_in_force
+earlier(name, totals) := set() if flows[name].start >= cac_2024_in_force
 
-earlier(name, totals) := object.get(totals, previous_year_key(flows[name]), 0) if flows[name].start < cac_2024_in_force
+earlier(name, totals) := object.get(totals, previous_year_key(flows[name]), set()) if flows[name].start < cac_2024_in_force
 
-cumulative_sensitive[name] := earlier(name, year_sensitive) + sum([sensitive_persons[g] | some g in gs]) if some name, gs in same_year_to_date
+cumulative_sensitive[name] := sum([datasets[p].subjects | some p in keys]) if {
+	some name, gs in same_year_to_date
+	keys := earlier(name, year_sensitive) | sensitive_keys(gs)
+}
 
-cumulative_nonsensitive[name] := earlier(name, year_nonsensitive) + sum([nonsensitive_persons[g] | some g in gs]) if some name, gs in same_year_to_date
+cumulative_nonsensitive[name] := sum([datasets[p].subjects | some p in keys]) if {
+	some name, gs in same_year_to_date
+	keys := earlier(name, year_nonsensitive) | nonsensitive_keys(gs)
+}
 
 # ---- mechanism (cac/mechanism.hegui) -------------------------------------------
 

@@ -58,9 +58,9 @@ enum ReportFormat {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum Deny {
-    /// Warnings fail the check too.
+    // Warnings fail the check too.
     Warnings,
-    /// Undetermined findings (a deciding fact not declared) fail the check.
+    // Undetermined findings (a deciding fact not declared) fail the check.
     Undetermined,
 }
 
@@ -83,9 +83,7 @@ enum Command {
         /// waiver expiry and overdue obligations are judged against it.
         #[arg(long)]
         today: Option<String>,
-        /// `--deny warnings`: warnings also fail the check (exit 1);
-        /// `--deny undetermined`: so do undetermined findings. Repeatable,
-        /// or comma-separated (`--deny warnings,undetermined`).
+        /// `--deny warnings`: warnings also fail the check (exit 1); `--deny undetermined`: so do undetermined findings (both: `--deny warnings,undetermined`).
         #[arg(long, value_enum, value_delimiter = ',')]
         deny: Vec<Deny>,
         /// Check each subfolder of PATHS as a workspace of its own (like `examples/`).
@@ -672,10 +670,7 @@ fn print_input_errors(
         .cloned()
         .collect();
     if !broken.is_empty() {
-        let sources = output::Sources {
-            analysis,
-            loaded: load,
-        };
+        let sources = output::Sources::new(analysis, load);
         eprint!(
             "{}",
             hegui_lang::diag::render::to_string(&broken, &sources, lang, false)

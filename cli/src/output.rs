@@ -15,11 +15,73 @@ use hegui_lang::eval::rules::Status;
 use hegui_lang::syntax::ast::Span;
 use hegui_lang::Analysis;
 use serde_json::json;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::rc::Rc;
+use std::sync::Arc;
 
 pub struct Sources<'a> {
     pub analysis: &'a Analysis,
     pub loaded: &'a Loaded,
+    /// One line index per file, built the first time a position in it is asked
+    /// for (scanning from the file start for every position was quadratic).
+    lines: RefCell<HashMap<String, Rc<LineIndex>>>,
+}
+
+impl<'a> Sources<'a> {
+    pub fn new(analysis: &'a Analysis, loaded: &'a Loaded) -> Sources<'a> {
+        Sources {
+            analysis,
+            loaded,
+            lines: RefCell::default(),
+        }
+    }
+
+    /// Line and column (both 1-based, columns in Unicode scalar values) of a span's ends.
+    pub fn position(&self, file: &str, span: Span) -> ((usize, usize), (usize, usize)) {
+        let text = self.text_of(file).unwrap_or("");
+        let index = self
+            .lines
+            .borrow_mut()
+            .entry(file.to_string())
+            .or_insert_with(|| Rc::new(LineIndex::new(text)))
+            .clone();
+        (
+            index.line_col(text, span.start),
+            index.line_col(text, span.end),
+        )
+    }
+}
+
+/// Where each line of a text starts (byte offsets).
+struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// As [`line_col`], in O(log lines + line length).
+    fn line_col(&self, text: &str, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(text.len());
+        let line = self.starts.partition_point(|s| *s as usize <= offset);
+        let start = self.starts[line.saturating_sub(1)] as usize;
+        match text.get(start..offset) {
+            Some(l) => (line, l.chars().count() + 1),
+            // Not on a character boundary: what the scan answers for it.
+            None => line_col(text, offset as u32),
+        }
+    }
 }
 
 impl SourceLookup for Sources<'_> {
@@ -63,24 +125,33 @@ pub fn emit(s: &str) {
     let _ = out.flush();
 }
 
+/// Writes a JSON document (pretty, then a newline) to stdout as it is
+/// serialised: a large report is never held whole as a string.
+pub fn emit_json(value: &impl serde::Serialize) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // A closed pipe is not an error (as in `emit`).
+    let _ = serde_json::to_writer_pretty(&mut out, value);
+    let _ = out.write_all(b"\n");
+    let _ = out.flush();
+}
+
 /// Every diagnostic of a workspace (load errors too), re-located into the
 /// JSON/YAML files they came from, sorted.
 pub fn all_diagnostics(analysis: &Analysis, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = loaded.errors.clone();
-    diags.extend(analysis.diagnostics().iter().cloned());
+    // The workspace's list is built for this call: moved, not copied, when no
+    // one else holds it.
+    let all = analysis.diagnostics();
+    diags.extend(Arc::try_unwrap(all).unwrap_or_else(|a| (*a).clone()));
     let mut diags = loaded.finish(analysis, diags);
     hegui_lang::diag::sort(&mut diags);
     diags
 }
 
 /// Line and column (both 1-based, columns in Unicode scalar values) of a span's ends.
-pub fn position(
-    sources: &dyn SourceLookup,
-    file: &str,
-    span: Span,
-) -> ((usize, usize), (usize, usize)) {
-    let text = sources.text_of(file).unwrap_or("");
-    (line_col(text, span.start), line_col(text, span.end))
+pub fn position(sources: &Sources, file: &str, span: Span) -> ((usize, usize), (usize, usize)) {
+    sources.position(file, span)
 }
 
 /// What a check found, counted by severity (for the summary line and `--each`'s total).
@@ -137,7 +208,7 @@ pub fn check(
 ) -> (u8, Counts) {
     let fail_at = gate.at;
     let diags = all_diagnostics(analysis, loaded);
-    let sources = Sources { analysis, loaded };
+    let sources = Sources::new(analysis, loaded);
     let defs = analysis.defs();
     let waived = |d: &Diagnostic| d.status == DiagStatus::Waived;
     let count = |s: Severity| {
@@ -161,24 +232,22 @@ pub fn check(
     };
     match format {
         CheckFormat::Json => {
-            let findings: Vec<serde_json::Value> =
-                diags.iter().map(|d| json::finding(d, &sources)).collect();
-            let out = json!({
-                "run": run.json(),
-                "findings": findings,
-                "summary": {
+            let out = json::Check {
+                findings: json::Findings {
+                    diags: &diags,
+                    sources: &sources,
+                },
+                run: run.json(),
+                summary: json!({
                     "files": counts.files,
                     "flows": counts.flows,
                     "errors": counts.errors,
                     "warnings": counts.warnings,
                     "infos": counts.infos,
                     "waived": counts.waived,
-                }
-            });
-            emit(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&out).unwrap_or_default()
-            ));
+                }),
+            };
+            emit_json(&out);
         }
         CheckFormat::Sarif => {
             let log = sarif::log(analysis, &diags, &sources, run, lang);
@@ -229,7 +298,7 @@ pub fn test(analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u
 }
 
 fn test_to(buf: &mut String, analysis: &Analysis, loaded: &Loaded, stdlib: bool, lang: Lang) -> u8 {
-    let sources = Sources { analysis, loaded };
+    let sources = Sources::new(analysis, loaded);
     // Tests cannot run on a workspace with input errors.
     let defs = analysis.defs();
     let broken: Vec<Diagnostic> = all_diagnostics(analysis, loaded)
@@ -410,7 +479,7 @@ fn explain_to(
             continue;
         }
         for (k, v) in &o.facts {
-            say!(buf, "    {k} = {v}");
+            say!(buf, "    {k} = {}", shown_value(v, lang));
         }
         if let Some(f) = &o.finding {
             say!(buf, "    → {}", f.message.get(lang));
@@ -534,4 +603,59 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
         }
     }
     0
+}
+
+/// A fact's value as `explain` shows it: an unknown says so, with the facts
+/// not declared (or declared with an input error) it comes from, and what is
+/// known of a number ("at least 3,200").
+fn shown_value(v: &hegui_lang::model::Value, lang: Lang) -> String {
+    let hegui_lang::model::Value::Unknown(u) = v else {
+        return v.to_string();
+    };
+    let facts: Vec<String> = u
+        .facts
+        .facts()
+        .iter()
+        .map(|f| format!("{}.{}", f.entity, f.field))
+        .collect();
+    let broken = u.facts.has_invalid();
+    let at_least =
+        (u.lo > 0 && u.lo < i64::MAX).then(|| hegui_lang::model::Value::Int(u.lo).to_string());
+    match lang {
+        Lang::Zh => {
+            let why = if broken { "输入有误" } else { "未声明" };
+            let bound = at_least.map(|n| format!("，至少 {n}")).unwrap_or_default();
+            format!("未知（{why}：{}{bound}）", facts.join("、"))
+        }
+        Lang::En => {
+            let why = if broken {
+                "input error in"
+            } else {
+                "not declared"
+            };
+            let bound = at_least
+                .map(|n| format!(", at least {n}"))
+                .unwrap_or_default();
+            format!("unknown ({why}: {}{bound})", facts.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::{line_col, LineIndex};
+
+    #[test]
+    fn the_index_answers_what_the_scan_answers_at_every_offset() {
+        let text = "flow a {\n  目的 = \"数据\"\n\n}\r\nlast";
+        let index = LineIndex::new(text);
+        for off in 0..=text.len() as u32 + 2 {
+            assert_eq!(
+                index.line_col(text, off),
+                line_col(text, off),
+                "offset {off}"
+            );
+        }
+        assert_eq!(index.line_col(text, 9), (2, 1));
+    }
 }

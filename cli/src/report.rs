@@ -143,7 +143,7 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
             declared: show(analysis, &field("mechanism"), lang),
             findings: diags
                 .iter()
-                .filter(|d| d.subject.as_deref() == Some(&*name) && d.status != Status::Waived)
+                .filter(|d| d.subject.as_deref() == Some(&*name) && d.status == Status::Active)
                 .cloned()
                 .collect(),
         });
@@ -159,6 +159,8 @@ trait Sink {
     fn para(&mut self, s: &str);
     fn table(&mut self, head: &[&str], rows: &[Vec<String>]);
     fn list(&mut self, items: &[String], checkboxes: bool);
+    /// A warning set apart from the text (the "incomplete" banner).
+    fn banner(&mut self, title: &str, items: &[String]);
 }
 
 struct Md(String);
@@ -193,11 +195,36 @@ impl Sink for Md {
         }
         self.0.push('\n');
     }
+    fn banner(&mut self, title: &str, items: &[String]) {
+        self.0.push_str(&format!("> **{title}**\n>\n"));
+        for i in items {
+            self.0.push_str(&format!("> - {}\n", i.replace('\n', " ")));
+        }
+        self.0.push('\n');
+    }
 }
 
 struct Html(String);
+/// Escaped text where each `` `code` `` span (identifiers, rule ids) becomes
+/// literal code.
 fn esc(s: &str) -> String {
-    crate::output::escape_xml(s)
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() < 3 {
+        return crate::output::escape_xml(s);
+    }
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        let text = crate::output::escape_xml(p);
+        if i % 2 == 1 && i + 1 < parts.len() {
+            out.push_str(&format!("<code>{text}</code>"));
+        } else {
+            if i % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
 impl Sink for Html {
     fn h1(&mut self, s: &str) {
@@ -213,11 +240,12 @@ impl Sink for Html {
         self.0.push_str(&format!("<p>{}</p>\n", esc(s)));
     }
     fn table(&mut self, head: &[&str], rows: &[Vec<String>]) {
-        self.0.push_str("<table>\n<tr>");
+        // A header group is repeated on every printed page the table spans.
+        self.0.push_str("<table>\n<thead><tr>");
         for h in head {
             self.0.push_str(&format!("<th>{}</th>", esc(h)));
         }
-        self.0.push_str("</tr>\n");
+        self.0.push_str("</tr></thead>\n<tbody>\n");
         for r in rows {
             self.0.push_str("<tr>");
             for c in r {
@@ -225,7 +253,7 @@ impl Sink for Html {
             }
             self.0.push_str("</tr>\n");
         }
-        self.0.push_str("</table>\n");
+        self.0.push_str("</tbody>\n</table>\n");
     }
     fn list(&mut self, items: &[String], checkboxes: bool) {
         self.0.push_str(if checkboxes {
@@ -245,6 +273,16 @@ impl Sink for Html {
         }
         self.0.push_str("</ul>\n");
     }
+    fn banner(&mut self, title: &str, items: &[String]) {
+        self.0.push_str(&format!(
+            "<div class=\"incomplete\" role=\"alert\">\n<p><strong>{}</strong></p>\n<ul>\n",
+            esc(title)
+        ));
+        for i in items {
+            self.0.push_str(&format!("<li>{}</li>\n", esc(i)));
+        }
+        self.0.push_str("</ul>\n</div>\n");
+    }
 }
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','PingFang SC',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328;line-height:1.5}\
@@ -252,9 +290,18 @@ h1{border-bottom:2px solid #d0d7de;padding-bottom:.3rem}h2{margin-top:2.2rem;bor
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}th,td{border:1px solid #d0d7de;padding:.35rem .6rem;text-align:left;vertical-align:top}\
 th{background:#f6f8fa}tr:nth-child(even) td{background:#fbfcfd}ul.check{list-style:none;padding-left:.5rem}\
 p.meta{color:#57606a}.error{color:#cf222e}.ok{color:#1a7f37}\
+code{white-space:nowrap;font-family:ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:0 .2em;border-radius:3px}\
+div.incomplete{border:2px solid #cf222e;background:#fff5f5;padding:.2rem 1rem;margin:1rem 0}\
 @page{size:A4;margin:18mm 16mm}\
-@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}h1,h2,h3{break-after:avoid}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}h1,h2,h3{break-after:avoid}table{break-inside:auto}\
 tr,li{break-inside:avoid}thead{display:table-header-group}tr:nth-child(even) td{background:none}}";
+
+/// What the report is about and what it could not read.
+struct Header<'a> {
+    organisation: Option<&'a str>,
+    /// The input errors, each "file:line: message".
+    input_errors: Vec<String>,
+}
 
 fn write(
     sink: &mut dyn Sink,
@@ -263,10 +310,28 @@ fn write(
     reports: &[FlowReport],
     diags: &[Diagnostic],
     lang: Lang,
-    input_errors: usize,
+    header: &Header,
 ) {
     sink.h1(tr(lang, "合规报告", "Compliance report"));
+    if let Some(org) = header.organisation {
+        sink.para(&format!("{}{org}", tr(lang, "机构：", "Organisation: ")));
+    }
     sink.para(&run.line(lang));
+    if !header.input_errors.is_empty() {
+        sink.banner(
+            &match lang {
+                Lang::Zh => format!(
+                    "报告不完整：工作区有 {} 处输入错误，以下结论未考虑这些输入。",
+                    header.input_errors.len()
+                ),
+                Lang::En => format!(
+                    "Incomplete report: the workspace has {} input errors; the conclusions below leave those inputs out.",
+                    header.input_errors.len()
+                ),
+            },
+            &header.input_errors,
+        );
+    }
     let as_of = analysis
         .ws
         .as_of(&analysis.db)
@@ -295,12 +360,6 @@ fn write(
             as_of
         ),
     });
-    if input_errors > 0 {
-        sink.para(&match lang {
-            Lang::Zh => format!("注意：工作区有 {input_errors} 处无法解析的输入，报告不完整（见 hegui check）。"),
-            Lang::En => format!("Note: the workspace has {input_errors} unparsable inputs; this report is incomplete (see hegui check)."),
-        });
-    }
     // Summary table.
     let rows: Vec<Vec<String>> = reports
         .iter()
@@ -311,7 +370,7 @@ fn write(
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             vec![
-                r.name.clone(),
+                display_name(analysis, &r.name, lang),
                 r.required.clone(),
                 r.declared.clone(),
                 e.to_string(),
@@ -331,7 +390,7 @@ fn write(
     // datasets), each marked overdue when due before the evaluation date.
     sink.h2(tr(lang, "截止日期", "Deadlines"));
     let mut deadlines: Vec<(String, String, String, String, String)> = Vec::new();
-    for d in diags.iter().filter(|d| d.status != Status::Waived) {
+    for d in diags.iter().filter(|d| d.status == Status::Active) {
         let (Some(o), Some(subject)) = (&d.obligation, &d.subject) else {
             continue;
         };
@@ -344,7 +403,7 @@ fn write(
             o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             display_name(analysis, subject, lang),
             o.text.get(lang).to_string(),
-            d.code.clone(),
+            format!("`{}`", d.code),
             state,
         ));
     }
@@ -419,7 +478,7 @@ fn write(
                 } else {
                     tr(lang, "（警告）", "(warning) ")
                 };
-                format!("{sev}{}: {}{}", d.code, d.message.get(lang), cite(d))
+                format!("{sev}`{}`: {}{}", d.code, d.message.get(lang), cite(d))
             })
             .collect();
         if missing.is_empty() {
@@ -435,8 +494,8 @@ fn write(
                 let o = d.obligation.as_ref()?;
                 let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
                 Some(match lang {
-                    Lang::Zh => format!("{}（截止 {}；{}）", o.text.zh, due, d.code),
-                    Lang::En => format!("{} (due {}; {})", o.text.en, due, d.code),
+                    Lang::Zh => format!("{}（截止 {}；`{}`）", o.text.zh, due, d.code),
+                    Lang::En => format!("{} (due {}; `{}`)", o.text.en, due, d.code),
                 })
             })
             .collect();
@@ -444,7 +503,7 @@ fn write(
             r.findings
                 .iter()
                 .filter(|d| d.severity == Severity::Error && d.obligation.is_none())
-                .map(|d| format!("{}: {}", d.code, d.message.get(lang))),
+                .map(|d| format!("`{}`: {}", d.code, d.message.get(lang))),
         );
         if check.is_empty() {
             sink.para(tr(lang, "无待办事项。", "Nothing to file or fix."));
@@ -452,7 +511,8 @@ fn write(
             sink.list(&check, true);
         }
     }
-    waived_section(sink, diags, lang);
+    undetermined_section(sink, analysis, diags, lang);
+    waived_section(sink, analysis, diags, lang);
     sink.para(tr(
         lang,
         "免责声明：本报告由 hegui 根据工作区中的声明和所示版本的标准库自动生成，仅供合规评估参考，不构成法律意见；结论取决于声明的完整与准确，签署前应由专业人员复核。",
@@ -484,7 +544,7 @@ fn display_name(analysis: &Analysis, name: &str, lang: Lang) -> String {
 fn other_subjects(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
     let index = analysis.entity_index();
     let mut by_subject: std::collections::BTreeMap<&str, Vec<&Diagnostic>> = Default::default();
-    for d in diags.iter().filter(|d| d.status != Status::Waived) {
+    for d in diags.iter().filter(|d| d.status == Status::Active) {
         let Some(s) = d.subject.as_deref() else {
             continue;
         };
@@ -507,7 +567,7 @@ fn other_subjects(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic]
             .iter()
             .map(|d| {
                 let c: Vec<&str> = d.citations.iter().map(|c| c.get(lang)).collect();
-                let mut line = format!("{}: {}", d.code, d.message.get(lang));
+                let mut line = format!("`{}`: {}", d.code, d.message.get(lang));
                 if !c.is_empty() {
                     line.push_str(&format!(" [{}]", c.join("; ")));
                 }
@@ -527,15 +587,18 @@ fn other_subjects(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic]
 
 /// Findings a waiver covers: the rule, the subject and the waiver's reason,
 /// approval and expiry.
-fn waived_section(sink: &mut dyn Sink, diags: &[Diagnostic], lang: Lang) {
+fn waived_section(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
     let rows: Vec<Vec<String>> = diags
         .iter()
         .filter(|d| d.status == Status::Waived)
         .filter_map(|d| {
             let w = d.waiver.as_ref()?;
             Some(vec![
-                d.subject.clone().unwrap_or_default(),
-                d.code.clone(),
+                d.subject
+                    .as_deref()
+                    .map(|s| display_name(analysis, s, lang))
+                    .unwrap_or_default(),
+                format!("`{}`", d.code),
                 d.message.get(lang).to_string(),
                 w.describe(lang),
             ])
@@ -557,17 +620,68 @@ fn waived_section(sink: &mut dyn Sink, diags: &[Diagnostic], lang: Lang) {
     );
 }
 
+/// Findings the rules could not decide: a fact they depend on is not
+/// declared. Each with the rule, its subject and what is missing.
+fn undetermined_section(
+    sink: &mut dyn Sink,
+    analysis: &Analysis,
+    diags: &[Diagnostic],
+    lang: Lang,
+) {
+    let rows: Vec<Vec<String>> = diags
+        .iter()
+        .filter(|d| d.status == Status::Undetermined)
+        .map(|d| {
+            vec![
+                d.subject
+                    .as_deref()
+                    .map(|s| display_name(analysis, s, lang))
+                    .unwrap_or_default(),
+                format!("`{}`", d.code),
+                d.message.get(lang).to_string(),
+            ]
+        })
+        .collect();
+    sink.h2(tr(lang, "无法判定", "Undetermined"));
+    if rows.is_empty() {
+        sink.para(tr(lang, "无。", "None."));
+        return;
+    }
+    sink.para(tr(
+        lang,
+        "以下规则因缺少所依据的事实而无法判定；补全声明后重新运行。",
+        "These rules could not be decided: a fact they depend on is not declared. Complete the declarations and run again.",
+    ));
+    sink.table(
+        &[
+            tr(lang, "对象", "Subject"),
+            tr(lang, "规则", "Rule"),
+            tr(lang, "说明", "Finding"),
+        ],
+        &rows,
+    );
+}
+
 pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html: bool) -> u8 {
     let diags = all_diagnostics(analysis, loaded);
     let defs = analysis.defs();
-    let input_errors = diags
-        .iter()
-        .filter(|d| crate::exit::is_input_error(d, &defs))
-        .count();
+    let sources = crate::output::Sources::new(analysis, loaded);
+    let header = Header {
+        organisation: loaded.config.organisation.as_deref(),
+        input_errors: diags
+            .iter()
+            .filter(|d| crate::exit::is_input_error(d, &defs))
+            .map(|d| {
+                let ((line, _), _) =
+                    crate::output::position(&sources, &d.location.file, d.location.span);
+                format!("{}:{line}: {}", d.location.file, d.message.get(lang))
+            })
+            .collect(),
+    };
     let reports = flows(analysis, &diags, lang);
     if html {
         let mut h = Html(String::new());
-        write(&mut h, analysis, run, &reports, &diags, lang, input_errors);
+        write(&mut h, analysis, run, &reports, &diags, lang, &header);
         let page = format!(
             "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
             if lang == Lang::Zh { "zh-CN" } else { "en" },
@@ -577,7 +691,7 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html
         emit(&page);
     } else {
         let mut m = Md(String::new());
-        write(&mut m, analysis, run, &reports, &diags, lang, input_errors);
+        write(&mut m, analysis, run, &reports, &diags, lang, &header);
         emit(&m.0);
     }
     crate::exit::code(&diags, &defs, Severity::Error)

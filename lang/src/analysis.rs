@@ -48,6 +48,20 @@ impl Analysis {
         a
     }
 
+    /// A read-only handle for another thread (the language server's request
+    /// pool): it sees the workspace as it is now. The next write here
+    /// cancels its queries (they unwind with `salsa::Cancelled`) and waits
+    /// until it is dropped; do not write through it.
+    pub fn snapshot(&self) -> Analysis {
+        Analysis {
+            db: self.db.clone(),
+            ws: self.ws,
+            files: self.files.clone(),
+            today: self.today,
+            waivers_on: self.waivers_on,
+        }
+    }
+
     /// Stdlib first, then user files by path: the order definitions are read in.
     fn sync_file_list(&mut self) {
         let mut list: Vec<SourceFile> = self.files.values().copied().collect();
@@ -117,6 +131,10 @@ impl Analysis {
     /// Whether waivers are applied (`--no-waivers` turns them off).
     pub fn set_waivers_enabled(&mut self, on: bool) {
         self.waivers_on = on;
+    }
+
+    pub fn waivers_enabled(&self) -> bool {
+        self.waivers_on
     }
 
     /// The waivers of the user's files (none when turned off).

@@ -245,6 +245,50 @@ fn rule_file() -> impl Strategy<Value = String> {
         })
 }
 
+/// Entity items laid out every way a person writes them: one line, a break
+/// after `{`, a break between fields, comments inside and after, long values,
+/// nested records, at top level and inside a test. Each comes with whether it
+/// was written on one line.
+fn entity_file() -> impl Strategy<Value = (String, bool)> {
+    let field = prop_oneof![
+        Just("jurisdiction = \"CN-BJ\"".to_string()),
+        Just("kind=hospital".to_string()),
+        Just("subjects = 12_000".to_string()),
+        Just("categories = [ health_status, genetic ]".to_string()),
+        Just("mechanism = standard_contract{signed = 2025-12-01 filed = 2025-12-03}".to_string()),
+        (1usize..90).prop_map(|n| format!("name = \"{}\"", "合".repeat(n))),
+    ];
+    (
+        prop::sample::select(&["party", "dataset", "flow"][..]),
+        prop::collection::vec(
+            (
+                field,
+                prop::sample::select(&[" ", "  ", "\n  ", " // c\n  "][..]),
+            ),
+            0..5,
+        ),
+        prop::sample::select(&[" ", "\n"][..]),
+        any::<bool>(),
+    )
+        .prop_map(|(kw, fields, after_open, in_test)| {
+            let mut body = String::new();
+            for (i, (f, sep)) in fields.iter().enumerate() {
+                if i > 0 {
+                    body.push_str(sep);
+                }
+                body.push_str(f);
+            }
+            let item = format!("{kw} e {{{after_open}{body} }}");
+            let one_line = !item.contains('\n');
+            let text = if in_test {
+                format!("test \"t\" {{\n  {item} // after\n  expect no X-1\n}}\n")
+            } else {
+                format!("/// doc\n{item}\n")
+            };
+            (text, one_line)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
@@ -276,6 +320,29 @@ proptest! {
     fn fmt_on_generated_rules(s in rule_file()) {
         prop_assert!(hegui_lang::syntax::parse("g.hegui", &s).diagnostics.is_empty(), "{}", s);
         fmt_ok(&s)?;
+    }
+
+    #[test]
+    fn fmt_on_entity_layouts((s, one_line) in entity_file()) {
+        prop_assert!(hegui_lang::syntax::parse("e.hegui", &s).diagnostics.is_empty(), "{}", s);
+        fmt_ok(&s)?;
+        let out = format("e.hegui", &s).expect("formats");
+        // Written on one line: kept on one line if that fits in 100 columns,
+        // else one field per line. Written over lines: one field per line.
+        let lines: Vec<&str> = out.lines().collect();
+        let open = lines.iter().position(|l| l.trim_start().starts_with(&format!("{} e {{", s.split_whitespace().find(|w| ["party", "dataset", "flow"].contains(w)).unwrap_or_default()))).expect("the item");
+        let indent = lines[open].len() - lines[open].trim_start().len();
+        if lines[open].trim_end().ends_with('{') {
+            let close = open + lines[open..].iter().position(|l| l.len() - l.trim_start().len() == indent && l.trim_start().starts_with('}')).expect("the closing brace");
+            let fields = &lines[open + 1..close];
+            prop_assert!(fields.iter().all(|l| l.len() - l.trim_start().len() == indent + 2 || l.trim_start().starts_with("//")), "{}", out);
+            if one_line {
+                let joined: Vec<&str> = lines[open..=close].iter().map(|l| l.trim()).collect();
+                prop_assert!(indent + joined.join(" ").chars().count() > 100, "expanded though it fits:\n{}", out);
+            }
+        } else {
+            prop_assert!(one_line && lines[open].chars().count() <= 100 + " // after".len(), "{}", out);
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! unknown document or a position past its end gives an empty answer.
 
 use crate::position::Lines;
-use crate::worker::{State, View};
+use crate::worker::{Snapshot, View};
 use hegui_lang::diag::{Edit, Location};
 use hegui_lang::ide;
 use hegui_lang::syntax::ast::Span;
@@ -161,11 +161,10 @@ pub fn document_symbols(s: &View, uri: &lsp::Uri) -> Option<lsp::DocumentSymbolR
 }
 
 /// The symbols of every workspace matching `query`.
-pub fn workspace_symbols(st: &State, query: &str) -> Option<lsp::WorkspaceSymbolResponse> {
-    let out = st
-        .roots
+pub fn workspace_symbols(roots: &[Snapshot], query: &str) -> Option<lsp::WorkspaceSymbolResponse> {
+    let out = roots
         .iter()
-        .flat_map(|r| root_symbols(&st.view_of(r), query))
+        .flat_map(|r| root_symbols(&r.view(), query))
         .collect();
     Some(lsp::WorkspaceSymbolResponse::Flat(out))
 }

@@ -1,17 +1,22 @@
 //! The hegui language server (LSP over stdio), started by `hegui lsp`.
 //!
 //! `server` receives the client's messages (tower-lsp-server) and queues
-//! their work on the one analysis thread of `worker`, which owns the
-//! `Analysis`; `features` and `sync` are that work; `position` converts
-//! byte offsets to the negotiated encoding; `diagnostics` converts our
-//! diagnostics; `files` maps URIs to workspace paths; `framing` keeps a
-//! malformed message from ending the session.
+//! their work on the one analysis thread of `worker` (the single writer),
+//! which owns one `Analysis` per hegui workspace (`roots`); requests are
+//! answered from snapshots on its reader pool. `loading` reads the
+//! workspace in the background, `progress` shows it; `features` and `sync`
+//! are the work; `position` converts byte offsets to the negotiated
+//! encoding; `diagnostics` converts our diagnostics; `files` maps URIs to
+//! workspace paths; `framing` keeps a malformed or oversized message from
+//! ending the session.
 
 mod diagnostics;
 mod features;
 mod files;
 mod framing;
+mod loading;
 mod position;
+mod progress;
 mod roots;
 mod server;
 mod sync;
@@ -38,20 +43,32 @@ pub fn run_stdio(options: Options) {
         // The evaluation date (waiver and override expiry): the clock, read once here.
         let today = jiff::Zoned::now().date();
         let worker = worker::Worker::spawn(options, today, publish_tx);
+        let progress_ok = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let shows_progress = progress_ok.clone();
         let (service, socket) = LspService::new(|client| {
-            // Diagnostics go out in the order the analysis thread made them.
+            // What the analysis thread sends goes out in the order it was made.
             let sender = client.clone();
             tokio::spawn(async move {
-                while let Some(p) = publish_rx.recv().await {
-                    sender
-                        .publish_diagnostics(p.uri, p.diagnostics, p.version)
-                        .await;
+                let mut loading = None;
+                while let Some(out) = publish_rx.recv().await {
+                    match out {
+                        worker::Out::Diagnostics(p) => {
+                            sender
+                                .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                                .await
+                        }
+                        worker::Out::Progress(p) => {
+                            let on = shows_progress.load(std::sync::atomic::Ordering::Relaxed);
+                            progress::show(&sender, on, &mut loading, p).await
+                        }
+                    }
                 }
             });
             server::Backend {
                 client,
                 worker,
                 watch_dynamic: Default::default(),
+                progress_ok,
             }
         });
         Server::new(

@@ -14,6 +14,7 @@ use hegui_lang::syntax::ast::Span;
 use hegui_lang::Analysis;
 use hegui_workspace::{Loaded, ROOT_FILE};
 use jiff::civil::Date;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// What the command line of `hegui lsp` says; `hegui.toml` says the rest.
@@ -35,6 +36,11 @@ pub struct Root {
     pub files: Loaded,
     /// The language of its messages.
     pub lang: Lang,
+    /// Still loading in the background: open documents are served, nothing
+    /// is published.
+    pub loading: bool,
+    /// Files changed on disk while it loads, read again once it is loaded.
+    pub changed: BTreeSet<String>,
 }
 
 impl Root {
@@ -55,6 +61,8 @@ impl Root {
             lang: o.lang.or(files.config.lang).unwrap_or(o.fallback_lang),
             analysis,
             files,
+            loading: false,
+            changed: BTreeSet::new(),
         }
     }
 
@@ -70,7 +78,18 @@ impl Root {
             analysis,
             files,
             lang: o.lang.unwrap_or(o.fallback_lang),
+            loading: false,
+            changed: BTreeSet::new(),
         }
+    }
+
+    /// The stand-in for the workspace at `dir` while it loads: the open
+    /// documents alone.
+    pub fn placeholder(dir: &Path, o: &Options, today: Date) -> Root {
+        let mut r = Root::loose(o, today);
+        r.dir = Some(dir.to_path_buf());
+        r.loading = true;
+        r
     }
 
     /// Whether `path` (a workspace path) lies under this root's folder.

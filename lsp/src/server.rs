@@ -4,11 +4,13 @@
 
 use crate::features;
 use crate::files::materialise_stdlib;
+use crate::loading;
 use crate::position::Encoding;
 use crate::sync;
 use crate::worker::Worker;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -18,6 +20,17 @@ pub struct Backend {
     pub worker: Worker,
     /// Whether the client lets us register file watching at run time.
     pub watch_dynamic: AtomicBool,
+    /// Whether the client shows `$/progress` (`window.workDoneProgress`).
+    pub progress_ok: Arc<AtomicBool>,
+}
+
+fn can_show_progress(params: &InitializeParams) -> bool {
+    params
+        .capabilities
+        .window
+        .as_ref()
+        .and_then(|w| w.work_done_progress)
+        .unwrap_or(false)
 }
 
 /// The files whose changes on disk change the workspace: every file the
@@ -141,10 +154,13 @@ impl LanguageServer for Backend {
         let roots = roots(&params);
         self.watch_dynamic
             .store(can_watch_dynamically(&params), Ordering::Relaxed);
+        self.progress_ok
+            .store(can_show_progress(&params), Ordering::Relaxed);
+        // The workspace loads once the client is initialized (see `initialized`).
         self.worker.send(move |s| {
             s.enc = enc;
             s.paths.stdlib_dir = materialise_stdlib();
-            sync::load_workspace(s, roots);
+            s.folders = roots;
         });
         Ok(InitializeResult {
             capabilities: capabilities(enc),
@@ -157,6 +173,12 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // In the background: the open documents are served meanwhile.
+        let worker = self.worker.clone();
+        self.worker.send(move |s| {
+            let folders = s.folders.clone();
+            loading::start(s, worker, folders);
+        });
         // Without it, a client that waits to be asked never reports edits
         // made on disk (a checkout, a generator).
         if self.watch_dynamic.load(Ordering::Relaxed) {
@@ -168,18 +190,6 @@ impl LanguageServer for Backend {
                 eprintln!("hegui lsp: the client refused file watching: {e}");
             }
         }
-        let files = self
-            .worker
-            .ask(|s| {
-                s.roots
-                    .iter()
-                    .map(|r| r.analysis.user_paths().len())
-                    .sum::<usize>()
-            })
-            .await
-            .unwrap_or(0);
-        let msg = format!("hegui: {files} workspace files loaded");
-        self.client.log_message(MessageType::INFO, msg).await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -286,7 +296,7 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         self.worker
-            .ask(move |s| features::workspace_symbols(s, &params.query))
+            .ask_all(move |roots| features::workspace_symbols(roots, &params.query))
             .await
     }
 

@@ -15,8 +15,17 @@ pub fn load_workspace(s: &mut State, folders: Vec<PathBuf>) {
 /// Finds and loads every root again (the folders or a `hegui.toml`
 /// changed); open documents keep the editor's text.
 pub fn rebuild(s: &mut State) {
-    let open: Vec<(String, String)> = s
-        .open
+    let open = open_texts(s);
+    s.roots = roots::discover(&s.folders)
+        .iter()
+        .map(|d| Root::open(d, &s.options, s.today))
+        .collect();
+    reopen(s, open);
+}
+
+/// The open documents' texts (the stdlib's aside).
+pub fn open_texts(s: &State) -> Vec<(String, String)> {
+    s.open
         .keys()
         .filter_map(|p| {
             let r = &s.roots[s.root_index(p)?];
@@ -25,11 +34,11 @@ pub fn rebuild(s: &mut State) {
             }
             Some((p.clone(), r.text_of(p)?))
         })
-        .collect();
-    s.roots = roots::discover(&s.folders)
-        .iter()
-        .map(|d| Root::open(d, &s.options, s.today))
-        .collect();
+        .collect()
+}
+
+/// Puts the open documents' texts into the roots they now belong to.
+pub fn reopen(s: &mut State, open: Vec<(String, String)>) {
     for (path, text) in open {
         let i = s.root_for_new(&path);
         let r = &mut s.roots[i];
@@ -98,7 +107,11 @@ pub fn did_close(s: &mut State, uri: &lsp::Uri) {
     if r.analysis.is_stdlib(&path) {
         return;
     }
-    if r.dir.is_none() {
+    if r.loading {
+        // The loaded root reads it from disk.
+        r.files.remove(&mut r.analysis, &path);
+        r.changed.insert(path);
+    } else if r.dir.is_none() {
         // A loose document was the editor's alone.
         r.files.remove(&mut r.analysis, &path);
     } else {
@@ -126,6 +139,10 @@ pub fn watched_files(s: &mut State, changes: Vec<lsp::FileEvent>) {
         };
         let r = &mut s.roots[i];
         if r.analysis.is_stdlib(&path) {
+            continue;
+        }
+        if r.loading {
+            r.changed.insert(path);
             continue;
         }
         r.files.read(&mut r.analysis, p);

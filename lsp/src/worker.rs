@@ -1,15 +1,14 @@
-//! The analysis thread. It alone owns the `Analysis` (and so the salsa
-//! database): request and notification handlers hand it jobs, synchronously
-//! and in the order the client sent them, over one channel; requests await
-//! the job's answer on a oneshot. After a batch of queued jobs that edited
-//! the workspace, it publishes the diagnostics of the open documents, then,
-//! while no job waits, those of the closed workspace files (an edit of one
-//! file changes findings in others: the Problems panel shows them all).
-//!
-//! No clone of the database ever leaves this thread, so a write never waits
-//! for a reader and salsa never cancels anything; a panicking job (a bug, or
-//! `salsa::Cancelled`) is caught, its request answers with an error, and the
-//! thread goes on.
+//! The analysis thread, the single writer. It alone changes the roots'
+//! analyses: notification handlers hand it jobs, synchronously and in the
+//! order the client sent them, over one channel. A request's job takes a
+//! snapshot of its workspace and passes it to the reader pool, which answers
+//! on a oneshot; an edit then cancels the reads still computing (salsa's
+//! `Cancelled`, caught in `read`: the answer is `ContentModified`). After a
+//! batch of queued jobs that edited a workspace, the thread publishes the
+//! diagnostics of the open documents, then, while no job waits, those of
+//! the closed files (an edit of one file changes findings in others: the
+//! Problems panel shows them all). A panicking job is caught and the thread
+//! goes on.
 
 use crate::diagnostics::to_lsp;
 use crate::files::Paths;
@@ -26,6 +25,19 @@ use std::sync::mpsc;
 use tokio::sync::{mpsc as tmpsc, oneshot};
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+/// What the analysis thread sends the client, in order.
+pub enum Out {
+    Diagnostics(Publish),
+    Progress(Progress),
+}
+
+/// The workspace's loading, as `$/progress` shows it.
+pub enum Progress {
+    Begin(String),
+    Report { message: String, percent: u32 },
+    End(String),
+}
 
 /// Diagnostics to send to the client for one document.
 pub struct Publish {
@@ -57,11 +69,13 @@ pub struct State {
     /// What was last published per file, as sent: an edit that keeps every
     /// byte span can still move a range (a newline moved, CJK swapped for
     /// ASCII), so the converted ranges are compared, not the spans.
-    published: BTreeMap<String, Vec<lsp::Diagnostic>>,
+    /// An open document's are sent again after each of its edits (with
+    /// its version), so the client knows they are of the text it has.
+    published: BTreeMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>,
     /// Closed workspace files still to publish after the last change,
     /// worked through while no job waits.
     closed_queue: Vec<String>,
-    publish: tmpsc::UnboundedSender<Publish>,
+    publish: tmpsc::UnboundedSender<Out>,
 }
 
 /// What a request reads: one workspace, and how to speak to the client.
@@ -72,7 +86,36 @@ pub struct View<'a> {
     pub lang: Lang,
 }
 
+/// A request's own copy of one workspace, read on the pool while the
+/// analysis thread goes on.
+pub struct Snapshot {
+    analysis: Analysis,
+    paths: Paths,
+    enc: Encoding,
+    lang: Lang,
+}
+
+impl Snapshot {
+    pub fn view(&self) -> View<'_> {
+        View {
+            analysis: &self.analysis,
+            paths: &self.paths,
+            enc: self.enc,
+            lang: self.lang,
+        }
+    }
+}
+
 impl State {
+    fn snapshot_of(&self, r: &Root) -> Snapshot {
+        Snapshot {
+            analysis: r.analysis.snapshot(),
+            paths: self.paths.clone(),
+            enc: self.enc,
+            lang: r.lang,
+        }
+    }
+
     /// The root a path belongs to, if any.
     pub fn root_index(&self, path: &str) -> Option<usize> {
         roots::nearest(&self.roots, path).or_else(|| {
@@ -105,21 +148,6 @@ impl State {
         self.roots.len() - 1
     }
 
-    /// What a request about `path` reads.
-    pub fn view(&self, path: &str) -> Option<View<'_>> {
-        let r = &self.roots[self.root_index(path)?];
-        Some(self.view_of(r))
-    }
-
-    pub fn view_of<'a>(&'a self, r: &'a Root) -> View<'a> {
-        View {
-            analysis: &r.analysis,
-            paths: &self.paths,
-            enc: self.enc,
-            lang: r.lang,
-        }
-    }
-
     /// Sends the diagnostics of every open document whose diagnostics
     /// changed, then queues the closed files for the idle time.
     fn publish_open(&mut self) {
@@ -144,11 +172,11 @@ impl State {
                 .and_then(|r| self.paths.uri_of(&r.analysis, &path))
                 .or_else(|| path.parse().ok());
             if let Some(uri) = uri {
-                let _ = self.publish.send(Publish {
+                let _ = self.publish.send(Out::Diagnostics(Publish {
                     uri,
                     diagnostics: Vec::new(),
                     version: None,
-                });
+                }));
             }
         }
         let mut closed: Vec<String> = known
@@ -179,6 +207,10 @@ impl State {
             return;
         };
         let r = &self.roots[i];
+        // Half a workspace would give findings the whole one has not.
+        if r.loading {
+            return;
+        }
         let diags = r.diagnostics_of(path);
         let text = r.text_of(path).unwrap_or_default();
         let lines = Lines::new(&text, self.enc);
@@ -187,9 +219,6 @@ impl State {
             .iter()
             .map(|d| to_lsp(a, &self.paths, d, &lines, self.enc, r.lang))
             .collect();
-        if self.published.get(path) == Some(&converted) {
-            return;
-        }
         let (uri, version) = match self.open.get(path) {
             Some(doc) => (doc.uri.clone(), Some(doc.version)),
             None => match self.paths.uri_of(a, path) {
@@ -197,12 +226,25 @@ impl State {
                 None => return,
             },
         };
-        let _ = self.publish.send(Publish {
+        if self
+            .published
+            .get(path)
+            .is_some_and(|(v, d)| *v == version && *d == converted)
+        {
+            return;
+        }
+        let _ = self.publish.send(Out::Diagnostics(Publish {
             uri,
             diagnostics: converted.clone(),
             version,
-        });
-        self.published.insert(path.to_string(), converted);
+        }));
+        self.published
+            .insert(path.to_string(), (version, converted));
+    }
+
+    /// Tells the client how the loading goes.
+    pub fn progress(&self, p: Progress) {
+        let _ = self.publish.send(Out::Progress(p));
     }
 
     /// Forgets a closed document; the next publish sends what its text on
@@ -216,19 +258,72 @@ impl State {
 }
 
 type Job = Box<dyn FnOnce(&mut State) + Send>;
+type Read = Box<dyn FnOnce() + Send>;
 
 #[derive(Clone)]
 pub struct Worker {
     tx: mpsc::Sender<Job>,
+    pool: mpsc::Sender<Read>,
+}
+
+/// Threads that answer requests from snapshots.
+const READERS: usize = 2;
+
+fn spawn_pool() -> mpsc::Sender<Read> {
+    let (tx, rx) = mpsc::channel::<Read>();
+    let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+    for n in 0..READERS {
+        let rx = rx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("hegui-reader-{n}"))
+            .spawn(move || loop {
+                let job = match rx.lock() {
+                    Ok(guard) => guard.recv(),
+                    Err(_) => return,
+                };
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            });
+        if let Err(e) = spawned {
+            eprintln!("hegui lsp: cannot start a reader thread: {e}");
+        }
+    }
+    tx
+}
+
+fn internal_error() -> jsonrpc::Error {
+    let mut e = jsonrpc::Error::internal_error();
+    e.message = "hegui: the request failed (internal error); see the server log".into();
+    e
+}
+
+/// The answer of a read that an edit overtook: its positions are stale
+/// (`ContentModified`; the client asks again).
+fn content_modified() -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::ServerError(-32801),
+        message: "hegui: the document changed while the request was computed".into(),
+        data: None,
+    }
+}
+
+/// Runs a read, catching salsa's cancellation (an edit came) and panics.
+fn read<R>(f: impl FnOnce() -> R) -> jsonrpc::Result<R> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+        if p.is::<salsa::Cancelled>() {
+            content_modified()
+        } else {
+            eprintln!("hegui lsp: a request panicked; the server goes on");
+            internal_error()
+        }
+    })
 }
 
 impl Worker {
     /// Starts the thread; published diagnostics come out of `publish`.
-    pub fn spawn(
-        options: Options,
-        today: Date,
-        publish: tmpsc::UnboundedSender<Publish>,
-    ) -> Worker {
+    pub fn spawn(options: Options, today: Date, publish: tmpsc::UnboundedSender<Out>) -> Worker {
         let (tx, rx) = mpsc::channel::<Job>();
         let spawned = std::thread::Builder::new()
             .name("hegui-analysis".into())
@@ -251,50 +346,69 @@ impl Worker {
         if let Err(e) = spawned {
             eprintln!("hegui lsp: cannot start the analysis thread: {e}");
         }
-        Worker { tx }
+        Worker {
+            tx,
+            pool: spawn_pool(),
+        }
     }
 
     /// Queues a job (a notification's work).
     pub fn send(&self, job: impl FnOnce(&mut State) + Send + 'static) {
         let _ = self.tx.send(Box::new(job));
     }
-
-    /// Queues a job now and returns its answer later. Not `async`: the job is
-    /// queued when this is called, not when the future is first polled.
-    pub fn ask<R: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut State) -> R + Send + 'static,
-    ) -> impl Future<Output = jsonrpc::Result<R>> {
-        let (tx, rx) = oneshot::channel();
-        self.send(move |s| {
-            // A request cancelled (`$/cancelRequest`) or abandoned while
-            // queued is not computed.
-            if !tx.is_closed() {
-                let _ = tx.send(f(s));
-            }
-        });
-        async move {
-            rx.await.map_err(|_| {
-                let mut e = jsonrpc::Error::internal_error();
-                e.message = "hegui: the request failed (internal error); see the server log".into();
-                e
-            })
-        }
-    }
 }
 
 impl Worker {
-    /// Asks about one document, in the workspace it belongs to; nothing for
-    /// a document no workspace has.
+    /// Asks about one document, in the workspace it belongs to (nothing for
+    /// a document no workspace has). The analysis thread only takes a
+    /// snapshot, after every edit sent before; the pool computes the answer.
     pub fn ask_doc<R: Send + 'static>(
         &self,
         uri: Uri,
         f: impl FnOnce(&View) -> Option<R> + Send + 'static,
     ) -> impl Future<Output = jsonrpc::Result<Option<R>>> {
-        self.ask(move |s| {
-            let path = s.paths.path_of(&uri);
-            f(&s.view(&path)?)
-        })
+        self.ask_snapshots(
+            move |s| {
+                let path = s.paths.path_of(&uri);
+                let i = s.root_index(&path);
+                i.map(|i| s.snapshot_of(&s.roots[i])).into_iter().collect()
+            },
+            move |snaps| f(&snaps.first()?.view()),
+        )
+    }
+
+    /// Asks about every workspace at once (workspace symbols).
+    pub fn ask_all<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&[Snapshot]) -> R + Send + 'static,
+    ) -> impl Future<Output = jsonrpc::Result<R>> {
+        self.ask_snapshots(|s| s.roots.iter().map(|r| s.snapshot_of(r)).collect(), f)
+    }
+
+    fn ask_snapshots<R: Send + 'static>(
+        &self,
+        take: impl FnOnce(&State) -> Vec<Snapshot> + Send + 'static,
+        f: impl FnOnce(&[Snapshot]) -> R + Send + 'static,
+    ) -> impl Future<Output = jsonrpc::Result<R>> {
+        let (tx, rx) = oneshot::channel();
+        let pool = self.pool.clone();
+        self.send(move |s| {
+            // Cancelled (`$/cancelRequest`) or abandoned while queued: not computed.
+            if tx.is_closed() {
+                return;
+            }
+            let snaps = take(s);
+            let _ = pool.send(Box::new(move || {
+                if tx.is_closed() {
+                    return;
+                }
+                let answer = read(|| f(&snaps));
+                // The snapshot goes before the answer: a waiting write may proceed.
+                drop(snaps);
+                let _ = tx.send(answer);
+            }));
+        });
+        async move { rx.await.map_err(|_| internal_error())? }
     }
 }
 

@@ -5,13 +5,14 @@
 //! as_of = "2025-04-01"       # the default of --as-of
 //! lang = "zh"                # the default of --lang
 //! fail_on = "warning"        # the failing severity (default "error")
+//! organisation = "瑞金医院"    # whose workspace: named in the report header
 //!
 //! [rules."GBT39725-7.q"]     # a per-rule severity override
 //! severity = "error"         # error|warning|info|hint, or hard|soft|advisory
 //! reason = "our auditors treat it as blocking"
 //!
 //! [rules."PIPL-52"]          # lowering is a waiver of the rule for the whole
-//! severity = "info"          # workspace: reason, approver and expiry required
+//! severity = "info"          # workspace: reason, approver, date and expiry
 //! reason = "officer appointed; filing in progress"
 //! approved_by = "legal@example.cn"
 //! approved_on = "2026-11-20"
@@ -19,12 +20,13 @@
 //! ```
 //!
 //! Command-line options win over the file. A file that does not parse, an
-//! unknown key, a bad date or a lowering without its reason, approver or
-//! expiry is an input error located in the file.
+//! unknown key, a bad date or a lowering without its reason, approver,
+//! approval date or expiry is an input error located in the file.
 
-use hegui_lang::diag::{Diagnostic, Lang, Severity, Text};
+use hegui_lang::diag::{Diagnostic, Lang, Location, Severity, Status, Text};
 use hegui_lang::model::defs::Defs;
 use hegui_lang::syntax::ast::Span;
+use hegui_lang::waiver::Waiver;
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -63,6 +65,8 @@ pub struct Config {
     pub as_of: Option<Date>,
     pub lang: Option<Lang>,
     pub fail_on: Option<Severity>,
+    /// Whose workspace it is: the report's header names it.
+    pub organisation: Option<String>,
     pub overrides: Vec<SeverityOverride>,
 }
 
@@ -73,6 +77,7 @@ struct Raw {
     as_of: Option<Spanned<String>>,
     lang: Option<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
+    organisation: Option<String>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<RawRule>>,
 }
@@ -166,6 +171,11 @@ impl Config {
                 ),
             }
         }
+        c.organisation = raw
+            .organisation
+            .as_ref()
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty());
         if let Some(f) = &raw.fail_on {
             match f.get_ref().as_str() {
                 "error" => c.fail_on = Some(Severity::Error),
@@ -230,7 +240,8 @@ impl Config {
     }
 
     /// What is wrong with the overrides given the rules the workspace has:
-    /// an unknown rule id, or a lowering without approver or expiry.
+    /// an unknown rule id, or a lowering without approver, approval date or
+    /// expiry.
     pub fn check_rules(&self, defs: &Defs) -> Vec<Diagnostic> {
         let file = self.file.as_deref().unwrap_or("hegui.toml");
         let mut out = Vec::new();
@@ -247,18 +258,18 @@ impl Config {
                 ));
                 continue;
             };
-            if o.severity < rule.severity && (o.approved_by.is_none() || o.expires.is_none()) {
+            if o.severity < rule.severity && self.waiver_of(o).is_none() {
                 out.push(Diagnostic::error(
                     "config",
                     file,
                     o.span,
                     Text::new(
                         format!(
-                            "降低 {} 的严重程度等同于对整个工作区豁免该规则：须写明 approved_by（批准人）和 expires（到期日）",
+                            "降低 {} 的严重程度等同于对整个工作区豁免该规则：须写明 approved_by（批准人）、approved_on（批准日期）和 expires（到期日）",
                             o.rule
                         ),
                         format!(
-                            "lowering {} is a waiver of the rule for the whole workspace: it needs approved_by and expires",
+                            "lowering {} is a waiver of the rule for the whole workspace: it needs approved_by, approved_on and expires",
                             o.rule
                         ),
                     ),
@@ -268,49 +279,89 @@ impl Config {
         out
     }
 
-    /// Applies the severity overrides to rule findings: raising always;
-    /// lowering until its expiry, judged against `today` (the evaluation
-    /// date); an expired lowering leaves the finding as it was and says so.
-    pub fn apply(&self, diags: &mut [Diagnostic], defs: &Defs, today: Option<Date>) {
+    /// A lowering as the waiver it is: the rule, every subject, the reason
+    /// (the user's own words, for both languages), approver, approval date
+    /// and expiry — `None` while one of them is missing.
+    fn waiver_of(&self, o: &SeverityOverride) -> Option<Waiver> {
+        Some(Waiver {
+            rules: vec![o.rule.clone()],
+            subjects: vec!["*".to_string()],
+            reason: Text::new(o.reason.clone(), o.reason.clone()),
+            approver: o.approved_by.clone()?,
+            approved: o.approved_on?,
+            until: Some(o.expires?),
+            location: Location {
+                file: self
+                    .file
+                    .clone()
+                    .unwrap_or_else(|| "hegui.toml".to_string()),
+                span: o.span,
+            },
+        })
+    }
+
+    /// Applies the overrides to rule findings. Raising changes the severity.
+    /// Lowering is a waiver of the rule for the whole workspace: its findings
+    /// are waived, at the lowered severity, until the expiry judged against
+    /// `today` (the evaluation date); once expired they are active again at
+    /// their own severity and say so. `waivers` off (`--no-waivers`): no
+    /// lowering applies.
+    pub fn apply(&self, diags: &mut [Diagnostic], defs: &Defs, today: Option<Date>, waivers: bool) {
         for o in &self.overrides {
             let Some(rule) = defs.rules.get(&o.rule) else {
                 continue;
             };
-            let lowering = o.severity < rule.severity;
-            if lowering && (o.approved_by.is_none() || o.expires.is_none()) {
+            let findings = diags.iter_mut().filter(|d| d.code == o.rule);
+            if o.severity >= rule.severity {
+                for d in findings {
+                    let (zh, en) = (severity_zh(d.severity), d.severity.as_str());
+                    d.severity = o.severity;
+                    d.notes.push(Text::new(
+                        format!(
+                            "严重程度由 hegui.toml 从{zh}改为{}：{}",
+                            severity_zh(o.severity),
+                            o.reason
+                        ),
+                        format!(
+                            "severity changed by hegui.toml from {en} to {}: {}",
+                            o.severity.as_str(),
+                            o.reason
+                        ),
+                    ));
+                }
                 continue;
             }
-            let expired = lowering && matches!((o.expires, today), (Some(e), Some(t)) if e < t);
-            for d in diags.iter_mut().filter(|d| d.code == o.rule) {
-                if expired {
-                    let e = o.expires.map(|e| e.to_string()).unwrap_or_default();
+            let Some(w) = self.waiver_of(o).filter(|_| waivers) else {
+                continue;
+            };
+            let w = Box::new(w);
+            for d in findings.filter(|d| d.status != Status::Waived) {
+                d.waiver = Some(w.clone());
+                if w.expired(today) {
+                    let until = w.until.map(|u| u.to_string()).unwrap_or_default();
                     d.notes.push(Text::new(
-                        format!("hegui.toml 中对此规则的降级已于 {e} 到期，不再生效"),
-                        format!("the lowering of this rule in hegui.toml expired on {e}: no longer applied"),
+                        format!(
+                            "hegui.toml 对此规则的整个工作区豁免（降级）已于 {until} 到期，此项按原严重程度重新生效"
+                        ),
+                        format!(
+                            "the workspace-wide waiver (lowering) of this rule in hegui.toml expired on {until}: this finding is active again at its own severity"
+                        ),
                     ));
                     continue;
                 }
                 let (zh, en) = (severity_zh(d.severity), d.severity.as_str());
+                d.status = Status::Waived;
                 d.severity = o.severity;
-                let by = match (&o.approved_by, o.expires) {
-                    (Some(who), Some(until)) => (
-                        format!("（批准人 {who}，有效至 {until}）"),
-                        format!(" (approved by {who}, until {until})"),
-                    ),
-                    _ => (String::new(), String::new()),
-                };
                 d.notes.push(Text::new(
                     format!(
-                        "严重程度由 hegui.toml 从{zh}改为{}：{}{}",
+                        "已由 hegui.toml 对整个工作区豁免（从{zh}降为{}）：{}",
                         severity_zh(o.severity),
-                        o.reason,
-                        by.0
+                        w.describe(Lang::Zh)
                     ),
                     format!(
-                        "severity changed by hegui.toml from {en} to {}: {}{}",
+                        "waived for the whole workspace by hegui.toml (lowered from {en} to {}): {}",
                         o.severity.as_str(),
-                        o.reason,
-                        by.1
+                        w.describe(Lang::En)
                     ),
                 ));
             }

@@ -185,11 +185,12 @@ impl Loaded {
 
     /// The workspace's last word on its diagnostics: located in the files
     /// they came from ([`Loaded::relocate`]), with the severity overrides of
-    /// `hegui.toml` applied.
+    /// `hegui.toml` applied (a lowering waives the rule's findings).
     pub fn finish(&self, a: &Analysis, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut diags = self.relocate(diags);
         if !self.config.overrides.is_empty() {
-            self.config.apply(&mut diags, &a.defs(), self.today);
+            self.config
+                .apply(&mut diags, &a.defs(), self.today, a.waivers_enabled());
         }
         diags
     }

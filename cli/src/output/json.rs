@@ -108,3 +108,24 @@ pub fn missing(facts: &[MissingFact], sources: &Sources) -> serde_json::Value {
         })
         .collect()
 }
+
+/// `check --format json`'s document. Its fields are in the order a JSON map
+/// sorts them (the output is what `json!` gave), and the findings are
+/// serialised one at a time, never all held as JSON values.
+#[derive(serde::Serialize)]
+pub struct Check<'a> {
+    pub findings: Findings<'a>,
+    pub run: serde_json::Value,
+    pub summary: serde_json::Value,
+}
+
+pub struct Findings<'a> {
+    pub diags: &'a [Diagnostic],
+    pub sources: &'a Sources<'a>,
+}
+
+impl serde::Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.diags.iter().map(|d| finding(d, self.sources)))
+    }
+}

@@ -1,6 +1,7 @@
 //! `hegui check --format junit`: JUnit XML for CI dashboards. One test case per
 //! flow; findings at or above the failing severity are `<failure>`s, others
-//! go to `<system-out>`. Findings about other entities (datasets, parties) get
+//! go to `<system-out>`; waived and undetermined findings are skipped cases
+//! of their own. Findings about other entities (datasets, parties) get
 //! a case of their own, and diagnostics about no entity one case per file.
 
 use super::{position, RunInfo, Sources};
@@ -30,7 +31,8 @@ struct Case {
     name: String,
     file: String,
     diags: Vec<usize>,
-    /// A waived finding is a skipped case of its own: the waiver's reason.
+    /// A waived or undetermined finding is a skipped case of its own: the
+    /// waiver's reason, or what is not declared.
     skipped: Option<String>,
 }
 
@@ -65,7 +67,16 @@ pub fn render(
         }
     }
     for (i, d) in diags.iter().enumerate() {
-        if let (Status::Waived, Some(w), Some(s)) = (d.status, &d.waiver, &d.subject) {
+        // A waived finding is skipped with the waiver's reason; an undetermined
+        // one (a fact it depends on is not declared) with what is missing.
+        let skip = match (d.status, &d.waiver) {
+            (Status::Waived, Some(w)) => Some(w.describe(lang)),
+            (Status::Undetermined, _) if d.severity < fail_at => {
+                Some(d.message.get(lang).to_string())
+            }
+            _ => None,
+        };
+        if let (Some(reason), Some(s)) = (skip, &d.subject) {
             let classname = index
                 .by_name
                 .get(s)
@@ -84,7 +95,7 @@ pub fn render(
                     name,
                     file: d.location.file.clone(),
                     diags: vec![i],
-                    skipped: Some(w.describe(lang)),
+                    skipped: Some(reason),
                 },
             );
             continue;

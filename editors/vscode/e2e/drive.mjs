@@ -2,9 +2,10 @@
 // would, with the hegui extension installed from its .vsix. Run by run.sh,
 // which starts code-server and passes, in the environment:
 //   E2E_URL       code-server's address
-//   E2E_PHASE     "trusted" (workspace trust off) or "restricted" (trust on,
-//                 the folder not trusted)
-//   E2E_WORKSPACE the folder to open (a copy of examples/s5-wearable)
+//   E2E_PHASE     "trusted" (workspace trust off), "restricted" (trust on,
+//                 the folder not trusted) or "multiroot" (a .code-workspace)
+//   E2E_WORKSPACE the folder to open (a copy of examples/s5-wearable), or
+//                 the .code-workspace file
 //   E2E_MARKER    the file the workspace's own hegui.server.path would create
 //   E2E_SHOTS     where screenshots go
 //   E2E_HEGUI     the hegui binary (for `hegui fmt --check`)
@@ -130,6 +131,68 @@ async function problemsWith(code) {
 
 async function squiggles() {
   return page.locator(".editor-instance .squiggly-error, .editor-instance .squiggly-warning").count();
+}
+
+/** Each Problems row of a marker: its code and whether its icon is an error. */
+async function markerSeverities() {
+  return page.$$eval(".markers-panel .monaco-list-row", (rows) =>
+    rows
+      .filter((r) => r.querySelector(".marker-code"))
+      .map((r) => {
+        const icon = [...r.querySelectorAll("[class*='codicon-']")].map((e) => e.className).join(" ");
+        const sev = /codicon-error/.test(icon) ? "error" : /codicon-warning/.test(icon) ? "warning" : icon;
+        return { code: r.querySelector(".marker-code").textContent.trim(), sev };
+      })
+  );
+}
+
+if (phase === "multiroot") {
+  try {
+    await step("open the two-root workspace", async () => {
+      await page.goto(`${url}/?workspace=${encodeURIComponent(workspace)}`);
+      await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+      for (const root of ["one", "two"]) {
+        await page.locator(".explorer-folders-view .monaco-list-row", { hasText: root }).first().waitFor({ timeout: 60_000 });
+      }
+    });
+    await step("open a document", async () => {
+      // Which root's copy opens does not matter: it starts the server.
+      await command("Go to File");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible" });
+      await input.fill("wearable.hegui");
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: "wearable.hegui" }).first().waitFor();
+      await page.keyboard.press("Enter");
+      await page.locator(".tab.active", { hasText: "wearable.hegui" }).waitFor();
+    });
+    await step("Problems: each root's findings, never merged", async () => {
+      await command("View: Focus Problems");
+      await page.locator(".markers-panel").waitFor();
+      const rows = await until(
+        "CAC-2024-7 of both roots",
+        async () => {
+          const m = await markerSeverities();
+          return m.filter((r) => r.code === "CAC-2024-7").length === 2 ? m : null;
+        },
+        60_000
+      );
+      if (rows.some((r) => r.code === "duplicate-definition")) fail(`the roots were merged: ${JSON.stringify(rows)}`);
+      // two's hegui.toml is read, and its error shown in it.
+      await until("two's hegui.toml error (config)", async () =>
+        (await markerSeverities()).some((r) => r.code === "config" && r.sev === "error")
+      );
+    });
+    await browser.close();
+    process.exit(0);
+  } catch (err) {
+    const shot = path.join(shots, `${phase}-${current.replace(/[^a-z0-9]+/gi, "-")}.png`);
+    await page.screenshot({ path: shot }).catch(() => {});
+    const html = await page.evaluate(() => document.querySelector(".monaco-workbench")?.outerHTML || "").catch(() => "");
+    fs.writeFileSync(shot.replace(/\.png$/, ".html"), html);
+    console.error(`FAIL ${phase}: ${current}: ${err.message}\n     screenshot: ${shot}`);
+    await browser.close();
+    process.exit(1);
+  }
 }
 
 try {

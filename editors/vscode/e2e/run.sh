@@ -6,7 +6,10 @@
 #              Problems panel, hover, completion, quick fixes, formatting, a
 #              typo and back; the workspace's own hegui.server.path ignored;
 #   restricted workspace trust on, the folder not trusted: the extension still
-#              runs (Restricted Mode) and the workspace's path is ignored.
+#              runs (Restricted Mode) and the workspace's path is ignored;
+#   multiroot  a .code-workspace of two roots declaring the same names: each
+#              is its own hegui workspace (no "defined twice"), with its own
+#              hegui.toml.
 # Usage: run.sh VSIX HEGUI_BINARY
 # Installs everything itself (npm registry and Debian packages only). To reuse
 # an installation between runs, set HEGUI_E2E_CACHE to a folder; without it
@@ -124,7 +127,8 @@ start_server() { # extra code-server flags…
     --extensions-dir "$exts" --disable-telemetry --disable-update-check \
     --disable-getting-started-override "$@" >>"$work/code-server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 120); do
+  # Up to 3 minutes: a loaded machine (parallel builds) starts it slowly.
+  for _ in $(seq 1 360); do
     if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
       url="http://127.0.0.1:$port"
       return 0
@@ -157,5 +161,25 @@ start_server
 run_phase restricted "$work/restricted"
 stop_server
 
+# A multi-root window (a .code-workspace file): two copies of the same
+# declarations, each root its own hegui workspace; the second's hegui.toml
+# names a rule that does not exist (a config error in that file alone).
+multi="$work/multi"
+mkdir -p "$multi"
+cp -r "$repo/examples/s5-wearable" "$multi/one"
+cp -r "$repo/examples/s5-wearable" "$multi/two"
+cat >"$multi/two/hegui.toml" <<EOF
+[rules."NO-SUCH-RULE"]
+severity = "error"
+reason = "A typo in the rule id."
+EOF
+cat >"$multi/both.code-workspace" <<EOF
+{ "folders": [{ "path": "one" }, { "path": "two" }] }
+EOF
+log "code-server, a multi-root workspace"
+start_server --disable-workspace-trust
+run_phase multiroot "$multi/both.code-workspace"
+stop_server
+
 log "the hegui extension passed in VS Code $("$cs" --version | head -n1)"
-rm -rf "$work/trusted" "$work/restricted" "$work/cache"
+rm -rf "$work/trusted" "$work/restricted" "$work/multi" "$work/cache"
