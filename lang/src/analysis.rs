@@ -57,7 +57,6 @@ impl Analysis {
             db: self.db.clone(),
             ws: self.ws,
             files: self.files.clone(),
-            today: self.today,
             waivers_on: self.waivers_on,
         }
     }
