@@ -18,8 +18,6 @@ pub struct Analysis {
     pub db: Database,
     pub ws: Workspace,
     files: BTreeMap<String, SourceFile>,
-    /// The evaluation date (waiver expiry), set by the caller at its boundary.
-    today: Option<Date>,
     /// `false` with `--no-waivers`: every finding is shown as computed.
     waivers_on: bool,
 }
@@ -39,12 +37,11 @@ impl Analysis {
                 .new(&db);
             files.insert(path.to_string(), f);
         }
-        let ws = Workspace::new(&db, Vec::new(), None);
+        let ws = Workspace::new(&db, Vec::new(), None, None);
         let mut a = Analysis {
             db,
             ws,
             files,
-            today: None,
             waivers_on: true,
         };
         a.sync_file_list();
@@ -60,7 +57,6 @@ impl Analysis {
             db: self.db.clone(),
             ws: self.ws,
             files: self.files.clone(),
-            today: self.today,
             waivers_on: self.waivers_on,
         }
     }
@@ -119,12 +115,16 @@ impl Analysis {
     }
 
     /// The evaluation date: waivers whose `until` is before it no longer hold.
+    /// Policy reads it as `today` (what is overdue).
     pub fn set_today(&mut self, today: Option<Date>) {
-        self.today = today;
+        if self.ws.today(&self.db) != today {
+            self.ws.set_today(&mut self.db).to(today);
+        }
     }
 
+    /// The evaluation date (waiver expiry, `today`), set by the caller at its boundary.
     pub fn today(&self) -> Option<Date> {
-        self.today
+        self.ws.today(&self.db)
     }
 
     /// Whether waivers are applied (`--no-waivers` turns them off).
@@ -161,7 +161,7 @@ impl Analysis {
         if w.list.is_empty() && w.diagnostics.is_empty() {
             return diags;
         }
-        waiver::apply(&mut diags, w, self.today);
+        waiver::apply(&mut diags, w, self.today());
         let defs = self.defs();
         let index = self.entity_index();
         let entities: Vec<&str> = index.by_name.keys().map(|s| s.as_str()).collect();
@@ -180,7 +180,7 @@ impl Analysis {
             &rule_ids,
             &entities,
             &findings_of,
-            self.today,
+            self.today(),
         ));
         crate::diag::sort(&mut diags);
         diags

@@ -37,6 +37,9 @@ pub struct Workspace {
     /// `--as-of`: judge every subject at this date instead of its own.
     #[returns(copy)]
     pub as_of: Option<Date>,
+    /// `--today`: the evaluation date, read by policy as `today` (overdue).
+    #[returns(copy)]
+    pub today: Option<Date>,
 }
 
 #[salsa::interned(debug)]
@@ -514,6 +517,9 @@ impl World for SalsaWorld<'_> {
             fact.to_string(),
         );
         derived_fact(self.db, key)
+    }
+    fn today(&self) -> Option<Date> {
+        self.ws.today(self.db)
     }
     fn range_table(&self, plan: &PlanKey, key: &Value) -> Option<Arc<RangeTable>> {
         range_table(

@@ -58,6 +58,11 @@ pub trait World {
     fn cached_derived(&self, _entity: &Arc<str>, _kind: &str, _fact: &str) -> Option<Arc<Derived>> {
         None
     }
+    /// The evaluation date (`--today`), never the clock: policy reads it as
+    /// `today`. `None`: the evaluation has none (`today` is `none`).
+    fn today(&self) -> Option<Date> {
+        None
+    }
     /// The prefix-sum table of a planned cumulative sum for one group. `None`:
     /// the caller scans instead.
     fn range_table(&self, _plan: &PlanKey, _key: &Value) -> Option<Arc<RangeTable>> {
@@ -216,6 +221,7 @@ impl<'w> Evaluator<'w> {
                 .unwrap_or(Value::None),
             // The evaluation date is visible everywhere, derived facts included.
             Expr::AsOf => self.as_of.map(Value::Date).unwrap_or(Value::None),
+            Expr::Today => self.world.today().map(Value::Date).unwrap_or(Value::None),
             Expr::Const(n) => self.constant(n),
             Expr::Collection(kind) => {
                 let all = self.world.all_of_kind(kind);

@@ -403,7 +403,7 @@ fn element_only(e: &Expr, var: u32, defs: &Defs) -> bool {
     let mut ok = true;
     walk(e, &mut |x| match x {
         Expr::Local(s) if *s < var => ok = false,
-        Expr::AsOf | Expr::Collection(_) | Expr::Entity(_) => ok = false,
+        Expr::AsOf | Expr::Today | Expr::Collection(_) | Expr::Entity(_) => ok = false,
         Expr::Field { field, .. } if is_dated(field) => ok = false,
         _ => {}
     });

@@ -16,6 +16,8 @@ pub struct MapWorld<'d> {
     pub defs: &'d Defs,
     pub entities: BTreeMap<String, Arc<EntityData>>,
     pub kinds: BTreeMap<String, Arc<Vec<Arc<str>>>>,
+    /// The test's `today`.
+    pub today: Option<jiff::civil::Date>,
 }
 
 impl World for MapWorld<'_> {
@@ -27,6 +29,9 @@ impl World for MapWorld<'_> {
     }
     fn all_of_kind(&self, kind: &str) -> Arc<Vec<Arc<str>>> {
         self.kinds.get(kind).cloned().unwrap_or_default()
+    }
+    fn today(&self) -> Option<jiff::civil::Date> {
+        self.today
     }
 }
 
@@ -71,6 +76,7 @@ pub fn run(defs: &Defs, t: &TestDef) -> TestResult {
         defs,
         entities: BTreeMap::new(),
         kinds: BTreeMap::new(),
+        today: t.decl.today.map(|x| x.0),
     };
     let mut failures = Vec::new();
     let mut kinds: BTreeMap<String, Vec<Arc<str>>> = BTreeMap::new();

@@ -91,6 +91,7 @@ impl Fixture {
             defs: &self.defs,
             entities: self.entities.clone(),
             kinds: kinds.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
+            today: None,
         }
     }
 }

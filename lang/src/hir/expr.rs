@@ -14,8 +14,11 @@ pub enum Expr {
     /// A local by its slot in the current frame: a rule's subject is slot 0,
     /// its `let`s follow, each aggregate's variable takes the next slot.
     Local(u32),
-    /// The evaluation date.
+    /// The date whose law applies (`as_of`).
     AsOf,
+    /// The evaluation date (`today`, from `--today`): what "overdue" is
+    /// measured against; `none` when the evaluation has none.
+    Today,
     /// A constant, by name (evaluated once per evaluation).
     Const(Arc<str>),
     /// Every entity of a kind (`flows`).

@@ -315,7 +315,8 @@ impl<'a> Cx<'a> {
             let root = segments[0];
             let free = self.local(root).is_none()
                 && !self.defs.globals.contains_key(root)
-                && root != "as_of";
+                && root != "as_of"
+                && root != "today";
             if free
                 && self
                     .defs
@@ -462,6 +463,9 @@ impl<'a> Cx<'a> {
         }
         if n.text == "as_of" {
             return (Ty::Date, Expr::AsOf);
+        }
+        if n.text == "today" {
+            return (Ty::Date, Expr::Today);
         }
         let x = self.global(&n.text);
         let d = self.defs;

@@ -200,6 +200,7 @@ pub fn completions(a: &Analysis, path: &str, offset: usize, lang: Lang) -> Vec<C
         let mut out = keywords(RULE_CLAUSES);
         out.extend(keywords(crate::syntax::keywords::EXPR));
         out.extend(keywords(crate::syntax::keywords::AGGREGATE));
+        out.extend(keywords(crate::syntax::keywords::DATES));
         return out;
     }
     // Entities inside a test are one level deeper.
@@ -209,7 +210,7 @@ pub fn completions(a: &Analysis, path: &str, offset: usize, lang: Lang) -> Vec<C
             if cx.line.trim_start().starts_with("expect") {
                 return rule_ids(&defs, lang);
             }
-            let mut out = keywords(&["expect", "as_of"]);
+            let mut out = keywords(&["expect", "as_of", "today"]);
             out.extend(defs.schemas.keys().map(|k| Completion {
                 label: k.clone(),
                 kind: CompletionKind::Kind,

@@ -518,7 +518,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
 }
 
 /// Derived facts (by name, whatever the kind: fields are read by name) that
-/// never read `as_of`, directly or through other facts or constants, and are
+/// never read `as_of` or `today`, directly or through other facts or constants, and are
 /// not part of a cycle of facts. Their values can be cached across evaluations.
 fn date_free_derives(d: &Defs) -> BTreeSet<String> {
     let derive_or_const =
@@ -542,7 +542,9 @@ fn date_free_derives(d: &Defs) -> BTreeSet<String> {
                 }
             }
             // A bare name is never a derived fact (those are read as fields).
-            ast::ExprKind::Name(n) if n.text == "as_of" || d.consts.contains_key(&n.text) => {
+            ast::ExprKind::Name(n)
+                if n.text == "as_of" || n.text == "today" || d.consts.contains_key(&n.text) =>
+            {
                 entry.insert(n.text.clone());
             }
             _ => {}
@@ -559,7 +561,7 @@ fn date_free_derives(d: &Defs) -> BTreeSet<String> {
     loop {
         let before = dated.len();
         for (name, r) in &reads {
-            if r.contains("as_of") || r.iter().any(|x| dated.contains(x)) {
+            if r.contains("as_of") || r.contains("today") || r.iter().any(|x| dated.contains(x)) {
                 dated.insert(name.clone());
             }
         }

@@ -269,6 +269,8 @@ pub struct Obligation {
 pub struct TestDecl {
     pub name: Str,
     pub as_of: Option<(Date, Span)>,
+    /// `today`: the evaluation date the test runs on.
+    pub today: Option<(Date, Span)>,
     pub entities: Vec<Item>,
     pub expects: Vec<Expect>,
 }

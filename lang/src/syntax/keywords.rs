@@ -32,6 +32,10 @@ pub const EXPR: &[&str] = &[
     "and", "or", "not", "in", "under", "if", "then", "else", "where", "true", "false", "none",
 ];
 
+/// Dates an expression can name: the date whose law applies (`as_of`) and the
+/// evaluation date (`today`, from `--today`).
+pub const DATES: &[&str] = &["as_of", "today"];
+
 /// Aggregate functions (`sum(x in … )`).
 pub const AGGREGATE: &[&str] = &[
     "sum", "count", "any", "all", "min", "max", "filter", "map", "union",

@@ -685,6 +685,7 @@ impl<'a> Lower<'a> {
         let mut t = TestDecl {
             name,
             as_of: None,
+            today: None,
             entities: Vec::new(),
             expects: Vec::new(),
         };
@@ -693,6 +694,10 @@ impl<'a> Lower<'a> {
                 Rule::as_of_stmt => {
                     let d = first(s);
                     t.as_of = Some((self.date(&d), span_of(&d)));
+                }
+                Rule::today_stmt => {
+                    let d = s.into_inner().nth(1).expect("grammar: today's date");
+                    t.today = Some((self.date(&d), span_of(&d)));
                 }
                 Rule::expect_stmt => {
                     let span = span_of(&s);
