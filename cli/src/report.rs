@@ -101,6 +101,14 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
             ev.field(&subject, field)
         };
         let required = derived("required_mechanism");
+        // Without the date whose law applies nothing here is decided (which
+        // regime, which window): say so rather than show what a missing date
+        // evaluates to.
+        let no_date = tr(lang, "未知（未声明日期）", "unknown (no date declared)");
+        let shown = |v: &Value| match date {
+            Some(_) => show(analysis, v, lang),
+            None => no_date.to_string(),
+        };
         let mut facts = Vec::new();
         for f in [
             "cross_border",
@@ -122,7 +130,7 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
                     .get(lang)
                     .to_string();
                 let v = derived(f);
-                facts.push((label, show(analysis, &v, lang)));
+                facts.push((label, shown(&v)));
             }
         }
         let field = |f: &str| {
@@ -139,7 +147,7 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
             to: subject_name(analysis, &field("to"), lang),
             date: date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
             facts,
-            required: show(analysis, &required, lang),
+            required: shown(&required),
             declared: show(analysis, &field("mechanism"), lang),
             findings: diags
                 .iter()
