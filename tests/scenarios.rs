@@ -25,16 +25,10 @@ fn s1_diabetes_trial_needs_filing_and_department_approval() {
     // persons it processes (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
     assert_eq!(
         open_by_fact(&fs),
-        vec![
-            uf(
-                "acme_rd.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
-            uf(
-                "trial_export.recipient_role",
-                &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
-            ),
-        ]
+        vec![uf(
+            "trial_export.recipient_role",
+            &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
+        ),]
     );
     let filing = fs
         .iter()
@@ -85,14 +79,6 @@ fn s10_cumulative_2022_regime_requires_assessment_for_september() {
         open_by_fact(&fs),
         vec![
             uf("feb_export.recipient_role", &["PIPL-21"]),
-            uf(
-                "recipient_a.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
-            uf(
-                "recipient_b.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
             uf("sep_export.recipient_role", &["PIPL-21"]),
         ]
     );
@@ -114,14 +100,6 @@ fn s10_cumulative_2024_regime_needs_contract_and_february_is_exempt() {
         open_by_fact(&fs),
         vec![
             uf("feb_export.recipient_role", &["NDSR-12", "PIPL-21"]),
-            uf(
-                "recipient_a.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
-            uf(
-                "recipient_b.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
             uf("sep_export.recipient_role", &["NDSR-12", "PIPL-21"]),
         ]
     );
@@ -186,10 +164,6 @@ fn s2_als_genetic_needs_hgr_approval_and_prior_report() {
                         "als_research.recipient_role",
                         &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
                     ),
-                    uf(
-                        "boston_rh.persons_processed",
-                        &["AUDIT-1", "NDSR-28", "PIPL-52"]
-                    ),
                     uf("huashan.foreign_controlled", &["HGR-7"]),
                 ]
             );
@@ -226,10 +200,6 @@ fn s2_with_600_persons_needs_a_security_review() {
                 "als_research.recipient_role",
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
             ),
-            uf(
-                "boston_rh.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
             uf("huashan.foreign_controlled", &["HGR-7"]),
         ]
     );
@@ -261,10 +231,6 @@ fn s2_as_important_data_needs_a_security_assessment() {
                 "als_research.recipient_role",
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
             ),
-            uf(
-                "boston_rh.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
             uf("huashan.foreign_controlled", &["HGR-7"]),
         ]
     );
@@ -281,13 +247,7 @@ fn s3_india_imaging_needs_an_assessment_in_both_regimes() {
     // persons processed (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
     assert_eq!(
         open_by_fact(&fs),
-        vec![
-            uf(
-                "ai_imaging.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
-            uf("scans.records", &["GBT39725-7.p"]),
-        ]
+        vec![uf("scans.records", &["GBT39725-7.p"]),]
     );
     let (_, _, tr) = triples_of("examples/s3-india-imaging", Some("2023-09-01"));
     assert_eq!(tr, vec![t("CAC-SA-4", "error", "imaging_analysis")]);
@@ -309,13 +269,7 @@ fn s3_storage_on_servers_abroad_breaks_gbt_7q() {
     // The facts S3 leaves unsaid, as in S3.
     assert_eq!(
         open_by_fact(&fs),
-        vec![
-            uf(
-                "ai_imaging.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
-            uf("scans.records", &["GBT39725-7.p"]),
-        ]
+        vec![uf("scans.records", &["GBT39725-7.p"]),]
     );
     let q = fs.iter().find(|f| f.rule == "GBT39725-7.q").expect("7 q");
     assert_eq!(q.line, 40, "points at the storage field");
@@ -350,13 +304,7 @@ fn s4_hr_needs_a_contract_in_2023_and_is_exempt_in_2024() {
         }
         assert_eq!(
             open_by_fact(&fs),
-            vec![
-                uf(
-                    "group_erp.persons_processed",
-                    &["AUDIT-1", "NDSR-28", "PIPL-52"]
-                ),
-                uf("hr_sync.recipient_role", &["PIPL-21"]),
-            ]
+            vec![uf("hr_sync.recipient_role", &["PIPL-21"]),]
         );
     }
 }
@@ -373,10 +321,6 @@ fn s5_wearable_needs_an_assessment_in_both_regimes() {
     assert_eq!(
         open_by_fact(&fs),
         vec![
-            uf(
-                "band_cloud.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
             uf("vitals.records", &["GBT39725-7.p"]),
             uf(
                 "vitals_sync.recipient_role",
@@ -399,7 +343,6 @@ fn s5_with_8000_users_a_standard_contract_suffices() {
     assert_eq!(
         open_by_fact(&fs),
         vec![
-            uf("band_cloud.persons_processed", &["NDSR-28"]),
             uf("vitals.records", &["GBT39725-7.p"]),
             uf(
                 "vitals_sync.recipient_role",
@@ -433,10 +376,6 @@ fn s6_foreign_court_needs_approval_regardless_of_mechanism() {
             uf(
                 "discovery.recipient_role",
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
-            ),
-            uf(
-                "us_court.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
             ),
         ]
     );
@@ -490,10 +429,6 @@ fn s8_academic_exchange_satisfies_gbt_7o_but_pipl_still_applies() {
         vec![
             uf(
                 "bj_hospital.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
-            uf(
-                "conference.persons_processed",
                 &["AUDIT-1", "NDSR-28", "PIPL-52"]
             ),
             uf(
@@ -569,10 +504,6 @@ fn ftz_export_outside_the_list_is_exempt_and_a_listed_item_is_not() {
                 "efficacy_export.recipient_role",
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
             ),
-            uf(
-                "us_parent.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
         ]
     );
     // The day before the Beijing list (2024-08-30), national rules apply.
@@ -617,10 +548,6 @@ fn re_export_of_foreign_collected_data_is_exempt_unless_mainland_data_are_added(
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
             ),
             uf("eu_crf.records", &["GBT39725-7.p"]),
-            uf(
-                "eu_sponsor.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
             uf("merged_crf.records", &["GBT39725-7.p"]),
             uf(
                 "merged_return.recipient_role",
@@ -660,10 +587,6 @@ fn gba_contract_from_shenzhen_to_hong_kong() {
             ),
             uf(
                 "dg_clinic.persons_processed",
-                &["AUDIT-1", "NDSR-28", "PIPL-52"]
-            ),
-            uf(
-                "hk_hospital.persons_processed",
                 &["AUDIT-1", "NDSR-28", "PIPL-52"]
             ),
             uf(

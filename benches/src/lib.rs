@@ -593,13 +593,14 @@ pub fn generate_thresholds() -> Generated {
         // Sensitive only because of minors: exactly 10,000 persons.
         ("e5", 50_000, &[("2024-06-01", "minors_10k")]),
         ("e6", 50_000, &[("2023-06-01", "minors_10k")]),
-        // 2022 window: since 1 January of the previous year, not two years back.
+        // 2022 window: since 1 January of the previous year, not two years back
+        // (two datasets: one dataset's persons count once per window).
         (
             "e7",
             50_000,
             &[
                 ("2021-06-01", "sensitive_6k"),
-                ("2023-06-01", "sensitive_6k"),
+                ("2023-06-01", "sensitive_6k_b"),
             ],
         ),
         // 2024 window: since 1 January of this year, not the previous one.
@@ -608,7 +609,7 @@ pub fn generate_thresholds() -> Generated {
             50_000,
             &[
                 ("2023-12-01", "sensitive_6k"),
-                ("2024-06-01", "sensitive_6k"),
+                ("2024-06-01", "sensitive_6k_b"),
             ],
         ),
     ];
@@ -617,7 +618,8 @@ pub fn generate_thresholds() -> Generated {
 dataset general_100k { categories = [personal.demographic, personal.contact] subjects = 100_000 grade = 4 }\n\
 dataset general_1m { categories = [personal.demographic, personal.contact] subjects = 1_000_000 grade = 4 }\n\
 dataset minors_10k { categories = [personal.contact] subjects = 10_000 minors_under_14 = true grade = 4 }\n\
-dataset sensitive_6k { categories = [health_status] subjects = 6_000 grade = 4 }\n"
+dataset sensitive_6k { categories = [health_status] subjects = 6_000 grade = 4 }\n\
+dataset sensitive_6k_b { categories = [health_status] subjects = 6_000 grade = 4 }\n"
         .to_string();
     let mut flows = String::new();
     let mut n = 0;
