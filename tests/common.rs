@@ -54,20 +54,7 @@ pub fn findings(args: &[&str]) -> (i32, Vec<F>) {
             due: f["obligation"]["due"].as_str().map(|s| s.to_string()),
             related: f["related"].as_array().map(|a| a.len()).unwrap_or(0),
             status: f["status"].as_str().unwrap_or("").to_string(),
-            missing: f["missing"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|m| {
-                            format!(
-                                "{}.{}",
-                                m["entity"].as_str().unwrap_or(""),
-                                m["field"].as_str().unwrap_or("")
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            missing: missing_facts(f),
         });
     (code, list.collect())
 }
@@ -135,4 +122,22 @@ pub fn uf(fact: &str, rules: &[&str]) -> (String, Vec<String>) {
         fact.to_string(),
         rules.iter().map(|r| r.to_string()).collect(),
     )
+}
+
+/// A JSON finding's facts not declared, as `entity.field` (none if it has none).
+pub fn missing_facts(f: &serde_json::Value) -> Vec<String> {
+    f["missing"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| {
+                    format!(
+                        "{}.{}",
+                        m["entity"].as_str().unwrap_or(""),
+                        m["field"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

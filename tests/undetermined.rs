@@ -67,18 +67,8 @@ fn open<'a>(v: &'a Value, rule: &str) -> Option<&'a Value> {
 }
 
 fn missing(f: &Value) -> Vec<String> {
-    f["missing"]
-        .as_array()
-        .expect("missing facts")
-        .iter()
-        .map(|m| {
-            format!(
-                "{}.{}",
-                m["entity"].as_str().unwrap_or(""),
-                m["field"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
+    assert!(f["missing"].is_array(), "missing facts: {f}");
+    common::missing_facts(f)
 }
 
 /// Every output a user or CI reads: human (both languages), JSON, SARIF,

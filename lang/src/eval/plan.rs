@@ -410,6 +410,24 @@ fn element_only(e: &Expr, var: u32, defs: &Defs) -> bool {
     ok
 }
 
+/// Binds `item` in the plan's element slot (the slots below it are never
+/// read) and evaluates the plan's filter on it; the caller unbinds.
+fn bind_and_filter(ev: &mut Evaluator, plan: &PlanKey, item: &Value) -> Truth {
+    ev.refuel();
+    for _ in 0..plan.var {
+        ev.push_local(Value::None);
+    }
+    ev.push_local(item.clone());
+    let mut pass = Truth::True;
+    for c in &plan.filter {
+        pass = pass.and(ev.eval(c).truth());
+        if pass == Truth::False {
+            break;
+        }
+    }
+    pass
+}
+
 /// The table of a plan over the members of one group (`None` when an
 /// evaluation ran out of fuel or met a cycle: the caller then scans).
 pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> Option<RangeTable> {
@@ -420,20 +438,8 @@ pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> 
     let mut unknown = Vec::new();
     ev.tainted = FactSet::EMPTY;
     for name in members.iter() {
-        ev.refuel();
         let item = Value::Entity(name.clone());
-        // The element takes its slot; the slots below it are never read.
-        for _ in 0..plan.var {
-            ev.push_local(Value::None);
-        }
-        ev.push_local(item.clone());
-        let mut pass = Truth::True;
-        for c in &plan.filter {
-            pass = pass.and(ev.eval(c).truth());
-            if pass == Truth::False {
-                break;
-            }
-        }
+        let mut pass = bind_and_filter(ev, plan, &item);
         if pass != Truth::False {
             // The group holds the elements whose key is unknown too: they may belong.
             if let Value::Unknown(u) = ev.field(&item, &plan.eq_field) {
@@ -507,19 +513,8 @@ fn build_distinct(
     let mut values: Vec<i64> = Vec::new();
     ev.tainted = FactSet::EMPTY;
     for name in members.iter() {
-        ev.refuel();
         let item = Value::Entity(name.clone());
-        for _ in 0..plan.var {
-            ev.push_local(Value::None);
-        }
-        ev.push_local(item.clone());
-        let mut pass = Truth::True;
-        for c in &plan.filter {
-            pass = pass.and(ev.eval(c).truth());
-            if pass == Truth::False {
-                break;
-            }
-        }
+        let mut pass = bind_and_filter(ev, plan, &item);
         if pass != Truth::False && ev.field(&item, &plan.eq_field).is_unknown() {
             pass = Truth::Unknown(FactSet::EMPTY);
         }
