@@ -515,7 +515,8 @@ fn quick_fix(
     })
 }
 
-/// `render` for a Chinese text: an absent value reads 无, not `none`.
+/// `render` for a Chinese text: an absent value reads 无, not `none`, and an
+/// unknown one 未知.
 pub fn render_zh(ev: &mut Evaluator, template: &Template) -> String {
     let mut out = String::new();
     for part in template {
@@ -523,6 +524,7 @@ pub fn render_zh(ev: &mut Evaluator, template: &Template) -> String {
             Part::Text(t) => out.push_str(t),
             Part::Expr(e) => match ev.eval(e) {
                 crate::model::Value::None => out.push('无'),
+                crate::model::Value::Unknown(_) => out.push_str("未知"),
                 v => out.push_str(&v.to_string()),
             },
         }
@@ -530,13 +532,17 @@ pub fn render_zh(ev: &mut Evaluator, template: &Template) -> String {
     out
 }
 
-/// A message template with each `{expr}` replaced by its value.
+/// A message template with each `{expr}` replaced by its value; an unknown
+/// value (a deciding fact not declared) reads "unknown".
 pub fn render(ev: &mut Evaluator, template: &Template) -> String {
     let mut out = String::new();
     for part in template {
         match part {
             Part::Text(t) => out.push_str(t),
-            Part::Expr(e) => out.push_str(&ev.eval(e).to_string()),
+            Part::Expr(e) => match ev.eval(e) {
+                crate::model::Value::Unknown(_) => out.push_str("unknown"),
+                v => out.push_str(&v.to_string()),
+            },
         }
     }
     out
