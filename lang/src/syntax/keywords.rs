@@ -51,4 +51,6 @@ pub const UNIT: &[&str] = &[
     "month",
     "years",
     "year",
+    "hours",
+    "hour",
 ];
