@@ -80,6 +80,23 @@ pub struct Derived {
     pub tainted: FactSet,
     /// The comparisons of unknown numbers it made.
     pub deciders: Vec<Decider>,
+    /// The subject's quantities it compared with a threshold (`explain` only).
+    pub thresholds: Vec<Threshold>,
+}
+
+/// A quantity of the explained subject compared with a named constant or a
+/// number written in policy: `explain` shows the threshold beside the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Threshold {
+    /// The path compared, from the subject (`flow.cumulative_sensitive`).
+    pub fact: String,
+    /// `fact op limit`, the fact on the left.
+    pub op: BinOp,
+    pub limit: Value,
+    /// The constant that holds the limit, when it is one.
+    pub constant: Option<Arc<str>>,
+    /// The value the fact had.
+    pub value: Value,
 }
 
 /// A comparison of one unknown number with a known one: what value of the
@@ -128,6 +145,8 @@ pub struct Evaluator<'w> {
     pub subject: Option<(Arc<str>, String)>,
     /// `subject.field` values read, for `hegui explain` (when `record_facts`).
     pub facts: BTreeMap<String, Value>,
+    /// The subject's quantities compared with thresholds (when `record_facts`).
+    pub thresholds: Vec<Threshold>,
     pub record_facts: bool,
     pub abort: Option<Abort>,
     pub as_of: Option<Date>,
@@ -150,6 +169,7 @@ impl<'w> Evaluator<'w> {
             deciders: Vec::new(),
             subject: None,
             facts: BTreeMap::new(),
+            thresholds: Vec::new(),
             record_facts: false,
             abort: None,
             as_of: None,
@@ -366,7 +386,8 @@ impl<'w> Evaluator<'w> {
         let local = self.derived.get(entity).and_then(|m| m.get(f)).cloned();
         let cached = match local {
             Some(d) => Some(d),
-            None if self.defs().date_free.contains(f) => {
+            // `explain` computes its own, to see the thresholds compared.
+            None if self.defs().date_free.contains(f) && !self.record_facts => {
                 let d = self.world.cached_derived(entity, kind, f);
                 if let Some(d) = &d {
                     self.derived
@@ -404,6 +425,9 @@ impl<'w> Evaluator<'w> {
         for x in &d.deciders {
             self.add_decider(x.clone());
         }
+        for t in &d.thresholds {
+            self.add_threshold(t.clone());
+        }
         d.value.clone()
     }
 
@@ -423,12 +447,14 @@ impl<'w> Evaluator<'w> {
                 ranges: Vec::new(),
                 tainted: FactSet::EMPTY,
                 deciders: Vec::new(),
+                thresholds: Vec::new(),
             });
         }
         let outer = std::mem::take(&mut self.contributors);
         let outer_ranges = std::mem::take(&mut self.ranges);
         let outer_taint = std::mem::take(&mut self.tainted);
         let outer_deciders = std::mem::take(&mut self.deciders);
+        let outer_thresholds = std::mem::take(&mut self.thresholds);
         let value = self.in_frame(|s| {
             s.push_local(Value::Entity(entity.clone()));
             s.eval(&d.body)
@@ -438,8 +464,12 @@ impl<'w> Evaluator<'w> {
         let ranges = std::mem::replace(&mut self.ranges, outer_ranges);
         let tainted = std::mem::replace(&mut self.tainted, outer_taint);
         let deciders = std::mem::replace(&mut self.deciders, outer_deciders);
+        let thresholds = std::mem::replace(&mut self.thresholds, outer_thresholds);
         for x in &deciders {
             self.add_decider(x.clone());
+        }
+        for t in &thresholds {
+            self.add_threshold(t.clone());
         }
         Some(Derived {
             value,
@@ -447,6 +477,7 @@ impl<'w> Evaluator<'w> {
             ranges,
             tainted,
             deciders,
+            thresholds,
         })
     }
 
@@ -476,7 +507,65 @@ impl<'w> Evaluator<'w> {
         if v.is_unknown() {
             self.note_decider(op, (a, &x), (b, &y));
         }
+        if self.record_facts {
+            self.note_threshold(op, (a, &x), (b, &y));
+        }
         v
+    }
+
+    /// Remembers a comparison of a subject's quantity with a constant or a
+    /// number written in policy (for `explain`).
+    fn note_threshold(&mut self, op: BinOp, (a, x): (&Expr, &Value), (b, y): (&Expr, &Value)) {
+        let flipped = match op {
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Gt => BinOp::Lt,
+            BinOp::Ge => BinOp::Le,
+            _ => return,
+        };
+        let limit = |e: &Expr, v: &Value| match (e, v) {
+            (Expr::Const(n), Value::Int(_)) => Some(Some(n.clone())),
+            (Expr::Lit(Value::Int(_)), _) => Some(None),
+            _ => None,
+        };
+        let (path, value, constant, lim, op) = match (limit(a, x), limit(b, y)) {
+            (None, Some(c)) => (a, x, c, y, op),
+            (Some(c), None) => (b, y, c, x, flipped),
+            _ => return,
+        };
+        if let Some(fact) = self.subject_path(path) {
+            self.add_threshold(Threshold {
+                fact,
+                op,
+                limit: lim.clone(),
+                constant,
+                value: value.clone(),
+            });
+        }
+    }
+
+    /// `flow.from.persons_processed` for a chain of fields read from the
+    /// subject; `None` for anything else.
+    fn subject_path(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Field { base, field, .. } => {
+                Some(format!("{}.{field}", self.subject_path(base)?))
+            }
+            Expr::Local(i) => {
+                let (subj, kind) = self.subject.as_ref()?;
+                match self.locals.get(self.frame + *i as usize)? {
+                    Value::Entity(x) if x == subj => Some(kind.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn add_threshold(&mut self, t: Threshold) {
+        if !self.thresholds.contains(&t) {
+            self.thresholds.push(t);
+        }
     }
 
     /// Remembers what value of an unknown fact decides a comparison that

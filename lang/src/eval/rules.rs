@@ -42,6 +42,8 @@ pub struct Outcome {
     pub finding: Option<Diagnostic>,
     /// Facts of the subject read while deciding, and the `let` values.
     pub facts: BTreeMap<String, Value>,
+    /// The subject's quantities compared with thresholds, in evaluation order.
+    pub thresholds: Vec<super::Threshold>,
 }
 
 /// The facts behind a subject's judgement date when it is not known (its date
@@ -132,6 +134,7 @@ fn outcome(
         date,
         finding: None,
         facts: BTreeMap::new(),
+        thresholds: Vec::new(),
     };
     if !rule.in_force(date) {
         return o;
@@ -140,6 +143,7 @@ fn outcome(
     ev.contributors.clear();
     ev.ranges.clear();
     ev.facts.clear();
+    ev.thresholds.clear();
     ev.tainted = FactSet::EMPTY;
     ev.deciders.clear();
     let base = ev.locals.len();
@@ -165,6 +169,7 @@ fn outcome(
     let mut facts = std::mem::take(&mut ev.facts);
     facts.extend(lets.into_iter().map(|(k, v)| (format!("let {k}"), v)));
     o.facts = facts;
+    o.thresholds = std::mem::take(&mut ev.thresholds);
     if let Some(abort) = ev.abort.clone() {
         ev.locals.truncate(base);
         o.status = Status::Fired;
