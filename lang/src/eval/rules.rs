@@ -69,6 +69,7 @@ pub fn judgement_date(world: &dyn World, e: &EntityData, as_of: Option<Date>) ->
         let field = world.defs().schemas.get(&e.kind)?.subject_date.as_ref()?;
         match e.fields.get(field)?.value {
             Value::Date(d) => Some(d),
+            Value::DateTime(t) => Some(t.date()),
             _ => None,
         }
     })
@@ -244,6 +245,8 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     if let (Some(ob), Some(due)) = (&rule.decl.obligation, &rule.body.due) {
         let due = match ev.eval(due) {
             Value::Date(d) => Some(d),
+            // An hour deadline falls due on its day; the message gives the hour.
+            Value::DateTime(t) => Some(t.date()),
             _ => None,
         };
         let l = &ob.label;

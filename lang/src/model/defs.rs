@@ -299,6 +299,7 @@ impl Defs {
                 "bool" => Ty::Bool,
                 "string" => Ty::Str,
                 "date" => Ty::Date,
+                "datetime" => Ty::DateTime,
                 "duration" => Ty::Duration,
                 other if self.enums.contains_key(other) => Ty::Enum(other.to_string()),
                 other if self.trees.contains_key(other) => Ty::Tree(other.to_string()),
