@@ -77,8 +77,19 @@ pub fn judgement_date(world: &dyn World, e: &EntityData, as_of: Option<Date>) ->
 
 /// Evaluates every rule about `e`'s kind; returns the findings, sorted.
 pub fn findings_for(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> Vec<Diagnostic> {
-    let mut ev = Evaluator::new(world);
-    let mut out: Vec<Diagnostic> = outcomes_with(&mut ev, world, e, as_of)
+    findings_in_pass(&mut Evaluator::new(world), world, e, as_of)
+}
+
+/// `findings_for` with an evaluator shared by the subjects of one pass (a
+/// file's): the date-free facts it computed are kept from subject to subject.
+pub fn findings_in_pass(
+    ev: &mut Evaluator,
+    world: &dyn World,
+    e: &EntityData,
+    as_of: Option<Date>,
+) -> Vec<Diagnostic> {
+    ev.next_subject();
+    let mut out: Vec<Diagnostic> = outcomes_with(ev, world, e, as_of)
         .into_iter()
         .filter_map(|o| o.finding)
         .collect();
