@@ -258,6 +258,11 @@ impl Analysis {
         self.files.get(path).map(|f| f.text(&self.db).clone())
     }
 
+    /// The database input holding a file (for queries keyed by file).
+    pub fn source(&self, path: &str) -> Option<SourceFile> {
+        self.files.get(path).copied()
+    }
+
     pub fn parsed(&self, path: &str) -> Option<Arc<Parsed>> {
         self.files.get(path).map(|f| db::parse_file(&self.db, *f))
     }

@@ -1009,6 +1009,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::DateTime(x), Value::DateTime(y)) => Some(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
         (Value::Duration(x, u), Value::Duration(y, v)) if u == v => Some(x.cmp(y)),
         _ => None,
@@ -1152,6 +1153,8 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
             (Value::Date(d), Value::Duration(n, u)) | (Value::Duration(n, u), Value::Date(d)) => {
                 calendar::add(*d, *n, *u, cal)
             }
+            (Value::DateTime(t), Value::Duration(n, u))
+            | (Value::Duration(n, u), Value::DateTime(t)) => calendar::add_to_datetime(*t, *n, *u),
             (Value::List(a), Value::List(b)) => {
                 Value::list(a.iter().chain(b.iter()).cloned().collect())
             }
@@ -1162,6 +1165,9 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
             (Value::Int(a), Value::Int(b)) => Value::Int(a.saturating_sub(*b)),
             (Value::Date(d), Value::Duration(n, u)) => {
                 calendar::add(*d, n.saturating_neg(), *u, cal)
+            }
+            (Value::DateTime(t), Value::Duration(n, u)) => {
+                calendar::add_to_datetime(*t, n.saturating_neg(), *u)
             }
             (Value::Date(a), Value::Date(b)) => match b.until(*a) {
                 Ok(span) => Value::Duration(span.get_days() as i64, Unit::Days),

@@ -129,9 +129,21 @@ pub struct RuleDef {
     pub fix_title: Option<(Template, Template)>,
     /// Its clauses resolved.
     pub body: hir::RuleBody,
+    /// What the statute provides for a breach of the duty (`penalty` clauses).
+    pub penalties: Vec<Penalty>,
     pub origin: Origin,
     pub doc: Option<String>,
     pub stdlib: bool,
+}
+
+/// A statutory penalty, as the article states it: the article and its text,
+/// bilingual. `confirmed` is false where the text was not read (a penalty
+/// clause marked `unconfirmed`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Penalty {
+    pub citation: Text,
+    pub text: Text,
+    pub confirmed: bool,
 }
 
 /// The meaning of a global name, resolved once per definition table.
@@ -292,6 +304,7 @@ impl Defs {
                 "bool" => Ty::Bool,
                 "string" => Ty::Str,
                 "date" => Ty::Date,
+                "datetime" => Ty::DateTime,
                 "duration" => Ty::Duration,
                 other if self.enums.contains_key(other) => Ty::Enum(other.to_string()),
                 other if self.trees.contains_key(other) => Ty::Tree(other.to_string()),
@@ -1040,6 +1053,15 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
         id: r.id.text.clone(),
         title: text(&r.title),
         cites: r.cites.iter().map(text).collect(),
+        penalties: r
+            .penalties
+            .iter()
+            .map(|p| Penalty {
+                citation: text(&p.cite),
+                text: text(&p.text),
+                confirmed: !p.unconfirmed,
+            })
+            .collect(),
         effective: r.effective.map(|x| x.0),
         until: r.until.map(|x| x.0),
         severity,
