@@ -299,6 +299,7 @@ pub fn value_json(v: &Value) -> Option<Json> {
         Value::Int(n) => json!(n),
         Value::Str(s) => json!(&**s),
         Value::Date(d) => json!(d.to_string()),
+        Value::DateTime(_) => json!(v.to_string()),
         Value::Duration(n, u) => json!({ "duration": n, "unit": format!("{u:?}") }),
         Value::Range(a, b) => json!([a.to_string(), b.to_string()]),
         Value::Member { name, fields, .. } => match fields {

@@ -3,7 +3,6 @@
 
 mod json;
 mod junit;
-pub use junit::escape as escape_xml;
 mod run_info;
 pub use run_info::RunInfo;
 mod sarif;

@@ -69,6 +69,7 @@ pub fn judgement_date(world: &dyn World, e: &EntityData, as_of: Option<Date>) ->
         let field = world.defs().schemas.get(&e.kind)?.subject_date.as_ref()?;
         match e.fields.get(field)?.value {
             Value::Date(d) => Some(d),
+            Value::DateTime(t) => Some(t.date()),
             _ => None,
         }
     })
@@ -76,8 +77,19 @@ pub fn judgement_date(world: &dyn World, e: &EntityData, as_of: Option<Date>) ->
 
 /// Evaluates every rule about `e`'s kind; returns the findings, sorted.
 pub fn findings_for(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> Vec<Diagnostic> {
-    let mut ev = Evaluator::new(world);
-    let mut out: Vec<Diagnostic> = outcomes_with(&mut ev, world, e, as_of)
+    findings_in_pass(&mut Evaluator::new(world), world, e, as_of)
+}
+
+/// `findings_for` with an evaluator shared by the subjects of one pass (a
+/// file's): the date-free facts it computed are kept from subject to subject.
+pub fn findings_in_pass(
+    ev: &mut Evaluator,
+    world: &dyn World,
+    e: &EntityData,
+    as_of: Option<Date>,
+) -> Vec<Diagnostic> {
+    ev.next_subject();
+    let mut out: Vec<Diagnostic> = outcomes_with(ev, world, e, as_of)
         .into_iter()
         .filter_map(|o| o.finding)
         .collect();
@@ -244,6 +256,8 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     if let (Some(ob), Some(due)) = (&rule.decl.obligation, &rule.body.due) {
         let due = match ev.eval(due) {
             Value::Date(d) => Some(d),
+            // An hour deadline falls due on its day; the message gives the hour.
+            Value::DateTime(t) => Some(t.date()),
             _ => None,
         };
         let l = &ob.label;

@@ -279,6 +279,11 @@ pub struct Defs {
     /// Derived facts whose value does not depend on the evaluation date and
     /// that take part in no cycle: they can be cached across evaluations.
     pub date_free: BTreeSet<String>,
+    /// Each date-free fact's id: its slot in an evaluation pass's table of
+    /// shared facts (`eval::SharedFacts`).
+    pub fact_ids: std::collections::HashMap<String, u32>,
+    /// The prefix-sum plans of the resolved bodies, numbered, in sets.
+    pub plans: crate::eval::plan::Plans,
     pub diagnostics: Vec<Diagnostic>,
     /// The checker's diagnostics (from the resolution pass).
     pub checks: Vec<Diagnostic>,
@@ -299,6 +304,7 @@ impl Defs {
                 "bool" => Ty::Bool,
                 "string" => Ty::Str,
                 "date" => Ty::Date,
+                "datetime" => Ty::DateTime,
                 "duration" => Ty::Duration,
                 other if self.enums.contains_key(other) => Ty::Enum(other.to_string()),
                 other if self.trees.contains_key(other) => Ty::Tree(other.to_string()),
@@ -507,6 +513,12 @@ pub fn build(files: &[SourceRef]) -> Defs {
         }
     }
     d.date_free = date_free_derives(&d);
+    d.fact_ids = d
+        .date_free
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i as u32))
+        .collect();
     d.globals = globals(&d);
     let lowered = crate::hir::lower::lower_defs(&d);
     for (id, body) in lowered.rules {
@@ -525,6 +537,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
         }
     }
     d.checks = lowered.diagnostics;
+    d.plans = lowered.plans;
     d.unless_entity = lowered.unless_entity;
     d
 }

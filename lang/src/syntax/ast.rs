@@ -1,7 +1,7 @@
 //! The owned syntax tree. Byte spans into the file's text; comments are not in
 //! the tree (the formatter and hover read them from the text by position).
 
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use serde::Serialize;
 
 /// A byte range in one file's text.
@@ -332,6 +332,8 @@ pub enum ValueKind {
     Bool(bool),
     Str(String),
     Date(Date),
+    /// A date-time, Beijing time (`2025-11-01T09:30`).
+    DateTime(DateTime),
     Duration(i64, Unit),
     Range(Date, Date),
     None,
@@ -351,6 +353,8 @@ pub enum Unit {
     WorkingDays,
     Months,
     Years,
+    /// Hours: added to a date-time only (a date has no time of day).
+    Hours,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -365,6 +369,8 @@ pub enum ExprKind {
     Bool(bool),
     Str(String),
     Date(Date),
+    /// A date-time, Beijing time (`2025-11-01T09:30`).
+    DateTime(DateTime),
     Duration(i64, Unit),
     None,
     Name(Name),

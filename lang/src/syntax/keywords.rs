@@ -52,4 +52,6 @@ pub const UNIT: &[&str] = &[
     "month",
     "years",
     "year",
+    "hours",
+    "hour",
 ];
