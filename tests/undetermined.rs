@@ -97,7 +97,7 @@ fn every_output(d: &Path, flow: &str) -> String {
 const SMALL: &str = r#"
 party exporter { jurisdiction = "CN-BJ" kind = health_app persons_processed = 200_000 }
 party sg { jurisdiction = "SG" kind = analytics persons_processed = 200_000 }
-dataset contacts { categories = [personal.contact] subjects = 30_000 records = 30_000 grade = 4 }
+dataset contacts { categories = [personal.contact] subjects = 30_000 records = 30_000 minors_under_14 = false grade = 4 }
 flow sync {
   from = exporter
   to = sg
