@@ -28,9 +28,11 @@ fn the_seeded_generator_stays_as_it_is() {
     );
 }
 
-/// `fingerprint(generate(1000, 10, 42))` as of 2026-12-01 (the generator of
-/// every figure in BENCHMARKS.md).
-const SEEDED_1000_10_42: u64 = 15_798_108_174_875_177_885;
+/// `fingerprint(generate(1000, 10, 42))`. Changed once, on 2026-12-01 (ecb0156):
+/// every dataset declares `minors_under_14 = false`, since that fact became
+/// deciding (no legal default); figures before and after it do not compare
+/// exactly (BENCHMARKS.md says so). It was 15_798_108_174_875_177_885.
+const SEEDED_1000_10_42: u64 = 10_259_876_427_112_013_381;
 
 /// Flow blocks of the flow files: (file, block text).
 fn flow_blocks(files: &[(String, String)]) -> Vec<(&str, &str)> {
