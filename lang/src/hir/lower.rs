@@ -26,6 +26,8 @@ pub struct Lowered {
     pub diagnostics: Vec<Diagnostic>,
     /// "Unknown name" diagnostics, each with the name: void if an entity has it.
     pub unless_entity: Vec<(String, Diagnostic)>,
+    /// The prefix-sum plans chosen, numbered.
+    pub plans: crate::eval::plan::Plans,
 }
 
 pub fn lower_defs(defs: &Defs) -> Lowered {
@@ -507,6 +509,7 @@ impl<'a> Cx<'a> {
             group: None,
             plan: None,
         };
+        let mut plan = None;
         if let Expr::Collection(kind) = &a.source {
             let kind = kind.clone();
             a.group = a
@@ -514,10 +517,14 @@ impl<'a> Cx<'a> {
                 .as_ref()
                 .and_then(|f| equality_conjunct(f, slot))
                 .map(|(field, key)| (field, key.clone()));
-            a.plan = crate::eval::plan::plan(&a, &kind, self.defs).map(Arc::new);
+            plan = crate::eval::plan::plan(&a, &kind, self.defs);
         } else if matches!(&a.source, Expr::Aggregate(inner) if inner.kind == Union) {
-            a.plan = crate::eval::plan::plan_distinct(&a, self.defs).map(Arc::new);
+            plan = crate::eval::plan::plan_distinct(&a, self.defs);
         }
+        a.plan = plan.map(|mut p| {
+            p.key = self.out.plans.register(p.key.clone());
+            Arc::new(p)
+        });
         (t, Expr::Aggregate(Box::new(a)))
     }
 

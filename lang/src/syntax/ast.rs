@@ -244,6 +244,8 @@ pub struct RuleDecl {
     pub at: Option<QName>,
     /// The quick fix a finding offers: set a field of the subject to a value.
     pub fix: Option<RuleFix>,
+    /// The statutory penalties for breaching the duty.
+    pub penalties: Vec<PenaltyDecl>,
     /// Clauses given twice, reported by the checker.
     pub repeated: Vec<Span>,
 }
@@ -255,6 +257,15 @@ pub struct RuleFix {
     pub value: Expr,
     /// The fix's title, a template like a message.
     pub label: Label,
+    pub span: Span,
+}
+
+/// `penalty [unconfirmed] "条" "Art." "罚则" "penalty"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PenaltyDecl {
+    pub cite: Label,
+    pub text: Label,
+    pub unconfirmed: bool,
     pub span: Span,
 }
 

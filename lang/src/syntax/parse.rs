@@ -568,6 +568,7 @@ impl<'a> Lower<'a> {
             obligation: None,
             at: None,
             fix: None,
+            penalties: Vec::new(),
             repeated: Vec::new(),
         };
         for c in it {
@@ -642,6 +643,19 @@ impl<'a> Lower<'a> {
                         target,
                         value,
                         label,
+                        span,
+                    });
+                }
+                Rule::penalty => {
+                    let unconfirmed = ci
+                        .next_if(|p| p.as_rule() == Rule::unconfirmed_kw)
+                        .is_some();
+                    let cite = self.label(&mut ci);
+                    let text = self.label(&mut ci);
+                    r.penalties.push(PenaltyDecl {
+                        cite,
+                        text,
+                        unconfirmed,
                         span,
                     });
                 }
