@@ -12,6 +12,10 @@ pub fn expected_in_words(expected: &[String]) -> Text {
             "entity_kind" | "item_keyword" => ("声明关键字", "a declaration keyword"),
             "string" => ("带引号的文本", "a quoted text"),
             "date" | "range" => ("日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)"),
+            "datetime" | "time_only" => (
+                "日期时间（YYYY-MM-DDTHH:MM，北京时间）",
+                "a date-time (YYYY-MM-DDTHH:MM, Beijing time)",
+            ),
             "int" | "duration" => ("数字", "a number"),
             "value" | "boolean" | "none_lit" | "list" | "record" | "variant" => ("值", "a value"),
             "expr" | "or_expr" | "and_expr" | "not_expr" | "cmp_expr" | "add_expr" | "mul_expr"
@@ -33,8 +37,8 @@ pub fn expected_in_words(expected: &[String]) -> Text {
             "on_kw" => ("`on`", "`on`"),
             "enum_member" | "tree_node" => ("成员", "a member"),
             "unit" => (
-                "时间单位（days、working_days、months、years）",
-                "a unit (days, working_days, months, years)",
+                "时间单位（days、working_days、months、years、hours）",
+                "a unit (days, working_days, months, years, hours)",
             ),
             "{" => ("`{`", "`{`"),
             "}" => ("`}`", "`}`"),
