@@ -17,7 +17,11 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib");
+    // Read at run time: `env!` would fix the folder when this script is compiled, and a
+    // target folder seeded from another checkout reuses the compiled script (it then
+    // listed the other checkout's stdlib files).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("../stdlib");
     // Relative paths (to this package's root) and `CARGO_MANIFEST_DIR` in the generated
     // includes keep a target folder copied from another checkout reading this checkout's
     // stdlib: absolute paths would keep pointing at the other one.

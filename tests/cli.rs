@@ -180,6 +180,63 @@ fn explain_shows_the_facts_the_flows_summed_and_what_would_pass() {
     );
 }
 
+/// Each threshold a rule compared is shown beside the value compared with
+/// it, both read from the evaluation: the stdlib's constant, and a limit
+/// written in the user's own policy (no threshold lives in Rust).
+#[test]
+fn explain_shows_each_threshold_beside_the_value_compared() {
+    let (_, out, _) = hegui(&[
+        "explain",
+        "sep_export",
+        "examples/s10-cumulative-2022",
+        "--lang",
+        "en",
+    ]);
+    let block: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("CAC-SA-4 "))
+        .take_while(|l| !l.is_empty())
+        .map(str::trim)
+        .collect();
+    assert!(
+        block.contains(&"threshold: flow.cumulative_persons ≥ 100,000 (`hundred_thousand`, One hundred thousand); here 130,000, met"),
+        "{block:#?}"
+    );
+    assert!(
+        block.contains(&"threshold: flow.from.persons_processed ≥ 1,000,000 (`million`, One million); here 500,000, not met"),
+        "{block:#?}"
+    );
+    let d = temp_dir("threshold");
+    let policy = r#"const limit "上限" "Limit" = 7
+rule MY-2 "人数过多" "Too many persons" {
+  cite "内部制度" "House rule"
+  effective 2020-01-01
+  severity warning
+  when flow.persons > limit and flow.persons < 1_000
+  message "人数过多" "too many persons"
+}
+party h { jurisdiction = "CN-BJ" kind = hospital }
+dataset d { categories = [personal.contact] subjects = 9 grade = 1 }
+flow f { from = h to = h data = [d] purpose = treatment start = 2025-01-01 }
+"#;
+    std::fs::write(d.join("p.hegui"), policy).unwrap();
+    let (_, out, _) = hegui(&["explain", "f", d.to_str().unwrap(), "--lang", "zh"]);
+    let block: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("MY-2 "))
+        .take_while(|l| !l.is_empty())
+        .map(str::trim)
+        .collect();
+    assert!(
+        block.contains(&"门槛：flow.persons > 7（`limit`，上限）；此处 9，达到"),
+        "{block:#?}"
+    );
+    assert!(
+        block.contains(&"门槛：flow.persons < 1,000；此处 9，达到"),
+        "{block:#?}"
+    );
+}
+
 #[test]
 fn each_checks_every_example_as_its_own_workspace() {
     let (code, out, _) = hegui(&["check", "--each", "examples", "--lang", "en"]);

@@ -134,10 +134,12 @@ fn junit_has_one_case_per_flow_and_failures_for_errors() {
         .iter()
         .find(|c| c.attribute("name") == Some("trial_export"))
         .expect("trial_export");
+    // A case has one outcome: one `<failure>`, its type the failing rule ids.
     let failures: Vec<&str> = trial
         .children()
         .filter(|n| n.has_tag_name("failure"))
         .filter_map(|n| n.attribute("type"))
+        .flat_map(str::split_whitespace)
         .collect();
     let (_, fs) = findings(&["examples"]);
     let errors: Vec<&str> = fs

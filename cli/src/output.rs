@@ -3,7 +3,6 @@
 
 mod json;
 mod junit;
-pub use junit::escape as escape_xml;
 mod run_info;
 pub use run_info::RunInfo;
 mod sarif;
@@ -481,6 +480,9 @@ fn explain_to(
         for (k, v) in &o.facts {
             say!(buf, "    {k} = {}", shown_value(v, lang));
         }
+        for t in &o.thresholds {
+            say!(buf, "    {}", threshold_line(t, &defs, lang));
+        }
         if let Some(f) = &o.finding {
             say!(buf, "    → {}", f.message.get(lang));
             for l in &f.labels {
@@ -558,6 +560,7 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
                     "id": r.id,
                     "title": r.title,
                     "citations": r.cites,
+                    "penalties": r.penalties,
                     "effective_from": r.effective.map(|d| d.to_string()),
                     "effective_until": r.until.map(|d| d.to_string()),
                     "severity": r.severity.as_str(),
@@ -578,7 +581,7 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
             buf,
             "| id | title | citation | in force | severity |\n|---|---|---|---|---|"
         );
-        for r in rules {
+        for r in &rules {
             let cites: Vec<String> = r
                 .cites
                 .iter()
@@ -601,13 +604,113 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
                 r.severity.as_str()
             );
         }
+        penalty_table(buf, &rules);
     }
     0
+}
+
+/// The legal exposure the rules carry: each penalty as its article states it.
+fn penalty_table(buf: &mut String, rules: &[&hegui_lang::model::defs::RuleDef]) {
+    if rules.iter().all(|r| r.penalties.is_empty()) {
+        return;
+    }
+    say!(buf, "\n## 罚则 / Penalties\n");
+    say!(
+        buf,
+        "| id | penalty article | what it provides | status |\n|---|---|---|---|"
+    );
+    for r in rules {
+        for p in &r.penalties {
+            say!(
+                buf,
+                "| {} | {} / {} | {} / {} | {} |",
+                r.id,
+                p.citation.zh,
+                p.citation.en,
+                p.text.zh,
+                p.text.en,
+                if p.confirmed {
+                    "已确认 / confirmed"
+                } else {
+                    "未确认 / unconfirmed"
+                }
+            );
+        }
+    }
 }
 
 /// A fact's value as `explain` shows it: an unknown says so, with the facts
 /// not declared (or declared with an input error) it comes from, and what is
 /// known of a number ("at least 3,200").
+/// A threshold beside the value compared with it: "flow.cumulative_sensitive
+/// ≥ 10,000 (`ten_thousand`, Ten thousand): here 50,000, reached". Both come
+/// from the evaluation; the limit is the policy's, never Rust's.
+fn threshold_line(
+    t: &hegui_lang::eval::Threshold,
+    defs: &hegui_lang::model::defs::Defs,
+    lang: Lang,
+) -> String {
+    use hegui_lang::model::Value;
+    use hegui_lang::syntax::ast::BinOp;
+    let (sym, met) = match (t.op, &t.value, &t.limit) {
+        (op, Value::Int(v), Value::Int(l)) => {
+            let met = match op {
+                BinOp::Ge => v >= l,
+                BinOp::Gt => v > l,
+                BinOp::Le => v <= l,
+                _ => v < l,
+            };
+            (op, Some(met))
+        }
+        (op, _, _) => (op, None),
+    };
+    let sym = match sym {
+        BinOp::Ge => "≥",
+        BinOp::Gt => ">",
+        BinOp::Le => "≤",
+        _ => "<",
+    };
+    let named = t.constant.as_ref().map(|c| {
+        let label = defs
+            .consts
+            .get(&**c)
+            .map(|d| d.label.get(lang).to_string())
+            .filter(|l| !l.is_empty());
+        match (label, lang) {
+            (Some(l), Lang::Zh) => format!("（`{c}`，{l}）"),
+            (Some(l), Lang::En) => format!(" (`{c}`, {l})"),
+            (None, Lang::Zh) => format!("（`{c}`）"),
+            (None, Lang::En) => format!(" (`{c}`)"),
+        }
+    });
+    let named = named.unwrap_or_default();
+    let value = shown_value(&t.value, lang);
+    match lang {
+        Lang::Zh => {
+            let verdict = match met {
+                Some(true) => "，达到",
+                Some(false) => "，未达到",
+                None => "",
+            };
+            format!(
+                "门槛：{} {sym} {}{named}；此处 {value}{verdict}",
+                t.fact, t.limit
+            )
+        }
+        Lang::En => {
+            let verdict = match met {
+                Some(true) => ", met",
+                Some(false) => ", not met",
+                None => "",
+            };
+            format!(
+                "threshold: {} {sym} {}{named}; here {value}{verdict}",
+                t.fact, t.limit
+            )
+        }
+    }
+}
+
 fn shown_value(v: &hegui_lang::model::Value, lang: Lang) -> String {
     let hegui_lang::model::Value::Unknown(u) = v else {
         return v.to_string();

@@ -159,70 +159,86 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
     out
 }
 
-/// One report, rendered by a `Sink` as Markdown or HTML.
-trait Sink {
-    fn h1(&mut self, s: &str);
-    fn h2(&mut self, s: &str);
-    fn h3(&mut self, s: &str);
-    fn para(&mut self, s: &str);
-    fn table(&mut self, head: &[&str], rows: &[Vec<String>]);
-    fn list(&mut self, items: &[String], checkboxes: bool);
-    /// A warning set apart from the text (the "incomplete" banner).
-    fn banner(&mut self, title: &str, items: &[String]);
+/// What the report says, block by block; `templates/report.{md,html}` lay
+/// the blocks out (layout stays out of Rust).
+#[derive(Default)]
+struct Doc {
+    blocks: Vec<Block>,
 }
 
-struct Md(String);
-impl Sink for Md {
+#[derive(serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Block {
+    H1 {
+        text: String,
+    },
+    H2 {
+        text: String,
+    },
+    H3 {
+        text: String,
+    },
+    Para {
+        text: String,
+    },
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    List {
+        items: Vec<String>,
+        checkboxes: bool,
+    },
+    /// A warning set apart from the text (the "incomplete" banner).
+    Banner {
+        title: String,
+        items: Vec<String>,
+    },
+}
+
+impl Doc {
     fn h1(&mut self, s: &str) {
-        self.0.push_str(&format!("# {s}\n\n"));
+        self.blocks.push(Block::H1 { text: s.into() });
     }
     fn h2(&mut self, s: &str) {
-        self.0.push_str(&format!("## {s}\n\n"));
+        self.blocks.push(Block::H2 { text: s.into() });
     }
     fn h3(&mut self, s: &str) {
-        self.0.push_str(&format!("### {s}\n\n"));
+        self.blocks.push(Block::H3 { text: s.into() });
     }
     fn para(&mut self, s: &str) {
-        self.0.push_str(&format!("{s}\n\n"));
+        self.blocks.push(Block::Para { text: s.into() });
     }
     fn table(&mut self, head: &[&str], rows: &[Vec<String>]) {
-        let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-        self.0.push_str(&format!("| {} |\n", head.join(" | ")));
-        self.0
-            .push_str(&format!("|{}\n", "---|".repeat(head.len())));
-        for r in rows {
-            let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
-            self.0.push_str(&format!("| {} |\n", cells.join(" | ")));
-        }
-        self.0.push('\n');
+        self.blocks.push(Block::Table {
+            head: head.iter().map(|h| h.to_string()).collect(),
+            rows: rows.to_vec(),
+        });
     }
     fn list(&mut self, items: &[String], checkboxes: bool) {
-        for i in items {
-            self.0
-                .push_str(&format!("- {}{i}\n", if checkboxes { "[ ] " } else { "" }));
-        }
-        self.0.push('\n');
+        self.blocks.push(Block::List {
+            items: items.to_vec(),
+            checkboxes,
+        });
     }
     fn banner(&mut self, title: &str, items: &[String]) {
-        self.0.push_str(&format!("> **{title}**\n>\n"));
-        for i in items {
-            self.0.push_str(&format!("> - {}\n", i.replace('\n', " ")));
-        }
-        self.0.push('\n');
+        self.blocks.push(Block::Banner {
+            title: title.into(),
+            items: items.to_vec(),
+        });
     }
 }
 
-struct Html(String);
 /// Escaped text where each `` `code` `` span (identifiers, rule ids) becomes
-/// literal code.
-fn esc(s: &str) -> String {
+/// literal code: the HTML template's `inline` filter.
+fn inline_html(s: &str) -> minijinja::Value {
     let parts: Vec<&str> = s.split('`').collect();
     if parts.len() < 3 {
-        return crate::output::escape_xml(s);
+        return minijinja::Value::from_safe_string(escape_html(s));
     }
     let mut out = String::new();
     for (i, p) in parts.iter().enumerate() {
-        let text = crate::output::escape_xml(p);
+        let text = escape_html(p);
         if i % 2 == 1 && i + 1 < parts.len() {
             out.push_str(&format!("<code>{text}</code>"));
         } else {
@@ -232,77 +248,53 @@ fn esc(s: &str) -> String {
             out.push_str(&text);
         }
     }
-    out
-}
-impl Sink for Html {
-    fn h1(&mut self, s: &str) {
-        self.0.push_str(&format!("<h1>{}</h1>\n", esc(s)));
-    }
-    fn h2(&mut self, s: &str) {
-        self.0.push_str(&format!("<h2>{}</h2>\n", esc(s)));
-    }
-    fn h3(&mut self, s: &str) {
-        self.0.push_str(&format!("<h3>{}</h3>\n", esc(s)));
-    }
-    fn para(&mut self, s: &str) {
-        self.0.push_str(&format!("<p>{}</p>\n", esc(s)));
-    }
-    fn table(&mut self, head: &[&str], rows: &[Vec<String>]) {
-        // A header group is repeated on every printed page the table spans.
-        self.0.push_str("<table>\n<thead><tr>");
-        for h in head {
-            self.0.push_str(&format!("<th>{}</th>", esc(h)));
-        }
-        self.0.push_str("</tr></thead>\n<tbody>\n");
-        for r in rows {
-            self.0.push_str("<tr>");
-            for c in r {
-                self.0.push_str(&format!("<td>{}</td>", esc(c)));
-            }
-            self.0.push_str("</tr>\n");
-        }
-        self.0.push_str("</tbody>\n</table>\n");
-    }
-    fn list(&mut self, items: &[String], checkboxes: bool) {
-        self.0.push_str(if checkboxes {
-            "<ul class=\"check\">\n"
-        } else {
-            "<ul>\n"
-        });
-        for i in items {
-            if checkboxes {
-                self.0.push_str(&format!(
-                    "<li><input type=\"checkbox\" disabled> {}</li>\n",
-                    esc(i)
-                ));
-            } else {
-                self.0.push_str(&format!("<li>{}</li>\n", esc(i)));
-            }
-        }
-        self.0.push_str("</ul>\n");
-    }
-    fn banner(&mut self, title: &str, items: &[String]) {
-        self.0.push_str(&format!(
-            "<div class=\"incomplete\" role=\"alert\">\n<p><strong>{}</strong></p>\n<ul>\n",
-            esc(title)
-        ));
-        for i in items {
-            self.0.push_str(&format!("<li>{}</li>\n", esc(i)));
-        }
-        self.0.push_str("</ul>\n</div>\n");
-    }
+    minijinja::Value::from_safe_string(out)
 }
 
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC','PingFang SC',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328;line-height:1.5}\
-h1{border-bottom:2px solid #d0d7de;padding-bottom:.3rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de}\
-table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}th,td{border:1px solid #d0d7de;padding:.35rem .6rem;text-align:left;vertical-align:top}\
-th{background:#f6f8fa}tr:nth-child(even) td{background:#fbfcfd}ul.check{list-style:none;padding-left:.5rem}\
-p.meta{color:#57606a}.error{color:#cf222e}.ok{color:#1a7f37}\
-code{white-space:nowrap;font-family:ui-monospace,'SFMono-Regular',Menlo,Consolas,monospace;font-size:.9em;background:#f6f8fa;padding:0 .2em;border-radius:3px}\
-div.incomplete{border:2px solid #cf222e;background:#fff5f5;padding:.2rem 1rem;margin:1rem 0}\
-@page{size:A4;margin:18mm 16mm}\
-@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}h1,h2,h3{break-after:avoid}table{break-inside:auto}\
-tr,li{break-inside:avoid}thead{display:table-header-group}tr:nth-child(even) td{background:none}}";
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 (and so XHTML) cannot carry at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A Markdown table cell: the template's `md_cell` filter.
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The report's templates, compiled into the binary.
+fn templates() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .expect("the default delimiters");
+    env.set_syntax(syntax);
+    env.add_filter("inline", inline_html);
+    env.add_filter("md_cell", md_cell);
+    for (name, text) in [
+        ("report.md", include_str!("../templates/report.md")),
+        ("report.html", include_str!("../templates/report.html")),
+        ("report.css", include_str!("../templates/report.css")),
+    ] {
+        env.add_template(name, text)
+            .expect("the report templates are valid (tests/report.rs renders both)");
+    }
+    env
+}
 
 /// What the report is about and what it could not read.
 struct Header<'a> {
@@ -312,7 +304,7 @@ struct Header<'a> {
 }
 
 fn write(
-    sink: &mut dyn Sink,
+    sink: &mut Doc,
     analysis: &Analysis,
     run: &RunInfo,
     reports: &[FlowReport],
@@ -494,6 +486,7 @@ fn write(
         } else {
             sink.list(&missing, false);
         }
+        exposure(sink, analysis, &r.findings, lang);
         sink.h3(tr(lang, "备案与提交清单", "Filing checklist"));
         let mut check: Vec<String> = r
             .findings
@@ -549,7 +542,7 @@ fn display_name(analysis: &Analysis, name: &str, lang: Lang) -> String {
 
 /// The findings about subjects that are not flows (parties, datasets, …),
 /// grouped by subject.
-fn other_subjects(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
+fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
     let index = analysis.entity_index();
     let mut by_subject: std::collections::BTreeMap<&str, Vec<&Diagnostic>> = Default::default();
     for d in diags.iter().filter(|d| d.status == Status::Active) {
@@ -590,12 +583,46 @@ fn other_subjects(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic]
             })
             .collect();
         sink.list(&items, false);
+        let owned: Vec<Diagnostic> = ds.into_iter().cloned().collect();
+        exposure(sink, analysis, &owned, lang);
     }
+}
+
+/// The legal exposure of a subject's findings: the penalty each breached
+/// rule carries, as its article states it (stdlib `penalty` clauses). Nothing
+/// is shown when no finding's rule carries one.
+fn exposure(sink: &mut dyn Sink, analysis: &Analysis, findings: &[Diagnostic], lang: Lang) {
+    let defs = analysis.defs();
+    let mut lines: Vec<String> = Vec::new();
+    for d in findings.iter().filter(|d| d.severity >= Severity::Warning) {
+        let Some(rule) = defs.rules.get(&d.code) else {
+            continue;
+        };
+        for p in &rule.penalties {
+            let mark = match (p.confirmed, lang) {
+                (true, _) => "",
+                (false, Lang::Zh) => "（未确认）",
+                (false, Lang::En) => " (unconfirmed)",
+            };
+            let line = match lang {
+                Lang::Zh => format!("`{}`：{}{mark}：{}", d.code, p.citation.zh, p.text.zh),
+                Lang::En => format!("`{}`: {}{mark}: {}", d.code, p.citation.en, p.text.en),
+            };
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    sink.h3(tr(lang, "法律责任（罚则）", "Legal exposure (penalties)"));
+    sink.list(&lines, false);
 }
 
 /// Findings a waiver covers: the rule, the subject and the waiver's reason,
 /// approval and expiry.
-fn waived_section(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
+fn waived_section(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
     let rows: Vec<Vec<String>> = diags
         .iter()
         .filter(|d| d.status == Status::Waived)
@@ -630,12 +657,7 @@ fn waived_section(sink: &mut dyn Sink, analysis: &Analysis, diags: &[Diagnostic]
 
 /// Findings the rules could not decide: a fact they depend on is not
 /// declared. Each with the rule, its subject and what is missing.
-fn undetermined_section(
-    sink: &mut dyn Sink,
-    analysis: &Analysis,
-    diags: &[Diagnostic],
-    lang: Lang,
-) {
+fn undetermined_section(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
     let rows: Vec<Vec<String>> = diags
         .iter()
         .filter(|d| d.status == Status::Undetermined)
@@ -687,20 +709,23 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html
             .collect(),
     };
     let reports = flows(analysis, &diags, lang);
-    if html {
-        let mut h = Html(String::new());
-        write(&mut h, analysis, run, &reports, &diags, lang, &header);
-        let page = format!(
-            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
-            if lang == Lang::Zh { "zh-CN" } else { "en" },
-            tr(lang, "合规报告", "Compliance report"),
-            h.0
-        );
-        emit(&page);
-    } else {
-        let mut m = Md(String::new());
-        write(&mut m, analysis, run, &reports, &diags, lang, &header);
-        emit(&m.0);
+    let mut doc = Doc::default();
+    write(&mut doc, analysis, run, &reports, &diags, lang, &header);
+    let env = templates();
+    let name = if html { "report.html" } else { "report.md" };
+    let page = env.get_template(name).and_then(|t| {
+        t.render(minijinja::context! {
+            lang => if lang == Lang::Zh { "zh-CN" } else { "en" },
+            title => tr(lang, "合规报告", "Compliance report"),
+            blocks => minijinja::value::Serde(&doc.blocks),
+        })
+    });
+    match page {
+        Ok(page) => emit(&page),
+        Err(e) => {
+            eprintln!("{:?}", miette::miette!("report template: {e}"));
+            return 2;
+        }
     }
     crate::exit::code(&diags, &defs, Severity::Error)
 }

@@ -20,6 +20,55 @@ pub struct Analysis {
     files: BTreeMap<String, SourceFile>,
     /// `false` with `--no-waivers`: every finding is shown as computed.
     waivers_on: bool,
+    /// Each file's diagnostics as [`Analysis::changed_diagnostics`] last
+    /// returned them (files without any are absent).
+    reported: BTreeMap<String, Arc<Vec<Diagnostic>>>,
+}
+
+/// One file whose diagnostics an edit changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    /// Every diagnostic of the file now, sorted (empty when it has none or was removed).
+    pub diagnostics: Arc<Vec<Diagnostic>>,
+    /// Diagnostics it has now and did not have before (a multiset difference).
+    pub added: Vec<Diagnostic>,
+    /// Diagnostics it had before and has no longer.
+    pub removed: Vec<Diagnostic>,
+}
+
+/// A file's diagnostics, memoised whole: an edit re-runs only the files whose
+/// parts changed, and the others are known unchanged without being copied.
+/// Only [`Analysis::changed_diagnostics`] keeps these (a second copy of each
+/// file's diagnostics beside the entities' findings); a one-shot check does not.
+#[salsa::tracked(returns(clone))]
+fn file_diagnostics_memo(db: &dyn db::Db, ws: Workspace, file: SourceFile) -> Arc<Vec<Diagnostic>> {
+    Arc::new(db::file_diagnostics(db, ws, file))
+}
+
+/// `after` minus `before` and `before` minus `after`, as multisets, each in
+/// the order of the list it comes from (so sorted, as they are).
+fn difference(before: &[Diagnostic], after: &[Diagnostic]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let mut unmatched: std::collections::HashMap<&Diagnostic, usize> =
+        std::collections::HashMap::with_capacity(before.len());
+    for d in before {
+        *unmatched.entry(d).or_default() += 1;
+    }
+    let mut added = Vec::new();
+    for d in after {
+        match unmatched.get_mut(d) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => added.push(d.clone()),
+        }
+    }
+    let mut removed = Vec::new();
+    for d in before {
+        if let Some(n) = unmatched.get_mut(d).filter(|n| **n > 0) {
+            *n -= 1;
+            removed.push(d.clone());
+        }
+    }
+    (added, removed)
 }
 
 impl Analysis {
@@ -43,6 +92,7 @@ impl Analysis {
             ws,
             files,
             waivers_on: true,
+            reported: BTreeMap::new(),
         };
         a.sync_file_list();
         a
@@ -58,6 +108,8 @@ impl Analysis {
             ws: self.ws,
             files: self.files.clone(),
             waivers_on: self.waivers_on,
+            // What was reported is the writer's: a snapshot reports from scratch.
+            reported: BTreeMap::new(),
         }
     }
 
@@ -257,28 +309,78 @@ impl Analysis {
         }
         // The definitions and their checks are shared by every entity's work.
         db::def_checks(&self.db, self.ws);
-        let names: Vec<&String> = index.by_name.keys().collect();
+        // Stripes of files (the grain of evaluation), each thread its own.
+        let files: Vec<SourceFile> = self.files.values().copied().collect();
         std::thread::scope(|scope| {
             for t in 0..threads {
                 let db = self.db.clone();
                 let ws = self.ws;
-                let mine: Vec<String> = names
-                    .iter()
-                    .skip(t)
-                    .step_by(threads)
-                    .map(|n| n.to_string())
-                    .collect();
+                let mine: Vec<SourceFile> =
+                    files.iter().skip(t).step_by(threads).copied().collect();
                 scope.spawn(move || {
                     // A cancelled or panicking thread only loses its head start:
                     // the sequential pass recomputes whatever is missing.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        for name in mine {
-                            db::entity_findings(&db, db::EntityKey::new(&db, ws, name));
+                        for file in mine {
+                            db::file_findings(&db, db::FileKey::new(&db, ws, file));
                         }
                     }));
                 });
             }
         });
+    }
+
+    /// Applies an edit (the new text of a user file) and returns every file,
+    /// anywhere in the workspace, whose diagnostics it changed: the edited
+    /// file, and the files of the entities whose findings read what it
+    /// changed (an exporter's cumulative sums read its flows in every file).
+    pub fn apply_edit(&mut self, path: &str, text: &str) -> Vec<FileChange> {
+        self.set_file(path, text);
+        self.changed_diagnostics()
+    }
+
+    /// The files whose diagnostics differ from those this call returned last
+    /// (the first call: every file that has any), by path, each with all its
+    /// diagnostics now and what was added and removed. Removed files come
+    /// back with no diagnostics. The diagnostics of all files put together
+    /// are [`Analysis::diagnostics`]'s.
+    pub fn changed_diagnostics(&mut self) -> Vec<FileChange> {
+        let w = self.waivers();
+        let waived = !(w.list.is_empty() && w.diagnostics.is_empty());
+        let mut now: BTreeMap<String, Arc<Vec<Diagnostic>>> = BTreeMap::new();
+        for (path, f) in &self.files {
+            let raw = file_diagnostics_memo(&self.db, self.ws, *f);
+            // A waiver's own diagnostics (unused, expired) read findings of
+            // any file: with waivers, every file's are applied afresh.
+            let d = if waived {
+                Arc::new(self.with_waivers(&w, (*raw).clone(), Some(path)))
+            } else {
+                raw
+            };
+            if !d.is_empty() {
+                now.insert(path.clone(), d);
+            }
+        }
+        let mut changes = Vec::new();
+        let empty = Arc::new(Vec::new());
+        let paths: std::collections::BTreeSet<&String> =
+            now.keys().chain(self.reported.keys()).collect();
+        for path in paths {
+            let after = now.get(path).unwrap_or(&empty);
+            let before = self.reported.get(path).unwrap_or(&empty);
+            if Arc::ptr_eq(before, after) || before == after {
+                continue;
+            }
+            let (added, removed) = difference(before, after);
+            changes.push(FileChange {
+                path: path.clone(),
+                diagnostics: after.clone(),
+                added,
+                removed,
+            });
+        }
+        self.reported = now;
+        changes
     }
 
     /// Diagnostics located in one file (computed for that file alone).

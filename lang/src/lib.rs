@@ -13,4 +13,4 @@ pub mod stdlib;
 pub mod syntax;
 pub mod waiver;
 
-pub use analysis::{Analysis, StdlibId};
+pub use analysis::{Analysis, FileChange, StdlibId};

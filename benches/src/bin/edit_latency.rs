@@ -1,13 +1,17 @@
 //! `cargo run -p hegui-bench --release --bin edit_latency -- [FLOWS] [EDITS] [LARGEST] [CHECK_EVERY]`
-//! (defaults 10000, 500, 60, 100): the time from an edit of one flow to every
-//! diagnostic that changed anywhere in the workspace.
+//! (defaults 10000, 500, 60, 50): the time from an edit of one flow to every
+//! diagnostic that changed anywhere in the workspace, through
+//! `Analysis::apply_edit` (set the file's new text, then every file whose
+//! diagnostics changed, with what was added and removed). Only that call is
+//! in the clock.
 //!
-//! `Analysis` has no call that returns the changed diagnostics, so this times
-//! the closest thing it offers: `set_file` with the edited text, then
-//! `diagnostics()` (every diagnostic of the workspace), then the difference
-//! from the diagnostics before the edit (a multiset difference, in the clock).
-//! The incremental result is checked against a fresh database every
-//! CHECK_EVERY edits and after the last (outside the clock).
+//! Checked in the run itself against fresh databases, outside the clock:
+//! every CHECK_EVERY-th edit and the last edit of each kind, the changed set
+//! must be exactly the difference between a fresh analysis before the edit and
+//! one after it (file by file, diagnostics added and removed), and the
+//! diagnostics the calls have reported so far, put together, must be the fresh
+//! analysis's. Every change reported must be a real one (something added or
+//! removed). Any mismatch stops the run.
 //!
 //! Three kinds of edit on the seeded workspace (`generate(FLOWS, 10, 42)`):
 //! - `pia`: a flow's PIA date moves by a day (no aggregate reads it);
@@ -22,7 +26,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use hegui_lang::diag::Diagnostic;
-use hegui_lang::Analysis;
+use hegui_lang::{Analysis, FileChange};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -91,41 +95,80 @@ fn edit(text: &str, name: &str, kind: &str, exporters: usize, n: usize) -> Strin
     format!("{}{}{new}{}", &text[..at], &block[..i], &text[at + j..])
 }
 
-/// Diagnostics in `after` not in `before` and the reverse (as multisets).
-fn changed(before: &[Diagnostic], after: &[Diagnostic]) -> usize {
-    let mut count: HashMap<&Diagnostic, i64> = HashMap::with_capacity(before.len());
-    for d in before {
-        *count.entry(d).or_default() += 1;
-    }
-    for d in after {
-        *count.entry(d).or_default() -= 1;
-    }
-    count.values().map(|c| c.unsigned_abs() as usize).sum()
-}
+type ByFile = BTreeMap<String, Vec<Diagnostic>>;
 
-/// One timed edit: (time to diagnostics, time with the difference, diagnostics changed).
-#[inline(never)]
-fn measure_edit(
-    a: &mut Analysis,
-    path: &str,
-    text: &str,
-    before: &Arc<Vec<Diagnostic>>,
-) -> (Duration, Duration, usize, Arc<Vec<Diagnostic>>) {
-    let t = Instant::now();
-    a.set_file(path, text);
-    let after = a.diagnostics();
-    let to_diags = t.elapsed();
-    let n = changed(before, &after);
-    (to_diags, t.elapsed(), n, after)
-}
-
-fn fresh(files: &[(String, String)]) -> Arc<Vec<Diagnostic>> {
+/// A fresh database's diagnostics, by file.
+fn fresh(files: &[(String, String)]) -> ByFile {
     let mut a = Analysis::new();
     a.set_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-    a.diagnostics()
+    let mut out = ByFile::new();
+    for d in a.diagnostics().iter() {
+        out.entry(d.location.file.clone())
+            .or_default()
+            .push(d.clone());
+    }
+    out
+}
+
+/// Multiset difference `a − b`, as counts.
+fn minus<'a>(a: &'a [Diagnostic], b: &[Diagnostic]) -> HashMap<&'a Diagnostic, usize> {
+    let mut count: HashMap<&Diagnostic, i64> = HashMap::new();
+    for d in a {
+        *count.entry(d).or_default() += 1;
+    }
+    for d in b {
+        if let Some(n) = count.get_mut(d) {
+            *n -= 1;
+        }
+    }
+    count
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(d, n)| (d, n as usize))
+        .collect()
+}
+
+fn counts(v: &[Diagnostic]) -> HashMap<&Diagnostic, usize> {
+    let mut c = HashMap::new();
+    for d in v {
+        *c.entry(d).or_default() += 1;
+    }
+    c
+}
+
+/// The changed set must be exactly the fresh analyses' difference, file by file.
+fn check_changes(before: &ByFile, after: &ByFile, changes: &[FileChange]) -> Result<(), String> {
+    let none = Vec::new();
+    let mut want: Vec<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|p| before.get(*p).unwrap_or(&none) != after.get(*p).unwrap_or(&none))
+        .collect();
+    want.sort();
+    want.dedup();
+    let got: Vec<&String> = changes.iter().map(|c| &c.path).collect();
+    if got != want {
+        return Err(format!("files changed: reported {got:?}, fresh {want:?}"));
+    }
+    for c in changes {
+        let (b, a) = (
+            before.get(&c.path).unwrap_or(&none),
+            after.get(&c.path).unwrap_or(&none),
+        );
+        if *c.diagnostics != *a {
+            return Err(format!("{}: its diagnostics differ from fresh", c.path));
+        }
+        if counts(&c.added) != minus(a, b) || counts(&c.removed) != minus(b, a) {
+            return Err(format!("{}: added/removed differ from fresh", c.path));
+        }
+    }
+    Ok(())
 }
 
 fn pct(v: &mut [Duration], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
     v.sort();
     let i = ((v.len() as f64 - 1.0) * p).round() as usize;
     v[i].as_secs_f64() * 1e3
@@ -139,7 +182,7 @@ fn main() {
             .unwrap_or(d)
     };
     let (n_flows, edits, largest_edits, check_every) =
-        (arg(1, 10_000), arg(2, 500), arg(3, 60), arg(4, 100));
+        (arg(1, 10_000), arg(2, 500), arg(3, 60), arg(4, 50).max(1));
     let g = hegui_bench::generate(n_flows, 10, 42);
     let mut files = g.files.clone();
     let flows = flows_of(&files);
@@ -167,18 +210,20 @@ fn main() {
     let mut a = Analysis::new();
     a.set_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
     let t = Instant::now();
-    let mut before = a.diagnostics();
+    let first = a.changed_diagnostics();
+    // What the calls reported, put together: checked against fresh analyses.
+    let mut reported: BTreeMap<String, Arc<Vec<Diagnostic>>> =
+        first.into_iter().map(|c| (c.path, c.diagnostics)).collect();
     println!(
-        "full check: {:.0} ms, {} diagnostics",
+        "first changed_diagnostics (the full check): {:.0} ms, {} diagnostics",
         t.elapsed().as_secs_f64() * 1e3,
-        before.len()
+        reported.values().map(|v| v.len()).sum::<usize>()
     );
 
     println!();
-    println!("| edit | flows edited | median (ms) | p90 (ms) | max (ms) | median without the difference (ms) | diagnostics changed: median / max | largest exporter: edits | largest exporter: median (ms) | largest exporter: max (ms) |");
-    println!("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
-    let mut checks = 0;
-    let mut done = 0usize;
+    println!("| edit | edits | median (ms) | p90 (ms) | max (ms) | files changed: median / max | diagnostics changed: median / max | largest exporter: edits | largest exporter: median (ms) | largest exporter: max (ms) |");
+    println!("|---|---:|---:|---:|---:|---|---|---:|---:|---:|");
+    let (mut checks, mut done) = (0, 0usize);
     for kind in ["pia", "start", "from"] {
         // Round-robin over the exporters, then the largest exporter's flows.
         let mut order: Vec<(usize, bool)> = Vec::new();
@@ -202,49 +247,82 @@ fn main() {
         for k in 0..largest_edits {
             order.push((big[(k * 7 + 3) % big.len()], true));
         }
-        let (mut all, mut bare, mut big_t) = (Vec::new(), Vec::new(), Vec::new());
-        let mut counts = Vec::new();
+        let (mut spread, mut big_t) = (Vec::new(), Vec::new());
+        let (mut n_files, mut n_diags) = (Vec::new(), Vec::new());
         for (n, (fi, is_big)) in order.iter().enumerate() {
             let f = &flows[*fi];
-            let (path, text) = &files[f.file];
-            let new = edit(text, &f.name, kind, exporters, n);
-            let path = path.clone();
-            let (t_diags, t_all, changed_n, after) = measure_edit(&mut a, &path, &new, &before);
-            files[f.file].1 = new;
-            if *is_big {
-                big_t.push(t_all);
-            } else {
-                all.push(t_all);
-                bare.push(t_diags);
-                counts.push(changed_n);
-            }
-            before = after;
+            let new = edit(&files[f.file].1, &f.name, kind, exporters, n);
+            let path = files[f.file].0.clone();
             done += 1;
-            if done.is_multiple_of(check_every) || (kind == "from" && n + 1 == order.len()) {
-                let f = fresh(&files);
+            let check = done.is_multiple_of(check_every) || n + 1 == order.len();
+            let fresh_before = check.then(|| fresh(&files));
+            let t = Instant::now();
+            let changes = std::hint::black_box(a.apply_edit(&path, &new));
+            let took = t.elapsed();
+            files[f.file].1 = new;
+            if let Some(c) = changes
+                .iter()
+                .find(|c| c.added.is_empty() && c.removed.is_empty())
+            {
+                panic!(
+                    "edit {done}: {} reported as changed, but nothing was",
+                    c.path
+                );
+            }
+            if *is_big {
+                big_t.push(took);
+            } else {
+                spread.push(took);
+                n_files.push(changes.len());
+                n_diags.push(
+                    changes
+                        .iter()
+                        .map(|c| c.added.len() + c.removed.len())
+                        .sum::<usize>(),
+                );
+            }
+            for c in &changes {
+                if c.diagnostics.is_empty() {
+                    reported.remove(&c.path);
+                } else {
+                    reported.insert(c.path.clone(), c.diagnostics.clone());
+                }
+            }
+            if let Some(before) = fresh_before {
+                let after = fresh(&files);
+                if let Err(e) = check_changes(&before, &after, &changes) {
+                    panic!("edit {done} ({kind} of {}): {e}", f.name);
+                }
+                let all_reported: Vec<&Diagnostic> =
+                    reported.values().flat_map(|v| v.iter()).collect();
+                let all_fresh: Vec<&Diagnostic> = after.values().flatten().collect();
                 assert!(
-                    *f == *before,
-                    "after edit {done} ({kind} of {}): incremental diagnostics differ from a fresh database's",
-                    flows[*fi].name
+                    all_reported == all_fresh,
+                    "edit {done} ({kind} of {}): the diagnostics reported so far differ from a fresh analysis's",
+                    f.name
                 );
                 checks += 1;
             }
         }
-        counts.sort();
+        n_files.sort();
+        n_diags.sort();
         println!(
-            "| {kind} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} / {} | {} | {:.1} | {:.1} |",
-            all.len(),
-            pct(&mut all, 0.5),
-            pct(&mut all, 0.9),
-            pct(&mut all, 1.0),
-            pct(&mut bare, 0.5),
-            counts[counts.len() / 2],
-            counts.last().copied().unwrap_or(0),
+            "| {kind} | {} | {:.1} | {:.1} | {:.1} | {} / {} | {} / {} | {} | {:.1} | {:.1} |",
+            spread.len(),
+            pct(&mut spread, 0.5),
+            pct(&mut spread, 0.9),
+            pct(&mut spread, 1.0),
+            n_files[n_files.len() / 2],
+            n_files.last().copied().unwrap_or(0),
+            n_diags[n_diags.len() / 2],
+            n_diags.last().copied().unwrap_or(0),
             big_t.len(),
             pct(&mut big_t, 0.5),
             pct(&mut big_t, 1.0),
         );
     }
     println!();
-    println!("{done} edits; incremental = fresh at {checks} checks");
+    println!(
+        "{done} edits; {checks} checked against fresh analyses (changed set exact, everything reported = fresh): all passed"
+    );
 }

@@ -1,5 +1,5 @@
 //! `hegui check --format junit`: JUnit XML for CI dashboards. One test case per
-//! flow; findings at or above the failing severity are `<failure>`s, others
+//! flow; findings at or above the failing severity make it a `<failure>`, others
 //! go to `<system-out>`; waived and undetermined findings are skipped cases
 //! of their own. Findings about other entities (datasets, parties) get
 //! a case of their own, and diagnostics about no entity one case per file.
@@ -7,24 +7,8 @@
 use super::{position, RunInfo, Sources};
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::Analysis;
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 struct Case {
     classname: String,
@@ -127,24 +111,7 @@ pub fn render(
         });
         case.diags.push(i);
     }
-    let failures = |c: &Case| {
-        c.diags
-            .iter()
-            .filter(|&&i| diags[i].severity >= fail_at && c.skipped.is_none())
-            .count()
-    };
-    let total = cases.len();
-    let failed = cases.values().filter(|c| failures(c) > 0).count();
-    let skipped = cases.values().filter(|c| c.skipped.is_some()).count();
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"hegui\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\">\n"
-    ));
-    out.push_str(&format!(
-        "  <testsuite name=\"hegui check\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\">\n"
-    ));
-    out.push_str("    <properties>\n");
+    let mut suite = TestSuite::new("hegui check");
     let props = [
         ("hegui.version", run.hegui_version.to_string()),
         (
@@ -158,71 +125,86 @@ pub fn render(
         ),
         ("today", run.today.to_string()),
     ];
-    for (k, v) in props {
-        out.push_str(&format!(
-            "      <property name=\"{k}\" value=\"{}\"/>\n",
-            escape(&v)
-        ));
-    }
-    out.push_str("    </properties>\n");
+    suite.add_properties(props.map(|(k, v)| Property::new(k, v)));
     for c in cases.values() {
-        out.push_str(&format!(
-            "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",
-            escape(&c.classname),
-            escape(&c.name),
-            escape(&c.file)
-        ));
-        if c.diags.is_empty() {
-            out.push_str("/>\n");
-            continue;
-        }
-        out.push_str(">\n");
-        if let Some(reason) = &c.skipped {
-            let d = &diags[c.diags[0]];
-            out.push_str(&format!(
-                "      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n    </testcase>\n",
-                escape(reason),
-                escape(&format!("[{}] {}: {}", d.severity.as_str(), d.code, d.message.get(lang)))
-            ));
-            continue;
-        }
-        let mut system_out = String::new();
-        for &i in &c.diags {
-            let d = &diags[i];
-            let ((line, col), _) = position(sources, &d.location.file, d.location.span);
-            let mut body = format!(
-                "{}:{}:{}: {}",
-                d.location.file,
-                line,
-                col,
-                d.message.get(lang)
-            );
-            for cite in &d.citations {
-                body.push_str(&format!("\n{}", cite.get(lang)));
-            }
-            if let Some(o) = &d.obligation {
-                let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-                body.push_str(&format!("\n{} ({due})", o.text.get(lang)));
-            }
-            if d.severity >= fail_at {
-                out.push_str(&format!(
-                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                    escape(&d.code),
-                    escape(&format!("{}: {}", d.code, d.message.get(lang))),
-                    escape(&body)
-                ));
-            } else {
-                system_out.push_str(&format!("[{}] {}: {}\n", d.severity.as_str(), d.code, body));
-            }
-        }
-        if !system_out.is_empty() {
-            out.push_str(&format!(
-                "      <system-out>{}</system-out>\n",
-                escape(&system_out)
-            ));
-        }
-        out.push_str("    </testcase>\n");
+        suite.add_test_case(test_case(c, diags, sources, lang, fail_at));
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
+    let mut report = Report::new("hegui");
+    report.add_test_suite(suite);
+    report.to_string().unwrap_or_default()
+}
+
+/// One case: skipped (waived, undetermined), failed (findings at or above
+/// the failing severity, one `<failure>` naming them all, since a JUnit case
+/// has one outcome), or passed; the other findings in its `<system-out>`.
+fn test_case(
+    c: &Case,
+    diags: &[Diagnostic],
+    sources: &Sources,
+    lang: Lang,
+    fail_at: Severity,
+) -> TestCase {
+    if let Some(reason) = &c.skipped {
+        let d = &diags[c.diags[0]];
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(reason.as_str());
+        let mut case = TestCase::new(c.name.as_str(), status);
+        case.set_classname(c.classname.as_str());
+        case.extra.insert("file".into(), c.file.as_str().into());
+        case.set_system_out(format!(
+            "[{}] {}: {}",
+            d.severity.as_str(),
+            d.code,
+            d.message.get(lang)
+        ));
+        return case;
+    }
+    let mut system_out = String::new();
+    let mut failed: Vec<&Diagnostic> = Vec::new();
+    let mut failure_text = String::new();
+    for &i in &c.diags {
+        let d = &diags[i];
+        let ((line, col), _) = position(sources, &d.location.file, d.location.span);
+        let mut body = format!(
+            "{}:{}:{}: {}",
+            d.location.file,
+            line,
+            col,
+            d.message.get(lang)
+        );
+        for cite in &d.citations {
+            body.push_str(&format!("\n{}", cite.get(lang)));
+        }
+        if let Some(o) = &d.obligation {
+            let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+            body.push_str(&format!("\n{} ({due})", o.text.get(lang)));
+        }
+        if d.severity >= fail_at {
+            if !failure_text.is_empty() {
+                failure_text.push_str("\n\n");
+            }
+            failure_text.push_str(&format!("{}: {body}", d.code));
+            failed.push(d);
+        } else {
+            system_out.push_str(&format!("[{}] {}: {}\n", d.severity.as_str(), d.code, body));
+        }
+    }
+    let status = match failed.first() {
+        None => TestCaseStatus::success(),
+        Some(first) => {
+            let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let codes: Vec<&str> = failed.iter().map(|d| d.code.as_str()).collect();
+            st.set_type(codes.join(" "));
+            st.set_message(format!("{}: {}", first.code, first.message.get(lang)));
+            st.set_description(failure_text);
+            st
+        }
+    };
+    let mut case = TestCase::new(c.name.as_str(), status);
+    case.set_classname(c.classname.as_str());
+    case.extra.insert("file".into(), c.file.as_str().into());
+    if !system_out.is_empty() {
+        case.set_system_out(system_out);
+    }
+    case
 }

@@ -3,6 +3,12 @@
 //! codes that occur) is under `tool.driver.rules`; each result points at its
 //! rule by id and index. Texts are in the chosen language, and both languages
 //! are kept in `properties`.
+//!
+//! Written as JSON values rather than with `serde-sarif`: the log is a small
+//! subset of SARIF whose interesting parts (bilingual texts, stdlib version and
+//! hash, waivers) are property bags that its generated structs leave untyped
+//! anyway, and tests/cli_formats.rs validates every log against the official
+//! SARIF 2.1.0 schema, which checks more than the structs' types would.
 
 use super::{position, RunInfo, Sources};
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Status, Text};

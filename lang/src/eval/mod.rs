@@ -53,11 +53,6 @@ pub trait World {
             .collect();
         Arc::new(v)
     }
-    /// A date-free derived fact, computed once for the whole workspace. `None`:
-    /// the caller computes it itself.
-    fn cached_derived(&self, _entity: &Arc<str>, _kind: &str, _fact: &str) -> Option<Arc<Derived>> {
-        None
-    }
     /// The evaluation date (`--today`), never the clock: policy reads it as
     /// `today`. `None`: the evaluation has none (`today` is `none`).
     fn today(&self) -> Option<Date> {
@@ -67,6 +62,29 @@ pub trait World {
     /// the caller scans instead.
     fn range_table(&self, _plan: &PlanKey, _key: &Value) -> Option<Arc<RangeTable>> {
         None
+    }
+}
+
+/// The date-free derived facts computed in one evaluation pass (a file's
+/// subjects, or one group's tables): per entity, a slot per fact id
+/// (`Defs::fact_ids`). Computed apart from any subject, so they are the same
+/// whichever subject reads them; a plain table, dropped with the pass — the
+/// pass's own query records what they read.
+#[derive(Default)]
+pub struct SharedFacts {
+    by_entity: HashMap<Arc<str>, Vec<Option<Arc<Derived>>>>,
+}
+
+impl SharedFacts {
+    fn get(&self, entity: &str, id: u32) -> Option<Arc<Derived>> {
+        self.by_entity.get(entity)?.get(id as usize)?.clone()
+    }
+    fn insert(&mut self, entity: &Arc<str>, id: u32, d: Arc<Derived>) {
+        let slots = self.by_entity.entry(entity.clone()).or_default();
+        if slots.len() <= id as usize {
+            slots.resize(id as usize + 1, None);
+        }
+        slots[id as usize] = Some(d);
     }
 }
 
@@ -80,6 +98,23 @@ pub struct Derived {
     pub tainted: FactSet,
     /// The comparisons of unknown numbers it made.
     pub deciders: Vec<Decider>,
+    /// The subject's quantities it compared with a threshold (`explain` only).
+    pub thresholds: Vec<Threshold>,
+}
+
+/// A quantity of the explained subject compared with a named constant or a
+/// number written in policy: `explain` shows the threshold beside the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Threshold {
+    /// The path compared, from the subject (`flow.cumulative_sensitive`).
+    pub fact: String,
+    /// `fact op limit`, the fact on the left.
+    pub op: BinOp,
+    pub limit: Value,
+    /// The constant that holds the limit, when it is one.
+    pub constant: Option<Arc<str>>,
+    /// The value the fact had.
+    pub value: Value,
 }
 
 /// A comparison of one unknown number with a known one: what value of the
@@ -112,8 +147,11 @@ pub struct Evaluator<'w> {
     locals: Vec<Value>,
     /// Index of the first local visible in the current frame.
     frame: usize,
-    /// Derived facts computed so far, with the entities their aggregates summed.
+    /// Derived facts computed for the current subject (those that read the
+    /// date included), with the entities their aggregates summed.
     derived: HashMap<Arc<str>, HashMap<String, Arc<Derived>>>,
+    /// Date-free facts, kept for every subject of the pass.
+    shared: SharedFacts,
     in_progress: BTreeSet<(Arc<str>, String)>,
     consts: HashMap<Arc<str>, Value>,
     entities: HashMap<Arc<str>, Option<Arc<EntityData>>>,
@@ -128,6 +166,8 @@ pub struct Evaluator<'w> {
     pub subject: Option<(Arc<str>, String)>,
     /// `subject.field` values read, for `hegui explain` (when `record_facts`).
     pub facts: BTreeMap<String, Value>,
+    /// The subject's quantities compared with thresholds (when `record_facts`).
+    pub thresholds: Vec<Threshold>,
     pub record_facts: bool,
     pub abort: Option<Abort>,
     pub as_of: Option<Date>,
@@ -141,6 +181,7 @@ impl<'w> Evaluator<'w> {
             locals: Vec::new(),
             frame: 0,
             derived: HashMap::new(),
+            shared: SharedFacts::default(),
             in_progress: BTreeSet::new(),
             consts: HashMap::new(),
             entities: HashMap::new(),
@@ -150,6 +191,7 @@ impl<'w> Evaluator<'w> {
             deciders: Vec::new(),
             subject: None,
             facts: BTreeMap::new(),
+            thresholds: Vec::new(),
             record_facts: false,
             abort: None,
             as_of: None,
@@ -158,6 +200,15 @@ impl<'w> Evaluator<'w> {
 
     pub fn defs(&self) -> &'w Defs {
         self.world.defs()
+    }
+
+    /// Forgets what depended on the previous subject (its date, its
+    /// labels); keeps the entities read and the date-free facts.
+    pub fn next_subject(&mut self) {
+        self.derived.clear();
+        self.consts.clear();
+        self.as_of = None;
+        self.subject = None;
     }
 
     pub fn refuel(&mut self) {
@@ -366,17 +417,12 @@ impl<'w> Evaluator<'w> {
         let local = self.derived.get(entity).and_then(|m| m.get(f)).cloned();
         let cached = match local {
             Some(d) => Some(d),
-            None if self.defs().date_free.contains(f) => {
-                let d = self.world.cached_derived(entity, kind, f);
-                if let Some(d) = &d {
-                    self.derived
-                        .entry(entity.clone())
-                        .or_default()
-                        .insert(f.to_string(), d.clone());
-                }
-                d
-            }
-            None => None,
+            // `explain` computes its own, to see the thresholds compared.
+            None if self.record_facts => None,
+            None => match self.defs().fact_ids.get(f) {
+                Some(&id) => self.shared_fact(entity, kind, f, id),
+                None => None,
+            },
         };
         let d = match cached {
             Some(d) => d,
@@ -404,11 +450,42 @@ impl<'w> Evaluator<'w> {
         for x in &d.deciders {
             self.add_decider(x.clone());
         }
+        for t in &d.thresholds {
+            self.add_threshold(t.clone());
+        }
         d.value.clone()
     }
 
-    /// Evaluates a derived fact of an entity (without asking the world's
-    /// cache for this fact itself), with what its aggregates counted.
+    /// A date-free fact from the pass's table, computed on first use by an
+    /// evaluation of its own (no subject, no date, its own fuel) that shares
+    /// the table. `None` (not kept) when that ran out of fuel or met a cycle:
+    /// the caller evaluates it and reports why.
+    fn shared_fact(
+        &mut self,
+        entity: &Arc<str>,
+        kind: &str,
+        f: &str,
+        id: u32,
+    ) -> Option<Arc<Derived>> {
+        if let Some(d) = self.shared.get(entity, id) {
+            return Some(d);
+        }
+        let mut sub = Evaluator::new(self.world);
+        sub.shared = std::mem::take(&mut self.shared);
+        sub.entities = std::mem::take(&mut self.entities);
+        let d = sub.compute_derived(entity, kind, f);
+        self.shared = std::mem::take(&mut sub.shared);
+        self.entities = std::mem::take(&mut sub.entities);
+        let d = Arc::new(d?);
+        if sub.abort.is_some() {
+            return None;
+        }
+        self.shared.insert(entity, id, d.clone());
+        Some(d)
+    }
+
+    /// Evaluates a derived fact of an entity (without asking the pass's
+    /// table for this fact itself), with what its aggregates counted.
     pub fn compute_derived(&mut self, entity: &Arc<str>, kind: &str, f: &str) -> Option<Derived> {
         let d = self
             .defs()
@@ -423,12 +500,14 @@ impl<'w> Evaluator<'w> {
                 ranges: Vec::new(),
                 tainted: FactSet::EMPTY,
                 deciders: Vec::new(),
+                thresholds: Vec::new(),
             });
         }
         let outer = std::mem::take(&mut self.contributors);
         let outer_ranges = std::mem::take(&mut self.ranges);
         let outer_taint = std::mem::take(&mut self.tainted);
         let outer_deciders = std::mem::take(&mut self.deciders);
+        let outer_thresholds = std::mem::take(&mut self.thresholds);
         let value = self.in_frame(|s| {
             s.push_local(Value::Entity(entity.clone()));
             s.eval(&d.body)
@@ -438,8 +517,12 @@ impl<'w> Evaluator<'w> {
         let ranges = std::mem::replace(&mut self.ranges, outer_ranges);
         let tainted = std::mem::replace(&mut self.tainted, outer_taint);
         let deciders = std::mem::replace(&mut self.deciders, outer_deciders);
+        let thresholds = std::mem::replace(&mut self.thresholds, outer_thresholds);
         for x in &deciders {
             self.add_decider(x.clone());
+        }
+        for t in &thresholds {
+            self.add_threshold(t.clone());
         }
         Some(Derived {
             value,
@@ -447,6 +530,7 @@ impl<'w> Evaluator<'w> {
             ranges,
             tainted,
             deciders,
+            thresholds,
         })
     }
 
@@ -476,7 +560,65 @@ impl<'w> Evaluator<'w> {
         if v.is_unknown() {
             self.note_decider(op, (a, &x), (b, &y));
         }
+        if self.record_facts {
+            self.note_threshold(op, (a, &x), (b, &y));
+        }
         v
+    }
+
+    /// Remembers a comparison of a subject's quantity with a constant or a
+    /// number written in policy (for `explain`).
+    fn note_threshold(&mut self, op: BinOp, (a, x): (&Expr, &Value), (b, y): (&Expr, &Value)) {
+        let flipped = match op {
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Gt => BinOp::Lt,
+            BinOp::Ge => BinOp::Le,
+            _ => return,
+        };
+        let limit = |e: &Expr, v: &Value| match (e, v) {
+            (Expr::Const(n), Value::Int(_)) => Some(Some(n.clone())),
+            (Expr::Lit(Value::Int(_)), _) => Some(None),
+            _ => None,
+        };
+        let (path, value, constant, lim, op) = match (limit(a, x), limit(b, y)) {
+            (None, Some(c)) => (a, x, c, y, op),
+            (Some(c), None) => (b, y, c, x, flipped),
+            _ => return,
+        };
+        if let Some(fact) = self.subject_path(path) {
+            self.add_threshold(Threshold {
+                fact,
+                op,
+                limit: lim.clone(),
+                constant,
+                value: value.clone(),
+            });
+        }
+    }
+
+    /// `flow.from.persons_processed` for a chain of fields read from the
+    /// subject; `None` for anything else.
+    fn subject_path(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Field { base, field, .. } => {
+                Some(format!("{}.{field}", self.subject_path(base)?))
+            }
+            Expr::Local(i) => {
+                let (subj, kind) = self.subject.as_ref()?;
+                match self.locals.get(self.frame + *i as usize)? {
+                    Value::Entity(x) if x == subj => Some(kind.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn add_threshold(&mut self, t: Threshold) {
+        if !self.thresholds.contains(&t) {
+            self.thresholds.push(t);
+        }
     }
 
     /// Remembers what value of an unknown fact decides a comparison that
@@ -867,6 +1009,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::DateTime(x), Value::DateTime(y)) => Some(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
         (Value::Duration(x, u), Value::Duration(y, v)) if u == v => Some(x.cmp(y)),
         _ => None,
@@ -1010,6 +1153,8 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
             (Value::Date(d), Value::Duration(n, u)) | (Value::Duration(n, u), Value::Date(d)) => {
                 calendar::add(*d, *n, *u, cal)
             }
+            (Value::DateTime(t), Value::Duration(n, u))
+            | (Value::Duration(n, u), Value::DateTime(t)) => calendar::add_to_datetime(*t, *n, *u),
             (Value::List(a), Value::List(b)) => {
                 Value::list(a.iter().chain(b.iter()).cloned().collect())
             }
@@ -1020,6 +1165,9 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
             (Value::Int(a), Value::Int(b)) => Value::Int(a.saturating_sub(*b)),
             (Value::Date(d), Value::Duration(n, u)) => {
                 calendar::add(*d, n.saturating_neg(), *u, cal)
+            }
+            (Value::DateTime(t), Value::Duration(n, u)) => {
+                calendar::add_to_datetime(*t, n.saturating_neg(), *u)
             }
             (Value::Date(a), Value::Date(b)) => match b.until(*a) {
                 Ok(span) => Value::Duration(span.get_days() as i64, Unit::Days),
