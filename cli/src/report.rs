@@ -591,7 +591,7 @@ fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lan
 /// The legal exposure of a subject's findings: the penalty each breached
 /// rule carries, as its article states it (stdlib `penalty` clauses). Nothing
 /// is shown when no finding's rule carries one.
-fn exposure(sink: &mut dyn Sink, analysis: &Analysis, findings: &[Diagnostic], lang: Lang) {
+fn exposure(sink: &mut Doc, analysis: &Analysis, findings: &[Diagnostic], lang: Lang) {
     let defs = analysis.defs();
     let mut lines: Vec<String> = Vec::new();
     for d in findings.iter().filter(|d| d.severity >= Severity::Warning) {
