@@ -3,17 +3,11 @@
 -- Writes one line per diagnostic, `code line col` (0-based line, byte column),
 -- then `hover <text>` for the flow name, to HEGUI_OUT; exits 1 on failure.
 
+local h = dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "harness.lua")
 local bin = os.getenv("HEGUI_BIN")
 local file = os.getenv("HEGUI_FILE")
-local out = os.getenv("HEGUI_OUT")
-local lines = {}
 
-local function finish(code)
-  vim.fn.writefile(lines, out)
-  vim.cmd((code == 0 and "qall!" or "cquit! " .. code))
-end
-
-local ok, err = pcall(function()
+h.run(function()
   vim.cmd("edit " .. vim.fn.fnameescape(file))
   local buf = vim.api.nvim_get_current_buf()
   local root = vim.fn.fnamemodify(file, ":h")
@@ -25,21 +19,9 @@ local ok, err = pcall(function()
   assert(id, "start_client failed")
   vim.lsp.buf_attach_client(buf, id)
 
-  local function has(code)
-    for _, d in ipairs(vim.diagnostic.get(buf)) do
-      local c = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
-      if c == code then
-        return true
-      end
-    end
-    return false
-  end
-  assert(vim.wait(20000, function() return has("CAC-SC-7") and has("GBT39725-7.p") end, 50),
+  assert(vim.wait(20000, function() return h.has(buf, "CAC-SC-7") and h.has(buf, "GBT39725-7.p") end, 50),
     "no diagnostics within 20 s")
-  for _, d in ipairs(vim.diagnostic.get(buf)) do
-    local c = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
-    table.insert(lines, string.format("%s %d %d", tostring(c), d.lnum, d.col))
-  end
+  h.dump(buf, "")
 
   -- Hover on the flow name (line 25, 1-based).
   local params = {
@@ -53,13 +35,6 @@ local ok, err = pcall(function()
       text = r.result.contents.value or ""
     end
   end
-  table.insert(lines, "hover " .. text:gsub("\n", " "))
+  table.insert(h.lines, "hover " .. text:gsub("\n", " "))
   vim.lsp.stop_client(id)
 end)
-
-if not ok then
-  table.insert(lines, "error: " .. tostring(err))
-  finish(1)
-else
-  finish(0)
-end

@@ -32,6 +32,17 @@ const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
 page.setDefaultTimeout(STEP_MS);
 let current = "start";
 
+// The failed step's screenshot and workbench HTML, then exit 1.
+async function failed(err) {
+  const shot = path.join(shots, `${phase}-${current.replace(/[^a-z0-9]+/gi, "-")}.png`);
+  await page.screenshot({ path: shot }).catch(() => {});
+  const html = await page.evaluate(() => document.querySelector(".monaco-workbench")?.outerHTML || "").catch(() => "");
+  fs.writeFileSync(shot.replace(/\.png$/, ".html"), html);
+  console.error(`FAIL ${phase}: ${current}: ${err.message}\n     screenshot: ${shot}`);
+  await browser.close();
+  process.exit(1);
+}
+
 async function step(name, fn) {
   current = name;
   const t0 = Date.now();
@@ -190,13 +201,7 @@ if (phase === "multiroot") {
     await browser.close();
     process.exit(0);
   } catch (err) {
-    const shot = path.join(shots, `${phase}-${current.replace(/[^a-z0-9]+/gi, "-")}.png`);
-    await page.screenshot({ path: shot }).catch(() => {});
-    const html = await page.evaluate(() => document.querySelector(".monaco-workbench")?.outerHTML || "").catch(() => "");
-    fs.writeFileSync(shot.replace(/\.png$/, ".html"), html);
-    console.error(`FAIL ${phase}: ${current}: ${err.message}\n     screenshot: ${shot}`);
-    await browser.close();
-    process.exit(1);
+    await failed(err);
   }
 }
 
@@ -367,11 +372,5 @@ try {
   });
   await browser.close();
 } catch (err) {
-  const shot = path.join(shots, `${phase}-${current.replace(/[^a-z0-9]+/gi, "-")}.png`);
-  await page.screenshot({ path: shot }).catch(() => {});
-  const html = await page.evaluate(() => document.querySelector(".monaco-workbench")?.outerHTML || "").catch(() => "");
-  fs.writeFileSync(shot.replace(/\.png$/, ".html"), html);
-  console.error(`FAIL ${phase}: ${current}: ${err.message}\n     screenshot: ${shot}`);
-  await browser.close();
-  process.exit(1);
+  await failed(err);
 }

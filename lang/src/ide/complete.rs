@@ -42,18 +42,17 @@ struct Context {
     line: String,
 }
 
-fn context(text: &str) -> Context {
-    let mut frames: Vec<String> = Vec::new();
-    let mut braces: Vec<usize> = Vec::new();
-    let mut line_start = 0;
-    let mut stmt_start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+/// The characters of `text` from `start` that are code, with their offsets:
+/// string literals (which end at their line's end too) and `//` comments are
+/// skipped. Both scans of completion read the text through it.
+fn code_chars(text: &str, start: usize) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut chars = text[start..]
+        .char_indices()
+        .map(move |(i, c)| (i + start, c))
+        .peekable();
+    std::iter::from_fn(move || loop {
+        let (i, c) = chars.next()?;
         match c {
-            '\n' => {
-                line_start = i + 1;
-                stmt_start = i + 1;
-            }
             '"' => {
                 while let Some((_, c)) = chars.next() {
                     match c {
@@ -69,6 +68,22 @@ fn context(text: &str) -> Context {
                 while chars.peek().is_some_and(|(_, c)| *c != '\n') {
                     chars.next();
                 }
+            }
+            _ => return Some((i, c)),
+        }
+    })
+}
+
+fn context(text: &str) -> Context {
+    let mut frames: Vec<String> = Vec::new();
+    let mut braces: Vec<usize> = Vec::new();
+    let mut line_start = 0;
+    let mut stmt_start = 0;
+    for (i, c) in code_chars(text, 0) {
+        match c {
+            '\n' => {
+                line_start = i + 1;
+                stmt_start = i + 1;
             }
             '{' => {
                 frames.push(text[line_start..i].trim().to_string());
@@ -96,40 +111,17 @@ fn context(text: &str) -> Context {
 fn written_fields(text: &str, brace: usize, cursor: usize) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut depth = 0usize;
-    let mut chars = text[brace + 1..]
-        .char_indices()
-        .map(|(i, c)| (i + brace + 1, c))
-        .peekable();
+    let mut chars = code_chars(text, brace + 1).peekable();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => {
-                while let Some((_, c)) = chars.next() {
-                    match c {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' | '\n' => break,
-                        _ => {}
-                    }
-                }
-            }
-            '/' if chars.peek().is_some_and(|(_, c)| *c == '/') => {
-                while chars.peek().is_some_and(|(_, c)| *c != '\n') {
-                    chars.next();
-                }
-            }
             '{' => depth += 1,
             '}' if depth == 0 => break,
             '}' => depth -= 1,
             c if depth == 0 && (c.is_ascii_alphabetic() || c == '_') => {
-                let mut end = i + c.len_utf8();
-                while let Some(&(j, c)) = chars.peek() {
-                    if !is_ident(c) {
-                        break;
-                    }
-                    end = j + c.len_utf8();
-                    chars.next();
-                }
+                let end = text[i..]
+                    .find(|c| !is_ident(c))
+                    .map_or(text.len(), |n| i + n);
+                while chars.next_if(|&(j, _)| j < end).is_some() {}
                 let rest = text[end..].trim_start_matches([' ', '\t']);
                 let assigns = rest.starts_with('=') && !rest.starts_with("==");
                 if assigns && !(i..=end).contains(&cursor) {
