@@ -43,8 +43,14 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with(&[])
+    }
+
+    /// `hegui lsp --lang en` and `args`.
+    fn start_with(args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_hegui"))
             .args(["lsp", "--lang", "en"])
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -1329,5 +1335,178 @@ fn loads_in_the_background_with_progress() {
             );
         }
     }
+    c.shutdown();
+}
+
+/// The first line of a published message: the finding's own message (the
+/// server appends notes, citations and the obligation).
+fn first_line(d: &Value) -> String {
+    d["message"]
+        .as_str()
+        .unwrap_or("")
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// `hegui check --format json --lang en DIR ARGS`.
+fn check_json(dir: &Path, args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_hegui"))
+        .args(["check", "--format", "json", "--lang", "en"])
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("hegui check");
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The evaluation date (`today` in policy) is `--today`, else the clock, as
+/// in `hegui check`: CAC-SC-7 says S1's unfiled contract is overdue only once
+/// `today` is past its deadline (2026-03-02), in the editor as in the CLI.
+#[test]
+fn the_evaluation_date_is_the_clis() {
+    let dir = example_workspace("s1-diabetes-trial", "today");
+    let file = dir.join("trial.hegui");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let uri = file_uri(&file);
+    let mut seen = Vec::new();
+    for today in [Some("2026-02-11"), Some("2026-12-01"), None] {
+        let args: Vec<&str> = today.map(|t| vec!["--today", t]).unwrap_or_default();
+        let mut c = Client::start_with(&args);
+        c.request("initialize", vscode_init(&dir));
+        c.notify("initialized", json!({}));
+        open(&mut c, &uri, &text);
+        let diags = c.diagnostics_with(&uri, "CAC-SC-7");
+        let server = first_line(find(&diags, "CAC-SC-7"));
+        c.shutdown();
+        let cli = check_json(&dir, &args);
+        let finding = cli["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["rule"] == "CAC-SC-7")
+            .expect("CAC-SC-7 from the CLI");
+        assert_eq!(server, finding["message"]["en"], "--today {today:?}");
+        seen.push(server);
+    }
+    // The date is read: before and after the deadline, two messages.
+    assert_ne!(seen[0], seen[1], "{seen:?}");
+}
+
+/// `$/cancelRequest` of a request still waiting behind a long write (an edit
+/// of a party that 1,000 flows read): the client gets RequestCancelled (or
+/// ContentModified), and the server answers the requests that follow.
+#[test]
+fn cancel_request_cancels_a_long_request() {
+    let dir = std::env::temp_dir().join(format!("hegui-lsp-cancel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let text = std::fs::read_to_string(root().join("examples/s1-diabetes-trial/trial.hegui"))
+        .expect("example");
+    let split = text.find("flow trial_export").expect("flow");
+    let (parties, flow) = (&text[..split], &text[split..]);
+    let parties_file = dir.join("parties.hegui");
+    std::fs::write(&parties_file, parties).expect("write");
+    for i in 0..100 {
+        let flows: String = (0..10)
+            .map(|j| flow.replacen("trial_export", &format!("export_{i}_{j}"), 1))
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(dir.join(format!("flows_{i}.hegui")), flows).expect("write");
+    }
+    let uri = file_uri(&parties_file);
+    let mut c = Client::start();
+    c.request("initialize", vscode_init(&dir));
+    c.notify("initialized", json!({}));
+    open(&mut c, &uri, parties);
+    // Loaded once the open document's first diagnostics come.
+    c.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri);
+    let ruijin = text.find("party ruijin").expect("party") + "party ".len();
+    let at = json!({"textDocument": {"uri": uri}, "position": utf16_pos(parties, ruijin)});
+    // The party's persons change: every flow of it is judged again.
+    let edit = parties.find("2_400_000").expect("persons");
+    let range = json!({"start": utf16_pos(parties, edit), "end": utf16_pos(parties, edit + 1)});
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": range, "text": "9"}]}),
+    );
+    c.next_id += 1;
+    let id = c.next_id;
+    let mut params = at.clone();
+    params["context"] = json!({"includeDeclaration": true});
+    let msg =
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/references", "params": params});
+    c.send_raw(msg.to_string().as_bytes());
+    c.notify("$/cancelRequest", json!({"id": id}));
+    let answer = c.wait(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none());
+    let code = answer["error"]["code"].as_i64();
+    assert!(
+        matches!(code, Some(-32800) | Some(-32801)),
+        "cancelled: {answer}"
+    );
+    // Still serving, and right: hover, then the references themselves.
+    let hover = c.request("textDocument/hover", at.clone());
+    assert!(hover["contents"]["value"].is_string(), "{hover}");
+    let refs = c.request("textDocument/references", params);
+    assert_eq!(refs.as_array().map(Vec::len), Some(1 + 1000), "{refs}");
+    c.shutdown();
+}
+
+/// An undetermined finding (issue 11) in the editor: information, not the
+/// rule's severity, never faded like a waived one; its message names the
+/// missing fact, and its related information points at the entity where the
+/// fact should be declared, in its own file; the range is the CLI's.
+#[test]
+fn undetermined_findings_name_the_missing_fact_and_where_it_goes() {
+    let dir = example_workspace("s1-diabetes-trial", "undetermined");
+    std::fs::write(dir.join("hegui.toml"), "as_of = \"2023-09-01\"\n").expect("write");
+    let text = std::fs::read_to_string(dir.join("trial.hegui"))
+        .expect("read")
+        .replacen("  persons_processed = 2_400_000\n", "", 1);
+    let split = text.find("/// Blood").expect("dataset");
+    let (parties, rest) = (&text[..split], &text[split..]);
+    std::fs::remove_file(dir.join("trial.hegui")).expect("rm");
+    let (parties_file, flows_file) = (dir.join("parties.hegui"), dir.join("flows.hegui"));
+    std::fs::write(&parties_file, parties).expect("write");
+    std::fs::write(&flows_file, rest).expect("write");
+    let uri = file_uri(&flows_file);
+    let mut c = Client::start();
+    c.request("initialize", vscode_init(&dir));
+    c.notify("initialized", json!({}));
+    open(&mut c, &uri, rest);
+    let diags = c.diagnostics_with(&uri, "CAC-SA-4");
+    let d = find(&diags, "CAC-SA-4");
+    assert_eq!(d["severity"], 3, "information: {d}");
+    assert!(d.get("tags").is_none_or(Value::is_null), "not faded: {d}");
+    assert!(
+        first_line(d).contains("ruijin.persons_processed"),
+        "names the fact: {d}"
+    );
+    let ruijin = parties.find("party ruijin").expect("party") + "party ".len();
+    let related = d["relatedInformation"].as_array().expect("related");
+    assert!(
+        related
+            .iter()
+            .any(|r| r["location"]["uri"] == file_uri(&parties_file)
+                && r["location"]["range"]["start"] == utf16_pos(parties, ruijin)
+                && r["location"]["range"]["end"] == utf16_pos(parties, ruijin + "ruijin".len())
+                && r["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("persons_processed")),
+        "{related:?}"
+    );
+    let cli = check_json(&dir, &[]);
+    let f = cli["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["rule"] == "CAC-SA-4")
+        .expect("CAC-SA-4 from the CLI");
+    assert_eq!(f["status"], "undetermined");
+    assert_eq!(d["range"]["start"], cli_to_lsp(rest, &f["span"]["start"]));
+    assert_eq!(d["range"]["end"], cli_to_lsp(rest, &f["span"]["end"]));
     c.shutdown();
 }

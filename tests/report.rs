@@ -37,6 +37,7 @@ const EN: &[&str] = &[
     "none",
     "signed",
     "filed",
+    "Legal exposure",
 ];
 const ZH: &[&str] = &[
     "合规报告",
@@ -56,6 +57,7 @@ const ZH: &[&str] = &[
     "无法判定",
     "机构",
     "报告不完整",
+    "法律责任",
 ];
 
 #[test]
@@ -382,4 +384,43 @@ fn deny_undetermined_fails_the_report_and_the_summary_counts_them() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["summary"]["undetermined"], 1);
     assert_eq!(v["summary"]["infos"], 0);
+}
+
+/// Legal exposure: each breached rule's statutory penalty, as the stdlib's
+/// `penalty` clause states it, in the report's language; none where no
+/// finding's rule carries one.
+#[test]
+fn the_report_shows_the_penalties_of_breached_rules() {
+    let args = |lang| {
+        vec![
+            "examples/s6-us-discovery",
+            "--lang",
+            lang,
+            "--today",
+            "2026-12-01",
+        ]
+    };
+    let en = report(&args("en"));
+    let at = en
+        .find("### Legal exposure")
+        .unwrap_or_else(|| panic!("{en}"));
+    let section = &en[at..en[at..].find("### Filing").map_or(en.len(), |n| at + n)];
+    assert!(section.contains("`PIPL-41`: PIPL Art. 66: "), "{section}");
+    assert!(
+        section.contains("`DSL-36`: DSL Art. 48 para 2: "),
+        "{section}"
+    );
+    let zh = report(&args("zh"));
+    assert!(
+        zh.contains("`PIPL-41`：《个人信息保护法》第六十六条："),
+        "{zh}"
+    );
+    let clean = report(&[
+        "examples/s1-diabetes-trial",
+        "--lang",
+        "en",
+        "--today",
+        "2026-12-01",
+    ]);
+    assert!(!clean.contains("Legal exposure"), "{clean}");
 }

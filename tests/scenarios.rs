@@ -9,6 +9,10 @@
 mod common;
 use common::*;
 
+// No scenario but S4 (employees) and S10 (non-sensitive PI, as stated) says
+// whether minors under 14 are among the persons: that decides PIPL-31 (PIPL
+// Arts 28, 31; `minors_under_14` is deciding), so it is open for the others.
+
 #[test]
 fn s1_diabetes_trial_needs_filing_and_department_approval() {
     let (code, fs) = findings(&["examples/s1-diabetes-trial"]);
@@ -25,10 +29,13 @@ fn s1_diabetes_trial_needs_filing_and_department_approval() {
     // persons it processes (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
     assert_eq!(
         open_by_fact(&fs),
-        vec![uf(
-            "trial_export.recipient_role",
-            &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
-        ),]
+        vec![
+            uf("glucose_trial.minors_under_14", &["PIPL-31"]),
+            uf(
+                "trial_export.recipient_role",
+                &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
+            ),
+        ]
     );
     let filing = fs
         .iter()
@@ -159,6 +166,7 @@ fn s2_als_genetic_needs_hgr_approval_and_prior_report() {
             assert_eq!(
                 open_by_fact(&fs),
                 vec![
+                    uf("als_cohort.minors_under_14", &["PIPL-31"]),
                     uf("als_cohort.records", &["GBT39725-7.p"]),
                     uf(
                         "als_research.recipient_role",
@@ -195,6 +203,7 @@ fn s2_with_600_persons_needs_a_security_review() {
     assert_eq!(
         open_by_fact(&fs),
         vec![
+            uf("als_cohort.minors_under_14", &["PIPL-31"]),
             uf("als_cohort.records", &["GBT39725-7.p"]),
             uf(
                 "als_research.recipient_role",
@@ -226,6 +235,7 @@ fn s2_as_important_data_needs_a_security_assessment() {
     assert_eq!(
         open_by_fact(&fs),
         vec![
+            uf("als_cohort.minors_under_14", &["PIPL-31"]),
             uf("als_cohort.records", &["GBT39725-7.p"]),
             uf(
                 "als_research.recipient_role",
@@ -247,7 +257,10 @@ fn s3_india_imaging_needs_an_assessment_in_both_regimes() {
     // persons processed (PIPL Art. 52, NDSR Art. 28, audit measures Art. 3).
     assert_eq!(
         open_by_fact(&fs),
-        vec![uf("scans.records", &["GBT39725-7.p"]),]
+        vec![
+            uf("scans.minors_under_14", &["PIPL-31"]),
+            uf("scans.records", &["GBT39725-7.p"]),
+        ]
     );
     let (_, _, tr) = triples_of("examples/s3-india-imaging", Some("2023-09-01"));
     assert_eq!(tr, vec![t("CAC-SA-4", "error", "imaging_analysis")]);
@@ -269,7 +282,10 @@ fn s3_storage_on_servers_abroad_breaks_gbt_7q() {
     // The facts S3 leaves unsaid, as in S3.
     assert_eq!(
         open_by_fact(&fs),
-        vec![uf("scans.records", &["GBT39725-7.p"]),]
+        vec![
+            uf("scans.minors_under_14", &["PIPL-31"]),
+            uf("scans.records", &["GBT39725-7.p"]),
+        ]
     );
     let q = fs.iter().find(|f| f.rule == "GBT39725-7.q").expect("7 q");
     assert_eq!(q.line, 40, "points at the storage field");
@@ -321,6 +337,7 @@ fn s5_wearable_needs_an_assessment_in_both_regimes() {
     assert_eq!(
         open_by_fact(&fs),
         vec![
+            uf("vitals.minors_under_14", &["PIPL-31"]),
             uf("vitals.records", &["GBT39725-7.p"]),
             uf(
                 "vitals_sync.recipient_role",
@@ -343,6 +360,7 @@ fn s5_with_8000_users_a_standard_contract_suffices() {
     assert_eq!(
         open_by_fact(&fs),
         vec![
+            uf("vitals.minors_under_14", &["PIPL-31"]),
             uf("vitals.records", &["GBT39725-7.p"]),
             uf(
                 "vitals_sync.recipient_role",
@@ -397,10 +415,13 @@ fn s7_domestic_processor_needs_an_agreement_and_grade_4() {
     // NDSR Art. 28, audit measures Art. 3).
     assert_eq!(
         open_by_fact(&fs),
-        vec![uf(
-            "analytics_co.persons_processed",
-            &["AUDIT-1", "NDSR-28", "PIPL-52"]
-        ),]
+        vec![
+            uf(
+                "analytics_co.persons_processed",
+                &["AUDIT-1", "NDSR-28", "PIPL-52"]
+            ),
+            uf("inpatients.minors_under_14", &["PIPL-31"]),
+        ]
     );
     // Not cross-border: no mechanism rule at all.
     assert!(fs
@@ -431,6 +452,7 @@ fn s8_academic_exchange_satisfies_gbt_7o_but_pipl_still_applies() {
                 "bj_hospital.persons_processed",
                 &["AUDIT-1", "NDSR-28", "PIPL-52"]
             ),
+            uf("cases.minors_under_14", &["PIPL-31"]),
             uf(
                 "conference_talk.recipient_role",
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
@@ -499,7 +521,9 @@ fn ftz_export_outside_the_list_is_exempt_and_a_listed_item_is_not() {
                 "biomarker_export.recipient_role",
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
             ),
+            uf("biomarkers.minors_under_14", &["PIPL-31"]),
             uf("biomarkers.records", &["GBT39725-7.p"]),
+            uf("efficacy.minors_under_14", &["PIPL-31"]),
             uf(
                 "efficacy_export.recipient_role",
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21"]
@@ -547,7 +571,9 @@ fn re_export_of_foreign_collected_data_is_exempt_unless_mainland_data_are_added(
                 "analysis_return.recipient_role",
                 &["GBT39725-7.k", "NDSR-12", "PIPL-21", "SH-GL-21"]
             ),
+            uf("eu_crf.minors_under_14", &["PIPL-31"]),
             uf("eu_crf.records", &["GBT39725-7.p"]),
+            uf("merged_crf.minors_under_14", &["PIPL-31"]),
             uf("merged_crf.records", &["GBT39725-7.p"]),
             uf(
                 "merged_return.recipient_role",

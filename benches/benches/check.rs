@@ -78,6 +78,16 @@ fn incremental(c: &mut Criterion) {
             a.diagnostics().len()
         })
     });
+    // Every diagnostic that changed anywhere (`bin/edit_latency` spreads such
+    // edits over all exporters and checks them against fresh databases).
+    a.changed_diagnostics();
+    group.bench_function("edit-one-flow-10k/changed-diagnostics", |b| {
+        b.iter(|| {
+            flip = !flip;
+            a.apply_edit(&path, if flip { &edited } else { &text })
+                .len()
+        })
+    });
     group.finish();
 }
 

@@ -452,10 +452,14 @@ health_exports_of[ex] contains name if {
 	ex := flows[name].from
 }
 
-cumulative_health_records[name] := sum([health_records[g] |
+# A dataset sent in several flows counts once, as the dataset it declares
+# `same_persons_as` (the persons_of of the cumulative volumes).
+cumulative_health_records[name] := sum([object.get(datasets[p], "records", 0) | some p in {persons_of(d) |
 	some g in health_exports_of[f.from]
 	flows[g].start <= f.start
-]) if {
+	some d in flows[g].data
+	health[d]
+}]) if {
 	cross_border[name]
 	f := flows[name]
 }

@@ -86,7 +86,7 @@ pub fn generate(flows: usize, per_file: usize, seed: u64) -> Generated {
         let deid = ["identifiable", "pseudonymised", "anonymised"][r.below(3) as usize];
         let grade = 2 + r.below(4);
         datasets.push_str(&format!(
-            "dataset d{i} {{\n  categories = {cats}\n  subjects = {subjects}\n  records = {records}\n  deidentification = {deid}\n  grade = {grade}\n}}\n"
+            "dataset d{i} {{\n  categories = {cats}\n  subjects = {subjects}\n  records = {records}\n  deidentification = {deid}\n  minors_under_14 = false\n  grade = {grade}\n}}\n"
         ));
     }
     files.push(("datasets.hegui".to_string(), datasets));
@@ -299,6 +299,7 @@ pub fn value_json(v: &Value) -> Option<Json> {
         Value::Int(n) => json!(n),
         Value::Str(s) => json!(&**s),
         Value::Date(d) => json!(d.to_string()),
+        Value::DateTime(_) => json!(v.to_string()),
         Value::Duration(n, u) => json!({ "duration": n, "unit": format!("{u:?}") }),
         Value::Range(a, b) => json!([a.to_string(), b.to_string()]),
         Value::Member { name, fields, .. } => match fields {
@@ -438,8 +439,11 @@ pub fn generate_varied(flows: usize, per_file: usize, seed: u64) -> Generated {
             ][r.below(4) as usize];
             extra.push_str(&format!(" deidentification = {deid}"));
         }
+        // A deciding fact (PIPL Art. 28): always declared, so both engines judge it.
         if r.below(8) == 0 {
             extra.push_str(" minors_under_14 = true");
+        } else {
+            extra.push_str(" minors_under_14 = false");
         }
         if r.below(8) == 0 {
             extra.push_str(" special_diseases = true");
@@ -614,9 +618,9 @@ pub fn generate_thresholds() -> Generated {
         ),
     ];
     let mut parties = String::from("party abroad { jurisdiction = \"US\" kind = pharma }\n");
-    let datasets = "dataset small { categories = [personal.contact] subjects = 500 grade = 4 }\n\
-dataset general_100k { categories = [personal.demographic, personal.contact] subjects = 100_000 grade = 4 }\n\
-dataset general_1m { categories = [personal.demographic, personal.contact] subjects = 1_000_000 grade = 4 }\n\
+    let datasets = "dataset small { categories = [personal.contact] subjects = 500 minors_under_14 = false grade = 4 }\n\
+dataset general_100k { categories = [personal.demographic, personal.contact] subjects = 100_000 minors_under_14 = false grade = 4 }\n\
+dataset general_1m { categories = [personal.demographic, personal.contact] subjects = 1_000_000 minors_under_14 = false grade = 4 }\n\
 dataset minors_10k { categories = [personal.contact] subjects = 10_000 minors_under_14 = true grade = 4 }\n\
 dataset sensitive_6k { categories = [health_status] subjects = 6_000 grade = 4 }\n\
 dataset sensitive_6k_b { categories = [health_status] subjects = 6_000 grade = 4 }\n"

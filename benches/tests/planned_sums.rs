@@ -3,11 +3,11 @@
 //! no tables), so this compares, on generated workspaces with big exporter
 //! groups, every flow's cumulative sums evaluated as `hegui check` evaluates
 //! them (tables from the database) with the same facts evaluated by scanning
-//! (a world that answers no table and caches no derived fact).
+//! (a world that answers no table).
 use hegui_lang::db::SalsaWorld;
 use hegui_lang::eval::plan::{PlanKey, RangeTable};
 use hegui_lang::eval::rules::judgement_date;
-use hegui_lang::eval::{Derived, Evaluator, World};
+use hegui_lang::eval::{Evaluator, World};
 use hegui_lang::model::defs::Defs;
 use hegui_lang::model::{EntityData, Value};
 use std::cell::Cell;
@@ -33,13 +33,6 @@ impl World for Probe<'_> {
     }
     fn group_by(&self, kind: &str, field: &str, key: &Value) -> Arc<Vec<Arc<str>>> {
         self.inner.group_by(kind, field, key)
-    }
-    fn cached_derived(&self, entity: &Arc<str>, kind: &str, fact: &str) -> Option<Arc<Derived>> {
-        if self.planned {
-            self.inner.cached_derived(entity, kind, fact)
-        } else {
-            None
-        }
     }
     fn range_table(&self, plan: &PlanKey, key: &Value) -> Option<Arc<RangeTable>> {
         if !self.planned {

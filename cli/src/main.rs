@@ -240,6 +240,9 @@ enum Command {
         /// Judge every entity under the law in force on this date (YYYY-MM-DD).
         #[arg(long)]
         as_of: Option<String>,
+        /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
+        #[arg(long)]
+        today: Option<String>,
     },
 }
 
@@ -522,10 +525,12 @@ fn run() -> u8 {
         Command::Lsp {
             lang,
             as_of,
+            today,
             stdio: _,
         } => {
             let fallback_lang = lang_of(None);
-            let as_of = match parse_date("--as-of", &as_of) {
+            let dates = parse_date("--as-of", &as_of).and_then(|a| Ok((a, today_of(&today)?)));
+            let (as_of, today) = match dates {
                 Ok(d) => d,
                 Err(e) => return usage_error(lang_of(lang), e),
             };
@@ -534,6 +539,7 @@ fn run() -> u8 {
                 lang: lang.map(|l| lang_of(Some(l))),
                 fallback_lang,
                 as_of,
+                today,
             });
             0
         }

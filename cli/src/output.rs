@@ -567,6 +567,7 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
                     "id": r.id,
                     "title": r.title,
                     "citations": r.cites,
+                    "penalties": r.penalties,
                     "effective_from": r.effective.map(|d| d.to_string()),
                     "effective_until": r.until.map(|d| d.to_string()),
                     "severity": r.severity.as_str(),
@@ -587,7 +588,7 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
             buf,
             "| id | title | citation | in force | severity |\n|---|---|---|---|---|"
         );
-        for r in rules {
+        for r in &rules {
             let cites: Vec<String> = r
                 .cites
                 .iter()
@@ -610,8 +611,39 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
                 r.severity.as_str()
             );
         }
+        penalty_table(buf, &rules);
     }
     0
+}
+
+/// The legal exposure the rules carry: each penalty as its article states it.
+fn penalty_table(buf: &mut String, rules: &[&hegui_lang::model::defs::RuleDef]) {
+    if rules.iter().all(|r| r.penalties.is_empty()) {
+        return;
+    }
+    say!(buf, "\n## 罚则 / Penalties\n");
+    say!(
+        buf,
+        "| id | penalty article | what it provides | status |\n|---|---|---|---|"
+    );
+    for r in rules {
+        for p in &r.penalties {
+            say!(
+                buf,
+                "| {} | {} / {} | {} / {} | {} |",
+                r.id,
+                p.citation.zh,
+                p.citation.en,
+                p.text.zh,
+                p.text.en,
+                if p.confirmed {
+                    "已确认 / confirmed"
+                } else {
+                    "未确认 / unconfirmed"
+                }
+            );
+        }
+    }
 }
 
 /// A fact's value as `explain` shows it: an unknown says so, with the facts

@@ -486,6 +486,7 @@ fn write(
         } else {
             sink.list(&missing, false);
         }
+        exposure(sink, analysis, &r.findings, lang);
         sink.h3(tr(lang, "备案与提交清单", "Filing checklist"));
         let mut check: Vec<String> = r
             .findings
@@ -582,7 +583,41 @@ fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lan
             })
             .collect();
         sink.list(&items, false);
+        let owned: Vec<Diagnostic> = ds.into_iter().cloned().collect();
+        exposure(sink, analysis, &owned, lang);
     }
+}
+
+/// The legal exposure of a subject's findings: the penalty each breached
+/// rule carries, as its article states it (stdlib `penalty` clauses). Nothing
+/// is shown when no finding's rule carries one.
+fn exposure(sink: &mut Doc, analysis: &Analysis, findings: &[Diagnostic], lang: Lang) {
+    let defs = analysis.defs();
+    let mut lines: Vec<String> = Vec::new();
+    for d in findings.iter().filter(|d| d.severity >= Severity::Warning) {
+        let Some(rule) = defs.rules.get(&d.code) else {
+            continue;
+        };
+        for p in &rule.penalties {
+            let mark = match (p.confirmed, lang) {
+                (true, _) => "",
+                (false, Lang::Zh) => "（未确认）",
+                (false, Lang::En) => " (unconfirmed)",
+            };
+            let line = match lang {
+                Lang::Zh => format!("`{}`：{}{mark}：{}", d.code, p.citation.zh, p.text.zh),
+                Lang::En => format!("`{}`: {}{mark}: {}", d.code, p.citation.en, p.text.en),
+            };
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    sink.h3(tr(lang, "法律责任（罚则）", "Legal exposure (penalties)"));
+    sink.list(&lines, false);
 }
 
 /// Findings a waiver covers: the rule, the subject and the waiver's reason,

@@ -35,9 +35,14 @@ fn ty(t: &Ty) -> Value {
         Ty::Date => {
             json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
         }
+        Ty::DateTime => json!({
+            "type": "string",
+            "description": "Beijing time, no zone: YYYY-MM-DDTHH:MM[:SS]",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$"
+        }),
         Ty::Duration => json!({
             "type": "string",
-            "pattern": "^[0-9][0-9_]* (day|days|working_day|working_days|month|months|year|years)$"
+            "pattern": "^[0-9][0-9_]* (day|days|working_day|working_days|month|months|year|years|hour|hours)$"
         }),
         Ty::Enum(n) => json!({"$ref": format!("#/$defs/enum.{n}")}),
         Ty::Tree(n) => json!({"$ref": format!("#/$defs/tree.{n}")}),

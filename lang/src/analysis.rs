@@ -258,6 +258,11 @@ impl Analysis {
         self.files.get(path).map(|f| f.text(&self.db).clone())
     }
 
+    /// The database input holding a file (for queries keyed by file).
+    pub fn source(&self, path: &str) -> Option<SourceFile> {
+        self.files.get(path).copied()
+    }
+
     pub fn parsed(&self, path: &str) -> Option<Arc<Parsed>> {
         self.files.get(path).map(|f| db::parse_file(&self.db, *f))
     }
@@ -304,23 +309,20 @@ impl Analysis {
         }
         // The definitions and their checks are shared by every entity's work.
         db::def_checks(&self.db, self.ws);
-        let names: Vec<&String> = index.by_name.keys().collect();
+        // Stripes of files (the grain of evaluation), each thread its own.
+        let files: Vec<SourceFile> = self.files.values().copied().collect();
         std::thread::scope(|scope| {
             for t in 0..threads {
                 let db = self.db.clone();
                 let ws = self.ws;
-                let mine: Vec<String> = names
-                    .iter()
-                    .skip(t)
-                    .step_by(threads)
-                    .map(|n| n.to_string())
-                    .collect();
+                let mine: Vec<SourceFile> =
+                    files.iter().skip(t).step_by(threads).copied().collect();
                 scope.spawn(move || {
                     // A cancelled or panicking thread only loses its head start:
                     // the sequential pass recomputes whatever is missing.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        for name in mine {
-                            db::entity_findings(&db, db::EntityKey::new(&db, ws, name));
+                        for file in mine {
+                            db::file_findings(&db, db::FileKey::new(&db, ws, file));
                         }
                     }));
                 });

@@ -1,13 +1,14 @@
 //! The incremental engine. File texts are inputs; parsing, the definition
-//! table, the entity index, each entity's lowering and each entity's findings
-//! are tracked queries. Editing one flow re-lowers and re-evaluates that flow,
-//! and only the flows whose aggregates read it (through `group_index`).
+//! table, the entity index, each entity's lowering, each group's prefix-sum
+//! tables and each file's findings are tracked queries. Editing one flow
+//! re-lowers that flow and re-evaluates its file, and only the files whose
+//! aggregates read it (through `group_index` and `group_tables`).
 
 use crate::check;
 use crate::diag::Diagnostic;
 use crate::eval::plan::{PlanKey, RangeTable};
-use crate::eval::rules::findings_for;
-use crate::eval::{Derived, Evaluator, World};
+use crate::eval::rules::findings_in_pass;
+use crate::eval::{Evaluator, World};
 use crate::model::defs::{self, Defs, SourceRef};
 use crate::model::entity::lower_entity;
 use crate::model::unknown::{FactSet, Unknown};
@@ -61,23 +62,12 @@ pub struct GroupKey<'db> {
 }
 
 #[salsa::interned(debug)]
-pub struct DerivedKey<'db> {
-    #[returns(copy)]
-    pub ws: Workspace,
-    #[returns(ref)]
-    pub entity: String,
-    #[returns(ref)]
-    pub kind: String,
-    #[returns(ref)]
-    pub fact: String,
-}
-
-#[salsa::interned(debug)]
 pub struct TableKey<'db> {
     #[returns(copy)]
     pub ws: Workspace,
-    #[returns(ref)]
-    pub plan: PlanKey,
+    /// A plan set (`Defs::plans.sets`).
+    #[returns(copy)]
+    pub set: u32,
     #[returns(ref)]
     pub group: Value,
 }
@@ -340,11 +330,27 @@ fn group_value(v: &Value) -> Value {
     }
 }
 
-/// Lowering diagnostics and rule findings of one entity.
+#[salsa::interned(debug)]
+pub struct FileKey<'db> {
+    #[returns(copy)]
+    pub ws: Workspace,
+    #[returns(copy)]
+    pub file: SourceFile,
+}
+
+/// Each entity of a file (by name, sorted) with its lowering diagnostics and
+/// rule findings.
+pub type FileFindings = Vec<(Arc<str>, Arc<Vec<Diagnostic>>)>;
+
+/// The findings of every entity declared in one file, from one evaluation
+/// pass: the date-free derived facts it computes are kept for the pass in a
+/// plain table (`eval::SharedFacts`), and the query records every entity,
+/// group and table they read, so an edit re-runs the files that read it.
 #[salsa::tracked(returns(clone))]
-pub fn entity_findings<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Arc<Vec<Diagnostic>> {
+pub fn file_findings<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<FileFindings> {
     let ws = key.ws(db);
-    let Some(e) = entity_data(db, key) else {
+    let index = entity_index(db, ws);
+    let Some(names) = index.by_file.get(key.file(db).path(db)) else {
         return Arc::new(Vec::new());
     };
     let world = SalsaWorld {
@@ -352,53 +358,68 @@ pub fn entity_findings<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Arc<Vec<Dia
         ws,
         defs: definitions(db, ws),
     };
-    let mut out = e.diagnostics.clone();
-    out.extend(findings_for(&world, &e, ws.as_of(db)));
+    let as_of = ws.as_of(db);
+    let mut ev = Evaluator::new(&world);
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let Some(e) = entity_data(db, EntityKey::new(db, ws, name.clone())) else {
+            continue;
+        };
+        let mut found = e.diagnostics.clone();
+        found.extend(findings_in_pass(&mut ev, &world, &e, as_of));
+        out.push((Arc::from(name.as_str()), Arc::new(found)));
+    }
     Arc::new(out)
 }
 
-/// A fact whose computation needs itself through another entity (the static
-/// cycle check makes this unreachable; the fallback keeps it harmless): no
-/// shared cache, the evaluator computes it and reports the cycle.
-fn no_fact(_db: &dyn Db, _id: salsa::Id, _key: DerivedKey<'_>) -> Option<Arc<Derived>> {
+/// Lowering diagnostics and rule findings of one entity: its part of its
+/// file's findings.
+pub fn entity_findings<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Arc<Vec<Diagnostic>> {
+    let ws = key.ws(db);
+    let index = entity_index(db, ws);
+    let Some(loc) = index.by_name.get(key.name(db)) else {
+        return Arc::new(Vec::new());
+    };
+    let Some(file) = ws.files(db).get(loc.file_index) else {
+        return Arc::new(Vec::new());
+    };
+    let all = file_findings(db, FileKey::new(db, ws, *file));
+    match all.binary_search_by(|(n, _)| (**n).cmp(key.name(db).as_str())) {
+        Ok(i) => all[i].1.clone(),
+        Err(_) => Arc::new(Vec::new()),
+    }
+}
+
+/// Tables whose members' facts need the tables themselves: the evaluator scans.
+fn no_tables(_db: &dyn Db, _id: salsa::Id, _key: TableKey<'_>) -> Option<Arc<GroupTables>> {
     None
 }
 
-/// A table whose members' facts need the table itself: the evaluator scans.
-fn no_table(_db: &dyn Db, _id: salsa::Id, _key: TableKey<'_>) -> Option<Arc<RangeTable>> {
-    None
-}
+/// The prefix-sum tables of one plan set for one group, by position in the set
+/// (`None`: that plan's build ran out of fuel or met a cycle; it scans).
+pub type GroupTables = Vec<Option<Arc<RangeTable>>>;
 
-/// A date-free derived fact of one entity, shared by every evaluation that reads it.
-#[salsa::tracked(returns(clone), cycle_result = no_fact)]
-pub fn derived_fact<'db>(db: &'db dyn Db, key: DerivedKey<'db>) -> Option<Arc<Derived>> {
+/// The tables of every plan of a set for one group, built in one evaluation
+/// pass: each member's date-free facts are computed once for all of them, and
+/// each table once per definition set and workspace state. Its dependents are
+/// cut off early when an edit leaves the tables equal.
+#[salsa::tracked(returns(clone), cycle_result = no_tables)]
+pub fn group_tables<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<GroupTables>> {
     let ws = key.ws(db);
-    let world = SalsaWorld {
-        db,
-        ws,
-        defs: definitions(db, ws),
-    };
+    let defs = definitions(db, ws);
+    let set = defs.plans.sets.get(key.set(db) as usize)?.clone();
+    let world = SalsaWorld { db, ws, defs };
+    let members = world.group_by(&set.kind, &set.eq_field, key.group(db));
     let mut ev = Evaluator::new(&world);
-    let entity: Arc<str> = Arc::from(key.entity(db).as_str());
-    let d = ev.compute_derived(&entity, key.kind(db), key.fact(db))?;
-    // A fact that ran out of fuel or met a cycle is not cached: the caller
-    // evaluates it and reports why.
-    ev.abort.is_none().then(|| Arc::new(d))
-}
-
-/// The prefix-sum table of a planned cumulative sum, for one group.
-#[salsa::tracked(returns(clone), cycle_result = no_table)]
-pub fn range_table<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<RangeTable>> {
-    let ws = key.ws(db);
-    let plan = key.plan(db);
-    let world = SalsaWorld {
-        db,
-        ws,
-        defs: definitions(db, ws),
-    };
-    let members = world.group_by(&plan.kind, &plan.eq_field, key.group(db));
-    let mut ev = Evaluator::new(&world);
-    crate::eval::plan::build_table(&mut ev, plan, &members).map(Arc::new)
+    let tables = set
+        .plans
+        .iter()
+        .map(|&id| {
+            let plan = world.defs.plans.plans.get(id as usize)?;
+            crate::eval::plan::build_table(&mut ev, plan, &members).map(Arc::new)
+        })
+        .collect();
+    Some(Arc::new(tables))
 }
 
 #[salsa::tracked(returns(clone))]
@@ -444,9 +465,7 @@ pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Dia
             .filter(|d| d.location.file == *path)
             .cloned(),
     );
-    let index = entity_index(db, ws);
-    for name in index.by_file.get(path).map(|v| v.as_slice()).unwrap_or(&[]) {
-        let found = entity_findings(db, EntityKey::new(db, ws, name.clone()));
+    for (_, found) in file_findings(db, FileKey::new(db, ws, file)).iter() {
         out.extend(found.iter().filter(|d| d.location.file == *path).cloned());
     }
     crate::diag::sort(&mut out);
@@ -508,23 +527,15 @@ impl World for SalsaWorld<'_> {
             }
         }
     }
-    fn cached_derived(&self, entity: &Arc<str>, kind: &str, fact: &str) -> Option<Arc<Derived>> {
-        let key = DerivedKey::new(
-            self.db,
-            self.ws,
-            entity.to_string(),
-            kind.to_string(),
-            fact.to_string(),
-        );
-        derived_fact(self.db, key)
-    }
     fn today(&self) -> Option<Date> {
         self.ws.today(self.db)
     }
     fn range_table(&self, plan: &PlanKey, key: &Value) -> Option<Arc<RangeTable>> {
-        range_table(
+        let (set, at) = self.defs.plans.locate(plan)?;
+        let tables = group_tables(
             self.db,
-            TableKey::new(self.db, self.ws, plan.clone(), group_value(key)),
-        )
+            TableKey::new(self.db, self.ws, set, group_value(key)),
+        )?;
+        tables.get(at)?.clone()
     }
 }

@@ -106,6 +106,12 @@ fn lex(text: &str) -> Vec<Tok<'_>> {
                     && bytes.get(i + 1).is_some_and(|n| is_word_byte(*n))
                 {
                     i += 2;
+                } else if bytes[i] == b':'
+                    && b.is_ascii_digit()
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    // `2025-11-01T09:30`: a date-time is one word.
+                    i += 2;
                 } else {
                     break;
                 }

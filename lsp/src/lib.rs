@@ -40,9 +40,7 @@ pub fn run_stdio(options: Options) {
     };
     runtime.block_on(async move {
         let (publish_tx, mut publish_rx) = tokio::sync::mpsc::unbounded_channel();
-        // The evaluation date (waiver and override expiry): the clock, read once here.
-        let today = jiff::Zoned::now().date();
-        let worker = worker::Worker::spawn(options, today, publish_tx);
+        let worker = worker::Worker::spawn(options, publish_tx);
         let progress_ok = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let shows_progress = progress_ok.clone();
         let (service, socket) = LspService::new(|client| {

@@ -18,7 +18,7 @@ pub fn start(s: &mut State, worker: Worker, folders: Vec<PathBuf>) {
     let open = sync::open_texts(s);
     s.roots = dirs
         .iter()
-        .map(|d| Root::placeholder(d, &s.options, s.today))
+        .map(|d| Root::placeholder(d, &s.options))
         .collect();
     sync::reopen(s, open);
     if dirs.is_empty() {
@@ -28,18 +28,18 @@ pub fn start(s: &mut State, worker: Worker, folders: Vec<PathBuf>) {
         hegui_lang::diag::Lang::Zh => "hegui：正在加载工作区".into(),
         hegui_lang::diag::Lang::En => "hegui: loading the workspace".into(),
     }));
-    let (options, today) = (s.options, s.today);
+    let options = s.options;
     let spawned = std::thread::Builder::new()
         .name("hegui-loader".into())
         .spawn(move || {
             let total = dirs.len();
             for (n, dir) in dirs.into_iter().enumerate() {
-                let loaded = catch_unwind(AssertUnwindSafe(|| Root::open(&dir, &options, today)));
+                let loaded = catch_unwind(AssertUnwindSafe(|| Root::open(&dir, &options)));
                 let root = match loaded {
                     Ok(r) => r,
                     Err(_) => {
                         eprintln!("hegui lsp: loading {} failed", dir.display());
-                        Root::loose(&options, today)
+                        Root::loose(&options)
                     }
                 };
                 worker.send(move |s| install(s, &dir, root, n + 1, total));

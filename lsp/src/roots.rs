@@ -26,6 +26,9 @@ pub struct Options {
     pub fallback_lang: Lang,
     /// `--as-of`, which wins over `hegui.toml`.
     pub as_of: Option<Date>,
+    /// The evaluation date (`today` in policy: overdue obligations, waiver
+    /// expiry): `--today`, else the system date, as the CLI reads it.
+    pub today: Date,
 }
 
 /// One hegui workspace and its analysis.
@@ -45,16 +48,16 @@ pub struct Root {
 
 impl Root {
     /// Loads the workspace at `dir` as the CLI does (`hegui check DIR`).
-    pub fn open(dir: &Path, o: &Options, today: Date) -> Root {
+    pub fn open(dir: &Path, o: &Options) -> Root {
         let (mut analysis, mut files) = match hegui_workspace::load(&[dir.to_path_buf()], None) {
             Ok(l) => l,
             // The stdlib `hegui.toml` names cannot be read: said there, and
             // the workspace judged by the embedded one meanwhile.
             Err(why) => fallback(dir, why),
         };
-        files.today = Some(today);
+        files.today = Some(o.today);
         analysis.set_as_of(o.as_of.or(files.config.as_of));
-        analysis.set_today(Some(today));
+        analysis.set_today(Some(o.today));
         analysis.set_waivers_enabled(true);
         Root {
             dir: Some(dir.to_path_buf()),
@@ -67,12 +70,12 @@ impl Root {
     }
 
     /// The workspace of documents outside every root.
-    pub fn loose(o: &Options, today: Date) -> Root {
+    pub fn loose(o: &Options) -> Root {
         let mut analysis = Analysis::new();
         analysis.set_as_of(o.as_of);
-        analysis.set_today(Some(today));
+        analysis.set_today(Some(o.today));
         let mut files = Loaded::default();
-        files.today = Some(today);
+        files.today = Some(o.today);
         Root {
             dir: None,
             analysis,
@@ -85,8 +88,8 @@ impl Root {
 
     /// The stand-in for the workspace at `dir` while it loads: the open
     /// documents alone.
-    pub fn placeholder(dir: &Path, o: &Options, today: Date) -> Root {
-        let mut r = Root::loose(o, today);
+    pub fn placeholder(dir: &Path, o: &Options) -> Root {
+        let mut r = Root::loose(o);
         r.dir = Some(dir.to_path_buf());
         r.loading = true;
         r

@@ -18,7 +18,7 @@ pub fn rebuild(s: &mut State) {
     let open = open_texts(s);
     s.roots = roots::discover(&s.folders)
         .iter()
-        .map(|d| Root::open(d, &s.options, s.today))
+        .map(|d| Root::open(d, &s.options))
         .collect();
     reopen(s, open);
 }

@@ -16,7 +16,6 @@ use crate::position::{Encoding, Lines};
 use crate::roots::{self, Options, Root};
 use hegui_lang::diag::Lang;
 use hegui_lang::Analysis;
-use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -58,8 +57,6 @@ pub struct State {
     /// The editor's workspace folders, the roots are found from.
     pub folders: Vec<PathBuf>,
     pub options: Options,
-    /// The evaluation date (waiver and override expiry): read once.
-    pub today: Date,
     pub paths: Paths,
     pub enc: Encoding,
     /// Open documents by workspace path.
@@ -136,7 +133,7 @@ impl State {
         if p.is_absolute() {
             let root = hegui_workspace::root_of(p);
             if root.join(hegui_workspace::ROOT_FILE).is_file() {
-                let r = Root::open(&root, &self.options, self.today);
+                let r = Root::open(&root, &self.options);
                 self.roots.push(r);
                 return self.roots.len() - 1;
             }
@@ -144,7 +141,7 @@ impl State {
         if let Some(i) = self.roots.iter().position(|r| r.dir.is_none()) {
             return i;
         }
-        self.roots.push(Root::loose(&self.options, self.today));
+        self.roots.push(Root::loose(&self.options));
         self.roots.len() - 1
     }
 
@@ -323,7 +320,7 @@ fn read<R>(f: impl FnOnce() -> R) -> jsonrpc::Result<R> {
 
 impl Worker {
     /// Starts the thread; published diagnostics come out of `publish`.
-    pub fn spawn(options: Options, today: Date, publish: tmpsc::UnboundedSender<Out>) -> Worker {
+    pub fn spawn(options: Options, publish: tmpsc::UnboundedSender<Out>) -> Worker {
         let (tx, rx) = mpsc::channel::<Job>();
         let spawned = std::thread::Builder::new()
             .name("hegui-analysis".into())
@@ -332,7 +329,6 @@ impl Worker {
                     roots: Vec::new(),
                     folders: Vec::new(),
                     options,
-                    today,
                     paths: Paths::default(),
                     enc: Encoding::Utf16,
                     open: BTreeMap::new(),

@@ -79,6 +79,34 @@ fn is_date(s: &str) -> bool {
         })
 }
 
+/// The shape of a date-time (`2025-11-01T09:30`, seconds optional), left
+/// unquoted for the parser to read and, if it is not a real one, to report.
+fn is_datetime(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    s.len() > 10
+        && s.get(..10).is_some_and(is_date)
+        && matches!(b.len(), 16 | 19)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && (b.len() == 16 || (b[16] == b':' && digits(17..19)))
+}
+
+/// Near enough to a date-time (`2025-11-03T9:30`, `…Z`) for a `datetime`
+/// field: left unquoted so that the parser says what is wrong with it.
+fn near_datetime(s: &str) -> bool {
+    let Some((d, t)) = s.split_once('T') else {
+        return false;
+    };
+    let t = t.strip_suffix('Z').unwrap_or(t);
+    is_date(d)
+        && t.starts_with(|c: char| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '+' | '-'))
+}
+
 fn is_duration(s: &str) -> bool {
     let mut parts = s.split(' ').filter(|p| !p.is_empty());
     let (Some(n), Some(u), None) = (parts.next(), parts.next(), parts.next()) else {
@@ -88,7 +116,16 @@ fn is_duration(s: &str) -> bool {
         && n.starts_with(|c: char| c.is_ascii_digit())
         && matches!(
             u,
-            "day" | "days" | "working_day" | "working_days" | "month" | "months" | "year" | "years"
+            "day"
+                | "days"
+                | "working_day"
+                | "working_days"
+                | "month"
+                | "months"
+                | "year"
+                | "years"
+                | "hour"
+                | "hours"
         )
 }
 
@@ -162,7 +199,8 @@ fn value(v: &Value, ty: Option<&Ty>, defs: &Defs, hints: &mut Vec<Text>) -> Stri
         },
         Value::String(s) => match ty {
             Some(Ty::Str) => quote(s),
-            _ if is_date(s) || is_duration(s) => s.clone(),
+            _ if is_date(s) || is_datetime(s) || is_duration(s) => s.clone(),
+            Some(Ty::DateTime) if near_datetime(s) => s.clone(),
             Some(Ty::Any) | None if is_path(s) && s != "true" && s != "false" => s.clone(),
             Some(Ty::Enum(_) | Ty::Tree(_) | Ty::Entity(_)) if is_path(s) => s.clone(),
             _ => quote(s),

@@ -1,4 +1,4 @@
-//! Date arithmetic and the built-in functions. Working days follow the
+//! Date and date-time arithmetic and the built-in functions. Working days follow the
 //! workspace calendar (public holidays and adjusted working days are data in
 //! the stdlib); outside the years it lists, Monday to Friday are working days.
 
@@ -6,7 +6,7 @@ use crate::hir::Builtin;
 use crate::model::defs::Calendar;
 use crate::model::Value;
 use crate::syntax::ast::Unit;
-use jiff::civil::{Date, Weekday};
+use jiff::civil::{Date, DateTime, Weekday};
 
 /// The most working days one addition may step over (about eighty years).
 const MAX_WORKING_DAYS: i64 = 20_000;
@@ -33,8 +33,33 @@ pub fn add(d: Date, n: i64, unit: Unit, cal: &Calendar) -> Value {
             .checked_add(jiff::Span::new().try_years(n).unwrap_or_default())
             .ok(),
         Unit::WorkingDays => add_working_days(d, n, cal),
+        // A date has no time of day (the checker reports `date + 4 hours`).
+        Unit::Hours => None,
     };
     r.map(Value::Date).unwrap_or(Value::None)
+}
+
+/// A date-time moved by a duration. Beijing time has no daylight saving, so
+/// civil arithmetic is exact: `t + 4 hours` is four elapsed hours later.
+/// Working days have no meaning at a time of day (the checker reports it).
+pub fn add_to_datetime(t: DateTime, n: i64, unit: Unit) -> Value {
+    let span = match unit {
+        Unit::Hours => jiff::Span::new().try_hours(n),
+        Unit::Days => jiff::Span::new().try_days(n),
+        Unit::Months => jiff::Span::new().try_months(n),
+        Unit::Years => jiff::Span::new().try_years(n),
+        Unit::WorkingDays => return Value::None,
+    };
+    span.ok()
+        .and_then(|s| t.checked_add(s).ok())
+        .map(Value::DateTime)
+        .unwrap_or(Value::None)
+}
+
+/// Whole hours from `a` to `b`, rounded down (negative when `b` is earlier).
+pub fn hours_between(a: DateTime, b: DateTime) -> Option<i64> {
+    let secs = a.until((jiff::Unit::Second, b)).ok()?.get_seconds();
+    Some(secs.div_euclid(3600))
 }
 
 /// The date `n` working days after `d` (the day `d` itself does not count).
@@ -83,6 +108,10 @@ pub fn builtin(b: Builtin, args: &[Value], cal: &Calendar) -> Value {
             Ok(s) => Value::Int(s.get_days() as i64),
             Err(_) => Value::None,
         },
+        (B::DateOf, [Value::DateTime(t)]) => Value::Date(t.date()),
+        (B::HoursBetween, [Value::DateTime(a), Value::DateTime(b)]) => {
+            hours_between(*a, *b).map(Value::Int).unwrap_or(Value::None)
+        }
         (B::Len, [Value::List(l)]) => Value::Int(l.len() as i64),
         (B::Len, [Value::Str(s)]) => Value::Int(s.chars().count() as i64),
         (B::Len, [Value::None]) => Value::Int(0),
@@ -130,6 +159,12 @@ pub const BUILTINS: &[(&str, usize, &str)] = &[
     ),
     ("is_working_day", 1, "is_working_day(date) → bool"),
     ("days_between", 2, "days_between(a, b) → days from a to b"),
+    ("date_of", 1, "date_of(datetime) → its date"),
+    (
+        "hours_between",
+        2,
+        "hours_between(a, b) → whole hours from date-time a to date-time b",
+    ),
     ("len", 1, "len(list) → int"),
     ("exists", 1, "exists(x) → x is not none"),
     (

@@ -53,11 +53,6 @@ pub trait World {
             .collect();
         Arc::new(v)
     }
-    /// A date-free derived fact, computed once for the whole workspace. `None`:
-    /// the caller computes it itself.
-    fn cached_derived(&self, _entity: &Arc<str>, _kind: &str, _fact: &str) -> Option<Arc<Derived>> {
-        None
-    }
     /// The evaluation date (`--today`), never the clock: policy reads it as
     /// `today`. `None`: the evaluation has none (`today` is `none`).
     fn today(&self) -> Option<Date> {
@@ -67,6 +62,29 @@ pub trait World {
     /// the caller scans instead.
     fn range_table(&self, _plan: &PlanKey, _key: &Value) -> Option<Arc<RangeTable>> {
         None
+    }
+}
+
+/// The date-free derived facts computed in one evaluation pass (a file's
+/// subjects, or one group's tables): per entity, a slot per fact id
+/// (`Defs::fact_ids`). Computed apart from any subject, so they are the same
+/// whichever subject reads them; a plain table, dropped with the pass — the
+/// pass's own query records what they read.
+#[derive(Default)]
+pub struct SharedFacts {
+    by_entity: HashMap<Arc<str>, Vec<Option<Arc<Derived>>>>,
+}
+
+impl SharedFacts {
+    fn get(&self, entity: &str, id: u32) -> Option<Arc<Derived>> {
+        self.by_entity.get(entity)?.get(id as usize)?.clone()
+    }
+    fn insert(&mut self, entity: &Arc<str>, id: u32, d: Arc<Derived>) {
+        let slots = self.by_entity.entry(entity.clone()).or_default();
+        if slots.len() <= id as usize {
+            slots.resize(id as usize + 1, None);
+        }
+        slots[id as usize] = Some(d);
     }
 }
 
@@ -129,8 +147,11 @@ pub struct Evaluator<'w> {
     locals: Vec<Value>,
     /// Index of the first local visible in the current frame.
     frame: usize,
-    /// Derived facts computed so far, with the entities their aggregates summed.
+    /// Derived facts computed for the current subject (those that read the
+    /// date included), with the entities their aggregates summed.
     derived: HashMap<Arc<str>, HashMap<String, Arc<Derived>>>,
+    /// Date-free facts, kept for every subject of the pass.
+    shared: SharedFacts,
     in_progress: BTreeSet<(Arc<str>, String)>,
     consts: HashMap<Arc<str>, Value>,
     entities: HashMap<Arc<str>, Option<Arc<EntityData>>>,
@@ -160,6 +181,7 @@ impl<'w> Evaluator<'w> {
             locals: Vec::new(),
             frame: 0,
             derived: HashMap::new(),
+            shared: SharedFacts::default(),
             in_progress: BTreeSet::new(),
             consts: HashMap::new(),
             entities: HashMap::new(),
@@ -178,6 +200,15 @@ impl<'w> Evaluator<'w> {
 
     pub fn defs(&self) -> &'w Defs {
         self.world.defs()
+    }
+
+    /// Forgets what depended on the previous subject (its date, its
+    /// labels); keeps the entities read and the date-free facts.
+    pub fn next_subject(&mut self) {
+        self.derived.clear();
+        self.consts.clear();
+        self.as_of = None;
+        self.subject = None;
     }
 
     pub fn refuel(&mut self) {
@@ -387,17 +418,11 @@ impl<'w> Evaluator<'w> {
         let cached = match local {
             Some(d) => Some(d),
             // `explain` computes its own, to see the thresholds compared.
-            None if self.defs().date_free.contains(f) && !self.record_facts => {
-                let d = self.world.cached_derived(entity, kind, f);
-                if let Some(d) = &d {
-                    self.derived
-                        .entry(entity.clone())
-                        .or_default()
-                        .insert(f.to_string(), d.clone());
-                }
-                d
-            }
-            None => None,
+            None if self.record_facts => None,
+            None => match self.defs().fact_ids.get(f) {
+                Some(&id) => self.shared_fact(entity, kind, f, id),
+                None => None,
+            },
         };
         let d = match cached {
             Some(d) => d,
@@ -431,8 +456,36 @@ impl<'w> Evaluator<'w> {
         d.value.clone()
     }
 
-    /// Evaluates a derived fact of an entity (without asking the world's
-    /// cache for this fact itself), with what its aggregates counted.
+    /// A date-free fact from the pass's table, computed on first use by an
+    /// evaluation of its own (no subject, no date, its own fuel) that shares
+    /// the table. `None` (not kept) when that ran out of fuel or met a cycle:
+    /// the caller evaluates it and reports why.
+    fn shared_fact(
+        &mut self,
+        entity: &Arc<str>,
+        kind: &str,
+        f: &str,
+        id: u32,
+    ) -> Option<Arc<Derived>> {
+        if let Some(d) = self.shared.get(entity, id) {
+            return Some(d);
+        }
+        let mut sub = Evaluator::new(self.world);
+        sub.shared = std::mem::take(&mut self.shared);
+        sub.entities = std::mem::take(&mut self.entities);
+        let d = sub.compute_derived(entity, kind, f);
+        self.shared = std::mem::take(&mut sub.shared);
+        self.entities = std::mem::take(&mut sub.entities);
+        let d = Arc::new(d?);
+        if sub.abort.is_some() {
+            return None;
+        }
+        self.shared.insert(entity, id, d.clone());
+        Some(d)
+    }
+
+    /// Evaluates a derived fact of an entity (without asking the pass's
+    /// table for this fact itself), with what its aggregates counted.
     pub fn compute_derived(&mut self, entity: &Arc<str>, kind: &str, f: &str) -> Option<Derived> {
         let d = self
             .defs()
@@ -956,6 +1009,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::DateTime(x), Value::DateTime(y)) => Some(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
         (Value::Duration(x, u), Value::Duration(y, v)) if u == v => Some(x.cmp(y)),
         _ => None,
@@ -1099,6 +1153,8 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
             (Value::Date(d), Value::Duration(n, u)) | (Value::Duration(n, u), Value::Date(d)) => {
                 calendar::add(*d, *n, *u, cal)
             }
+            (Value::DateTime(t), Value::Duration(n, u))
+            | (Value::Duration(n, u), Value::DateTime(t)) => calendar::add_to_datetime(*t, *n, *u),
             (Value::List(a), Value::List(b)) => {
                 Value::list(a.iter().chain(b.iter()).cloned().collect())
             }
@@ -1109,6 +1165,9 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
             (Value::Int(a), Value::Int(b)) => Value::Int(a.saturating_sub(*b)),
             (Value::Date(d), Value::Duration(n, u)) => {
                 calendar::add(*d, n.saturating_neg(), *u, cal)
+            }
+            (Value::DateTime(t), Value::Duration(n, u)) => {
+                calendar::add_to_datetime(*t, n.saturating_neg(), *u)
             }
             (Value::Date(a), Value::Date(b)) => match b.until(*a) {
                 Ok(span) => Value::Duration(span.get_days() as i64, Unit::Days),

@@ -23,6 +23,11 @@ use std::sync::Arc;
 /// What identifies a table: everything but the group key's value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PlanKey {
+    /// Its position in `Defs::plans` (equal plans share one), and the
+    /// position of its set in `Defs::plan_sets`: the plans over the same
+    /// kind grouped by the same field, whose tables are built together.
+    pub id: u32,
+    pub set: u32,
     pub kind: Arc<str>,
     /// The element's slot (the slots below it are never read: see `element_only`).
     pub var: u32,
@@ -371,6 +376,8 @@ pub fn plan(agg: &Aggregate, kind: &str, defs: &Defs) -> Option<Plan> {
     }
     Some(Plan {
         key: PlanKey {
+            id: 0,
+            set: 0,
             kind: Arc::from(kind),
             var,
             eq_field,
@@ -408,6 +415,71 @@ fn element_only(e: &Expr, var: u32, defs: &Defs) -> bool {
         _ => {}
     });
     ok
+}
+
+/// The plans over one kind grouped by one field (`f.from == …`): per group,
+/// their tables are built in one evaluation pass, which computes each
+/// member's date-free facts once for all of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanSet {
+    pub kind: Arc<str>,
+    pub eq_field: Arc<str>,
+    /// Ids of its plans (`PlanKey::id`).
+    pub plans: Vec<u32>,
+}
+
+/// The plans of a definition set, numbered as resolution meets them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plans {
+    pub plans: Vec<PlanKey>,
+    pub sets: Vec<PlanSet>,
+}
+
+impl Plans {
+    /// Numbers a plan: an equal one already seen keeps its id.
+    pub fn register(&mut self, mut key: PlanKey) -> PlanKey {
+        key.id = 0;
+        key.set = 0;
+        if let Some(p) = self.plans.iter().find(|p| {
+            PlanKey {
+                id: 0,
+                set: 0,
+                ..(*p).clone()
+            } == key
+        }) {
+            return p.clone();
+        }
+        let set = match self
+            .sets
+            .iter()
+            .position(|s| s.kind == key.kind && s.eq_field == key.eq_field)
+        {
+            Some(i) => i,
+            None => {
+                self.sets.push(PlanSet {
+                    kind: key.kind.clone(),
+                    eq_field: key.eq_field.clone(),
+                    plans: Vec::new(),
+                });
+                self.sets.len() - 1
+            }
+        };
+        key.id = self.plans.len() as u32;
+        key.set = set as u32;
+        self.sets[set].plans.push(key.id);
+        self.plans.push(key.clone());
+        key
+    }
+
+    /// The set and the position in it of a plan of these definitions (`None`
+    /// for a plan resolved elsewhere, e.g. an expression lowered alone).
+    pub fn locate(&self, key: &PlanKey) -> Option<(u32, usize)> {
+        if self.plans.get(key.id as usize) != Some(key) {
+            return None;
+        }
+        let set = self.sets.get(key.set as usize)?;
+        Some((key.set, set.plans.iter().position(|&p| p == key.id)?))
+    }
 }
 
 /// Binds `item` in the plan's element slot (the slots below it are never

@@ -69,6 +69,7 @@ pub fn judgement_date(world: &dyn World, e: &EntityData, as_of: Option<Date>) ->
         let field = world.defs().schemas.get(&e.kind)?.subject_date.as_ref()?;
         match e.fields.get(field)?.value {
             Value::Date(d) => Some(d),
+            Value::DateTime(t) => Some(t.date()),
             _ => None,
         }
     })
@@ -76,8 +77,19 @@ pub fn judgement_date(world: &dyn World, e: &EntityData, as_of: Option<Date>) ->
 
 /// Evaluates every rule about `e`'s kind; returns the findings, sorted.
 pub fn findings_for(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> Vec<Diagnostic> {
-    let mut ev = Evaluator::new(world);
-    let mut out: Vec<Diagnostic> = outcomes_with(&mut ev, world, e, as_of)
+    findings_in_pass(&mut Evaluator::new(world), world, e, as_of)
+}
+
+/// `findings_for` with an evaluator shared by the subjects of one pass (a
+/// file's): the date-free facts it computed are kept from subject to subject.
+pub fn findings_in_pass(
+    ev: &mut Evaluator,
+    world: &dyn World,
+    e: &EntityData,
+    as_of: Option<Date>,
+) -> Vec<Diagnostic> {
+    ev.next_subject();
+    let mut out: Vec<Diagnostic> = outcomes_with(ev, world, e, as_of)
         .into_iter()
         .filter_map(|o| o.finding)
         .collect();
@@ -244,6 +256,8 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     if let (Some(ob), Some(due)) = (&rule.decl.obligation, &rule.body.due) {
         let due = match ev.eval(due) {
             Value::Date(d) => Some(d),
+            // An hour deadline falls due on its day; the message gives the hour.
+            Value::DateTime(t) => Some(t.date()),
             _ => None,
         };
         let l = &ob.label;
@@ -515,7 +529,8 @@ fn quick_fix(
     })
 }
 
-/// `render` for a Chinese text: an absent value reads 无, not `none`.
+/// `render` for a Chinese text: an absent value reads 无, not `none`, and an
+/// unknown one 未知.
 pub fn render_zh(ev: &mut Evaluator, template: &Template) -> String {
     let mut out = String::new();
     for part in template {
@@ -523,6 +538,7 @@ pub fn render_zh(ev: &mut Evaluator, template: &Template) -> String {
             Part::Text(t) => out.push_str(t),
             Part::Expr(e) => match ev.eval(e) {
                 crate::model::Value::None => out.push('无'),
+                crate::model::Value::Unknown(_) => out.push_str("未知"),
                 v => out.push_str(&v.to_string()),
             },
         }
@@ -530,13 +546,17 @@ pub fn render_zh(ev: &mut Evaluator, template: &Template) -> String {
     out
 }
 
-/// A message template with each `{expr}` replaced by its value.
+/// A message template with each `{expr}` replaced by its value; an unknown
+/// value (a deciding fact not declared) reads "unknown".
 pub fn render(ev: &mut Evaluator, template: &Template) -> String {
     let mut out = String::new();
     for part in template {
         match part {
             Part::Text(t) => out.push_str(t),
-            Part::Expr(e) => out.push_str(&ev.eval(e).to_string()),
+            Part::Expr(e) => match ev.eval(e) {
+                crate::model::Value::Unknown(_) => out.push_str("unknown"),
+                v => out.push_str(&v.to_string()),
+            },
         }
     }
     out

@@ -14,7 +14,7 @@ use crate::model::defs::{Defs, Global};
 use crate::model::suggest;
 use crate::model::types::Ty;
 use crate::model::Value;
-use crate::syntax::ast::{self, AggKind, BinOp, ExprKind};
+use crate::syntax::ast::{self, AggKind, BinOp, ExprKind, Unit};
 use std::sync::Arc;
 
 /// What the pass produces for a definition table.
@@ -26,6 +26,8 @@ pub struct Lowered {
     pub diagnostics: Vec<Diagnostic>,
     /// "Unknown name" diagnostics, each with the name: void if an entity has it.
     pub unless_entity: Vec<(String, Diagnostic)>,
+    /// The prefix-sum plans chosen, numbered.
+    pub plans: crate::eval::plan::Plans,
 }
 
 pub fn lower_defs(defs: &Defs) -> Lowered {
@@ -235,6 +237,7 @@ impl<'a> Cx<'a> {
             ExprKind::Bool(b) => (Ty::Bool, Expr::Lit(Value::Bool(*b))),
             ExprKind::Str(s) => (Ty::Str, Expr::Lit(Value::Str(Arc::from(s.as_str())))),
             ExprKind::Date(d) => (Ty::Date, Expr::Lit(Value::Date(*d))),
+            ExprKind::DateTime(t) => (Ty::DateTime, Expr::Lit(Value::DateTime(*t))),
             ExprKind::Duration(n, u) => (Ty::Duration, Expr::Lit(Value::Duration(*n, *u))),
             ExprKind::None | ExprKind::Error => (Ty::Any, Expr::Lit(Value::None)),
             ExprKind::Name(n) => self.name(n),
@@ -254,10 +257,12 @@ impl<'a> Cx<'a> {
             ExprKind::Binary(op, a, b) => {
                 let (ta, xa) = self.lower(a);
                 let (tb, xb) = self.lower(b);
+                self.check_times(e, *op, (&ta, a), (&tb, b));
                 use BinOp::*;
                 let t = match op {
                     Add | Sub => match (&ta, &tb) {
                         (Ty::Date, _) => Ty::Date,
+                        (Ty::DateTime, _) | (Ty::Duration, Ty::DateTime) => Ty::DateTime,
                         (Ty::Int, Ty::Int) => Ty::Int,
                         _ => Ty::Any,
                     },
@@ -274,6 +279,65 @@ impl<'a> Cx<'a> {
             }
             ExprKind::Call(n, args) => self.call(e, n, args),
             ExprKind::Aggregate(agg) => self.aggregate(agg),
+        }
+    }
+
+    /// Dates and date-times do not mix: a date has no time of day, so `date <
+    /// datetime`, `date + 4 hours` and `datetime + 2 working_days` are type
+    /// errors (`date_of(t)` gives a date-time's date), and the difference of
+    /// two date-times is `hours_between(a, b)`.
+    fn check_times(
+        &mut self,
+        e: &ast::Expr,
+        op: BinOp,
+        a: (&Ty, &ast::Expr),
+        b: (&Ty, &ast::Expr),
+    ) {
+        use BinOp::*;
+        let unit = |x: &ast::Expr| match x.kind {
+            ExprKind::Duration(_, u) => Some(u),
+            _ => None,
+        };
+        let (ta, tb) = (a.0, b.0);
+        let mixed = matches!(
+            (ta, tb),
+            (Ty::Date, Ty::DateTime) | (Ty::DateTime, Ty::Date)
+        );
+        let why = match op {
+            Eq | Ne | Lt | Le | Gt | Ge | Sub if mixed => Some(Text::new(
+                "日期与日期时间不能混用：用 date_of(时间) 取其日期",
+                "a date and a date-time do not mix: use date_of(t) for a date-time's date",
+            )),
+            Sub if (ta, tb) == (&Ty::DateTime, &Ty::DateTime) => Some(Text::new(
+                "两个日期时间之差用 hours_between(a, b)",
+                "the time between two date-times is hours_between(a, b)",
+            )),
+            Add | Sub
+                if (matches!(ta, Ty::Date) && unit(b.1) == Some(Unit::Hours))
+                    || (op == Add && matches!(tb, Ty::Date) && unit(a.1) == Some(Unit::Hours)) =>
+            {
+                Some(Text::new(
+                    "日期没有时刻，不能加减小时：请使用日期时间",
+                    "a date has no time of day: add hours to a date-time",
+                ))
+            }
+            Add | Sub
+                if (matches!(ta, Ty::DateTime) && unit(b.1) == Some(Unit::WorkingDays))
+                    || (op == Add
+                        && matches!(tb, Ty::DateTime)
+                        && unit(a.1) == Some(Unit::WorkingDays)) =>
+            {
+                Some(Text::new(
+                    "工作日只能加在日期上：用 add_working_days(date_of(时间), n)",
+                    "working days count on dates: use add_working_days(date_of(t), n)",
+                ))
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            self.out
+                .diagnostics
+                .push(Diagnostic::error("type-mismatch", self.file, e.span, why));
         }
     }
 
@@ -382,8 +446,10 @@ impl<'a> Cx<'a> {
                 Ty::Any
             }
             Some(_) => match n.text.as_str() {
-                "year" | "len" | "days_between" => Ty::Int,
-                "start_of_year" | "end_of_year" | "date" | "add_working_days" => Ty::Date,
+                "year" | "len" | "days_between" | "hours_between" => Ty::Int,
+                "start_of_year" | "end_of_year" | "date" | "add_working_days" | "date_of" => {
+                    Ty::Date
+                }
                 "exists" | "starts_with" | "is_working_day" => Ty::Bool,
                 _ => Ty::Any,
             },
@@ -443,6 +509,7 @@ impl<'a> Cx<'a> {
             group: None,
             plan: None,
         };
+        let mut plan = None;
         if let Expr::Collection(kind) = &a.source {
             let kind = kind.clone();
             a.group = a
@@ -450,10 +517,14 @@ impl<'a> Cx<'a> {
                 .as_ref()
                 .and_then(|f| equality_conjunct(f, slot))
                 .map(|(field, key)| (field, key.clone()));
-            a.plan = crate::eval::plan::plan(&a, &kind, self.defs).map(Arc::new);
+            plan = crate::eval::plan::plan(&a, &kind, self.defs);
         } else if matches!(&a.source, Expr::Aggregate(inner) if inner.kind == Union) {
-            a.plan = crate::eval::plan::plan_distinct(&a, self.defs).map(Arc::new);
+            plan = crate::eval::plan::plan_distinct(&a, self.defs);
         }
+        a.plan = plan.map(|mut p| {
+            p.key = self.out.plans.register(p.key.clone());
+            Arc::new(p)
+        });
         (t, Expr::Aggregate(Box::new(a)))
     }
 

@@ -21,7 +21,7 @@ pub fn references(a: &Analysis, path: &str, offset: usize, with_decl: bool) -> V
 pub fn references_of(a: &Analysis, t: &Target, with_decl: bool) -> Vec<Location> {
     let mut out = Vec::new();
     for p in a.all_paths() {
-        for o in occurrences(a, &p) {
+        for o in occurrences(a, &p).iter() {
             if &o.target == t && (with_decl || !o.decl) {
                 out.push(Location {
                     file: p.clone(),

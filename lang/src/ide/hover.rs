@@ -136,6 +136,17 @@ pub fn describe(a: &Analysis, t: &Target, lang: Lang) -> Option<String> {
                     both(c, lang)
                 );
             }
+            for p in &r.penalties {
+                let c = p.citation.get(lang);
+                let _ = match (lang, p.confirmed) {
+                    (Lang::Zh, true) => write!(out, "\n\n罚则（{c}）：{}", p.text.zh),
+                    (Lang::Zh, false) => write!(out, "\n\n罚则（{c}，未确认）：{}", p.text.zh),
+                    (Lang::En, true) => write!(out, "\n\nPenalty ({c}): {}", p.text.en),
+                    (Lang::En, false) => {
+                        write!(out, "\n\nPenalty ({c}, unconfirmed): {}", p.text.en)
+                    }
+                };
+            }
             let from = r.effective.map(|d| d.to_string()).unwrap_or("—".into());
             let _ = write!(out, "\n\n{} {from}", pick(lang, "生效：", "Effective:"));
             if let Some(u) = r.until {

@@ -2,12 +2,14 @@
 //! (an entity, a schema field, an enum member, a rule, …). Hover, go to
 //! definition, references, rename and semantic tokens all read this one walk.
 
+use crate::db::{self, Db, SourceFile, Workspace};
 use crate::diag::Location;
 use crate::model::defs::Defs;
 use crate::model::types::Ty;
 use crate::syntax::ast::{self, Expr, ExprKind, ItemKind, Span, TypeExpr, ValueKind};
 use crate::Analysis;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What a name means.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -45,17 +47,30 @@ pub struct Occurrence {
     pub decl: bool,
 }
 
-/// Every resolved name of a file, in source order.
-pub fn occurrences(a: &Analysis, path: &str) -> Vec<Occurrence> {
-    let Some(parsed) = a.parsed(path) else {
-        return Vec::new();
-    };
-    let defs = a.defs();
+/// Every resolved name of a file, in source order: memoised per file, so
+/// references, rename and semantic tokens read it without walking (or
+/// re-parsing) files that did not change.
+pub fn occurrences(a: &Analysis, path: &str) -> Arc<Vec<Occurrence>> {
+    match a.source(path) {
+        Some(f) => file_occurrences(&a.db, a.ws, f),
+        None => Arc::default(),
+    }
+}
+
+/// Recomputed when the file's text or the definition table changes.
+#[salsa::tracked(returns(clone))]
+fn file_occurrences(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec<Occurrence>> {
+    let parsed = db::parse_file(db, file);
+    Arc::new(walk(&parsed.ast, &db::definitions(db, ws)))
+}
+
+/// The walk itself, from scratch.
+pub fn walk(ast: &ast::SourceAst, defs: &Defs) -> Vec<Occurrence> {
     let mut w = Walker {
-        defs: &defs,
+        defs,
         out: Vec::new(),
     };
-    for item in &parsed.ast.items {
+    for item in &ast.items {
         w.item(item, true);
     }
     w.out.sort_by_key(|o| (o.span.start, o.span.end));

@@ -1,8 +1,10 @@
 //! Document symbols, workspace symbols and folding ranges.
 
+use crate::db::{self, Db, SourceFile};
 use crate::diag::Lang;
 use crate::syntax::ast::{self, ItemKind, Span};
 use crate::Analysis;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
@@ -51,14 +53,32 @@ fn leaf(n: &ast::Name, detail: Option<String>, kind: SymbolKind, span: Span) -> 
     }
 }
 
-/// The outline of one file.
+/// The outline of one file, memoised per file (in both languages): workspace
+/// symbols read every file's without re-parsing those that did not change.
 pub fn document_symbols(a: &Analysis, path: &str, lang: Lang) -> Vec<Symbol> {
-    let Some(parsed) = a.parsed(path) else {
-        return Vec::new();
-    };
-    parsed
-        .ast
-        .items
+    match a.source(path) {
+        Some(f) => file_outline(&a.db, f)[lang_index(lang)].clone(),
+        None => Vec::new(),
+    }
+}
+
+fn lang_index(lang: Lang) -> usize {
+    match lang {
+        Lang::Zh => 0,
+        Lang::En => 1,
+    }
+}
+
+/// The outline in Chinese and in English.
+#[salsa::tracked(returns(clone))]
+fn file_outline(db: &dyn Db, file: SourceFile) -> Arc<[Vec<Symbol>; 2]> {
+    let parsed = db::parse_file(db, file);
+    Arc::new([Lang::Zh, Lang::En].map(|lang| outline(&parsed.ast, lang)))
+}
+
+/// The outline, from scratch.
+pub fn outline(ast: &ast::SourceAst, lang: Lang) -> Vec<Symbol> {
+    ast.items
         .iter()
         .filter_map(|it| item_symbol(it, lang))
         .collect()
@@ -156,13 +176,14 @@ pub fn workspace_symbols(
     let q = query.to_lowercase();
     let mut out = Vec::new();
     for p in a.all_paths() {
-        for s in document_symbols(a, &p, lang) {
+        let Some(f) = a.source(&p) else { continue };
+        for s in &file_outline(&a.db, f)[lang_index(lang)] {
             let hit = s.name.to_lowercase().contains(&q)
                 || s.detail
                     .as_ref()
                     .is_some_and(|d| d.to_lowercase().contains(&q));
             if hit {
-                out.push((p.clone(), s));
+                out.push((p.clone(), s.clone()));
                 if out.len() >= limit {
                     return out;
                 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::diag::Lang;
+use crate::diag::Location;
 use crate::syntax::ast::Span;
 use crate::Analysis;
 
@@ -393,4 +394,109 @@ fn identical_fixes_make_one_action() {
     codes.sort();
     assert_eq!(codes, ["CAC-2024-8", "PIPL-38"]);
     assert!(merged.preferred, "{merged:#?}");
+}
+
+type AllReferences = Vec<(Target, Vec<Location>)>;
+
+/// Every target's references and every workspace symbol, from a fresh walk
+/// of a fresh analysis of the same texts (nothing memoised).
+fn from_scratch(texts: &[(&str, String)]) -> (AllReferences, Vec<(String, Symbol)>) {
+    let mut fresh = Analysis::new();
+    for (p, t) in texts {
+        fresh.set_file(p, t);
+    }
+    let defs = fresh.defs();
+    let mut refs: std::collections::BTreeMap<String, (Target, Vec<Location>)> = Default::default();
+    let mut syms = Vec::new();
+    for p in fresh.all_paths() {
+        let parsed = fresh.parsed(&p).expect("parsed");
+        for o in refs::walk(&parsed.ast, &defs) {
+            let e = refs.entry(format!("{:?}", o.target));
+            e.or_insert_with(|| (o.target.clone(), Vec::new()))
+                .1
+                .push(Location {
+                    file: p.clone(),
+                    span: o.span,
+                });
+        }
+        syms.extend(
+            symbols::outline(&parsed.ast, Lang::En)
+                .into_iter()
+                .map(|s| (p.clone(), s)),
+        );
+    }
+    (refs.into_values().collect(), syms)
+}
+
+#[test]
+fn memoised_references_and_symbols_equal_a_fresh_walk_after_edits() {
+    let split = S1.find("/// Trial data.").expect("dataset");
+    let mut texts = vec![
+        ("parties.hegui", S1[..split].to_string()),
+        ("flows.hegui", S1[split..].to_string()),
+    ];
+    let mut a = Analysis::new();
+    for (p, t) in &texts {
+        a.set_file(p, t);
+    }
+    let edits: [(usize, &str, &str); 5] = [
+        (1, "start = 2026-03-01", "start = 2026-04-01"),
+        (0, "party acme_rd", "party acme_rnd"),
+        (1, "to = acme_rd", "to = acme_rnd"),
+        (
+            1,
+            "consent = separate\n}\n",
+            "consent = separate\n}\n\nflow again {\n  from = ruijin\n  to = acme_rnd\n}\n",
+        ),
+        (
+            0,
+            "party ruijin",
+            "enum colour { red green }\n\nparty ruijin",
+        ),
+    ];
+    for (i, (file, from, to)) in edits.into_iter().enumerate() {
+        // Asked before the edit, so the memos are there to be reused or not.
+        let _ = workspace_symbols(&a, "", Lang::En, usize::MAX);
+        let _ = goto::references_of(&a, &Target::Entity("ruijin".into()), true);
+        texts[file].1 = texts[file].1.replacen(from, to, 1);
+        a.set_file(texts[file].0, &texts[file].1);
+        let (refs, syms) = from_scratch(&texts);
+        assert!(refs.len() > 50, "targets: {}", refs.len());
+        for (t, want) in &refs {
+            assert_eq!(&goto::references_of(&a, t, true), want, "edit {i}: {t:?}");
+        }
+        assert_eq!(
+            workspace_symbols(&a, "", Lang::En, usize::MAX),
+            syms,
+            "edit {i}"
+        );
+    }
+}
+
+#[test]
+fn references_and_symbols_reuse_the_memos_of_unchanged_files() {
+    let split = S1.find("/// Trial data.").expect("dataset");
+    let mut a = Analysis::new();
+    a.set_file("parties.hegui", &S1[..split]);
+    a.set_file("flows.hegui", &S1[split..]);
+    let ruijin = Target::Entity("ruijin".into());
+    let before = goto::references_of(&a, &ruijin, true);
+    let _ = workspace_symbols(&a, "", Lang::En, usize::MAX);
+    a.set_file(
+        "flows.hegui",
+        &S1[split..].replace("start = 2026-03-01", "start = 2026-04-01"),
+    );
+    a.db.start_log();
+    assert_eq!(goto::references_of(&a, &ruijin, true), before);
+    let _ = workspace_symbols(&a, "", Lang::En, usize::MAX);
+    let log = a.db.take_log();
+    let count = |q: &str| {
+        log.iter()
+            .filter(|l| l.starts_with(&format!("{q}(")))
+            .count()
+    };
+    // Only the edited file is parsed and walked again, of the stdlib's and the user's.
+    assert_eq!(count("parse_file"), 1, "{log:#?}");
+    assert_eq!(count("file_occurrences"), 1, "{log:#?}");
+    assert_eq!(count("file_outline"), 1, "{log:#?}");
 }

@@ -40,7 +40,7 @@ pub struct Token {
 /// Tokens of one file, in source order, never overlapping.
 pub fn semantic_tokens(a: &Analysis, path: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
-    for o in occurrences(a, path) {
+    for o in occurrences(a, path).iter() {
         let kind = match o.target {
             Target::Entity(_) => TokenKind::Entity,
             Target::Kind(_) | Target::Enum(_) | Target::Tree(_) => TokenKind::Type,

@@ -129,9 +129,21 @@ pub struct RuleDef {
     pub fix_title: Option<(Template, Template)>,
     /// Its clauses resolved.
     pub body: hir::RuleBody,
+    /// What the statute provides for a breach of the duty (`penalty` clauses).
+    pub penalties: Vec<Penalty>,
     pub origin: Origin,
     pub doc: Option<String>,
     pub stdlib: bool,
+}
+
+/// A statutory penalty, as the article states it: the article and its text,
+/// bilingual. `confirmed` is false where the text was not read (a penalty
+/// clause marked `unconfirmed`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Penalty {
+    pub citation: Text,
+    pub text: Text,
+    pub confirmed: bool,
 }
 
 /// The meaning of a global name, resolved once per definition table.
@@ -267,6 +279,11 @@ pub struct Defs {
     /// Derived facts whose value does not depend on the evaluation date and
     /// that take part in no cycle: they can be cached across evaluations.
     pub date_free: BTreeSet<String>,
+    /// Each date-free fact's id: its slot in an evaluation pass's table of
+    /// shared facts (`eval::SharedFacts`).
+    pub fact_ids: std::collections::HashMap<String, u32>,
+    /// The prefix-sum plans of the resolved bodies, numbered, in sets.
+    pub plans: crate::eval::plan::Plans,
     pub diagnostics: Vec<Diagnostic>,
     /// The checker's diagnostics (from the resolution pass).
     pub checks: Vec<Diagnostic>,
@@ -287,6 +304,7 @@ impl Defs {
                 "bool" => Ty::Bool,
                 "string" => Ty::Str,
                 "date" => Ty::Date,
+                "datetime" => Ty::DateTime,
                 "duration" => Ty::Duration,
                 other if self.enums.contains_key(other) => Ty::Enum(other.to_string()),
                 other if self.trees.contains_key(other) => Ty::Tree(other.to_string()),
@@ -495,6 +513,12 @@ pub fn build(files: &[SourceRef]) -> Defs {
         }
     }
     d.date_free = date_free_derives(&d);
+    d.fact_ids = d
+        .date_free
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i as u32))
+        .collect();
     d.globals = globals(&d);
     let lowered = crate::hir::lower::lower_defs(&d);
     for (id, body) in lowered.rules {
@@ -513,6 +537,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
         }
     }
     d.checks = lowered.diagnostics;
+    d.plans = lowered.plans;
     d.unless_entity = lowered.unless_entity;
     d
 }
@@ -1028,6 +1053,15 @@ fn rule_def(d: &mut Defs, f: &SourceRef, item: &Item, r: &ast::RuleDecl) -> Opti
         id: r.id.text.clone(),
         title: text(&r.title),
         cites: r.cites.iter().map(text).collect(),
+        penalties: r
+            .penalties
+            .iter()
+            .map(|p| Penalty {
+                citation: text(&p.cite),
+                text: text(&p.text),
+                confirmed: !p.unconfirmed,
+            })
+            .collect(),
         effective: r.effective.map(|x| x.0),
         until: r.until.map(|x| x.0),
         severity,

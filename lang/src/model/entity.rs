@@ -334,6 +334,7 @@ impl Cx<'_> {
             ast::ValueKind::Bool(_) => "true/false",
             ast::ValueKind::Str(_) => "a text",
             ast::ValueKind::Date(_) => "a date",
+            ast::ValueKind::DateTime(_) => "a date-time",
             ast::ValueKind::Duration(..) => "a duration",
             ast::ValueKind::Range(..) => "a date range",
             ast::ValueKind::List(_) => "a list",
@@ -363,6 +364,7 @@ impl Cx<'_> {
             (K::Bool(b), Ty::Bool | Ty::Any) => Value::Bool(*b),
             (K::Str(s), Ty::Str | Ty::Any) => Value::Str(Arc::from(s.as_str())),
             (K::Date(d), Ty::Date | Ty::Any) => Value::Date(*d),
+            (K::DateTime(t), Ty::DateTime | Ty::Any) => Value::DateTime(*t),
             (K::Duration(n, u), Ty::Duration | Ty::Any) => Value::Duration(*n, *u),
             (K::Range(a, b), Ty::Any) => Value::Range(*a, *b),
             (K::List(items), Ty::List(inner)) => {

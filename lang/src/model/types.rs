@@ -11,6 +11,8 @@ pub enum Ty {
     Bool,
     Str,
     Date,
+    /// A date-time, Beijing time.
+    DateTime,
     Duration,
     Enum(String),
     Tree(String),
@@ -29,6 +31,7 @@ impl Ty {
             Ty::Bool => "bool".into(),
             Ty::Str => "string".into(),
             Ty::Date => "date".into(),
+            Ty::DateTime => "datetime".into(),
             Ty::Duration => "duration".into(),
             Ty::Enum(n) | Ty::Tree(n) | Ty::Entity(n) => n.clone(),
             Ty::List(t) => format!("[{}]", t.display()),

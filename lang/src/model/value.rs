@@ -2,7 +2,7 @@
 
 use super::unknown::{FactSet, Interval, Truth, Unknown};
 use crate::syntax::ast::Unit;
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -15,6 +15,8 @@ pub enum Value {
     Int(i64),
     Str(Arc<str>),
     Date(Date),
+    /// A date-time, Beijing time (see `syntax::datetime`).
+    DateTime(DateTime),
     Duration(i64, Unit),
     Range(Date, Date),
     /// An enumeration member, with the fields it carries (`standard_contract { signed = … }`).
@@ -118,12 +120,14 @@ impl fmt::Display for Value {
             Value::Int(n) => write!(f, "{}", group_digits(*n)),
             Value::Str(s) => write!(f, "{s}"),
             Value::Date(d) => write!(f, "{d}"),
+            Value::DateTime(t) => write!(f, "{}", crate::syntax::datetime::display(t)),
             Value::Duration(n, u) => {
                 let unit = match u {
                     Unit::Days => "days",
                     Unit::WorkingDays => "working_days",
                     Unit::Months => "months",
                     Unit::Years => "years",
+                    Unit::Hours => "hours",
                 };
                 write!(f, "{n} {unit}")
             }

@@ -1,7 +1,7 @@
 //! The owned syntax tree. Byte spans into the file's text; comments are not in
 //! the tree (the formatter and hover read them from the text by position).
 
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use serde::Serialize;
 
 /// A byte range in one file's text.
@@ -244,6 +244,8 @@ pub struct RuleDecl {
     pub at: Option<QName>,
     /// The quick fix a finding offers: set a field of the subject to a value.
     pub fix: Option<RuleFix>,
+    /// The statutory penalties for breaching the duty.
+    pub penalties: Vec<PenaltyDecl>,
     /// Clauses given twice, reported by the checker.
     pub repeated: Vec<Span>,
 }
@@ -255,6 +257,15 @@ pub struct RuleFix {
     pub value: Expr,
     /// The fix's title, a template like a message.
     pub label: Label,
+    pub span: Span,
+}
+
+/// `penalty [unconfirmed] "条" "Art." "罚则" "penalty"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PenaltyDecl {
+    pub cite: Label,
+    pub text: Label,
+    pub unconfirmed: bool,
     pub span: Span,
 }
 
@@ -321,6 +332,8 @@ pub enum ValueKind {
     Bool(bool),
     Str(String),
     Date(Date),
+    /// A date-time, Beijing time (`2025-11-01T09:30`).
+    DateTime(DateTime),
     Duration(i64, Unit),
     Range(Date, Date),
     None,
@@ -340,6 +353,8 @@ pub enum Unit {
     WorkingDays,
     Months,
     Years,
+    /// Hours: added to a date-time only (a date has no time of day).
+    Hours,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -354,6 +369,8 @@ pub enum ExprKind {
     Bool(bool),
     Str(String),
     Date(Date),
+    /// A date-time, Beijing time (`2025-11-01T09:30`).
+    DateTime(DateTime),
     Duration(i64, Unit),
     None,
     Name(Name),

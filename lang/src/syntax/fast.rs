@@ -298,13 +298,18 @@ impl Fast<'_> {
         if is_date {
             let d: Date = self.text[start..start + 10].parse().ok()?;
             self.i += 10;
-            if self.s.get(self.i..self.i + 2) == Some(b"..") {
+            // Ranges and date-times are left to the grammar.
+            if self.s.get(self.i..self.i + 2) == Some(b"..") || self.peek() == Some(b'T') {
                 return None;
             }
             return Some(ValueKind::Date(d));
         }
         while self.peek().is_some_and(|b| b.is_ascii_digit() || b == b'_') {
             self.i += 1;
+        }
+        // `09:30`: a time without its date, for the grammar to report.
+        if self.peek() == Some(b':') {
+            return None;
         }
         // `10 days`: a duration, for the grammar to read.
         let mut j = self.i;

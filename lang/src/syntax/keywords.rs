@@ -25,6 +25,7 @@ pub const RULE_CLAUSE: &[&str] = &[
     "obligation",
     "at",
     "fix",
+    "penalty",
 ];
 
 /// Words an expression reserves: never names.
@@ -51,4 +52,6 @@ pub const UNIT: &[&str] = &[
     "month",
     "years",
     "year",
+    "hours",
+    "hour",
 ];

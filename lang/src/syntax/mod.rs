@@ -1,5 +1,6 @@
 //! Syntax: the grammar, the owned tree, the total parser, and its limits.
 pub mod ast;
+pub mod datetime;
 mod fast;
 pub mod keywords;
 pub mod limits;

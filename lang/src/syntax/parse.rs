@@ -6,7 +6,7 @@ use super::ast::*;
 use super::limits::{self, MAX_EXPR_DEPTH};
 use super::words::expected_in_words;
 use crate::diag::{Diagnostic, Text};
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use pest::iterators::Pair;
 use pest::Parser as _;
 
@@ -512,6 +512,39 @@ impl<'a> Lower<'a> {
         }
     }
 
+    /// A date-time literal: Beijing time, so no zone suffix; hours 0–23.
+    fn datetime(&mut self, p: &P) -> Option<DateTime> {
+        let s = p.as_str();
+        let why = match super::datetime::parse(s) {
+            Ok(t) => return Some(t),
+            Err(why) => why,
+        };
+        self.diags.push(Diagnostic::error(
+            "invalid-datetime",
+            self.path,
+            span_of(p),
+            Text::new(
+                format!("`{s}` 不是有效的日期时间：{}", why.zh),
+                format!("`{s}` is not a valid date-time: {}", why.en),
+            ),
+        ));
+        None
+    }
+
+    /// A time of day written without its date.
+    fn time_only(&mut self, p: &P) {
+        let s = p.as_str();
+        self.diags.push(Diagnostic::error(
+            "invalid-datetime",
+            self.path,
+            span_of(p),
+            Text::new(
+                format!("`{s}` 缺少日期：日期时间应写成 2025-11-01T{s}（北京时间）"),
+                format!("`{s}` has no date: write a date-time as 2025-11-01T{s} (Beijing time)"),
+            ),
+        ));
+    }
+
     fn rule_decl<'i>(&mut self, p: P<'i>) -> RuleDecl {
         let mut it = p.into_inner();
         let id = self.name(it.next().expect("grammar: rule id"));
@@ -535,6 +568,7 @@ impl<'a> Lower<'a> {
             obligation: None,
             at: None,
             fix: None,
+            penalties: Vec::new(),
             repeated: Vec::new(),
         };
         for c in it {
@@ -609,6 +643,19 @@ impl<'a> Lower<'a> {
                         target,
                         value,
                         label,
+                        span,
+                    });
+                }
+                Rule::penalty => {
+                    let unconfirmed = ci
+                        .next_if(|p| p.as_rule() == Rule::unconfirmed_kw)
+                        .is_some();
+                    let cite = self.label(&mut ci);
+                    let text = self.label(&mut ci);
+                    r.penalties.push(PenaltyDecl {
+                        cite,
+                        text,
+                        unconfirmed,
                         span,
                     });
                 }
@@ -799,6 +846,14 @@ impl<'a> Lower<'a> {
                     ValueKind::Error
                 }
             },
+            Rule::datetime => self
+                .datetime(&v)
+                .map(ValueKind::DateTime)
+                .unwrap_or(ValueKind::Error),
+            Rule::time_only => {
+                self.time_only(&v);
+                ValueKind::Error
+            }
             Rule::range => {
                 let mut ri = v.into_inner();
                 let a = ri.next().expect("grammar: range start");
@@ -862,6 +917,7 @@ impl<'a> Lower<'a> {
             "working_days" | "working_day" => Unit::WorkingDays,
             "days" | "day" => Unit::Days,
             "months" | "month" => Unit::Months,
+            "hours" | "hour" => Unit::Hours,
             _ => Unit::Years,
         };
         (self.int(&n), unit)
@@ -1101,6 +1157,26 @@ impl<'a> Lower<'a> {
                 },
                 1,
             ),
+            Rule::datetime => (
+                Expr {
+                    kind: self
+                        .datetime(&p)
+                        .map(ExprKind::DateTime)
+                        .unwrap_or(ExprKind::Error),
+                    span,
+                },
+                1,
+            ),
+            Rule::time_only => {
+                self.time_only(&p);
+                (
+                    Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    },
+                    1,
+                )
+            }
             Rule::duration => {
                 let (n, u) = self.duration(p);
                 (

@@ -22,9 +22,8 @@ pub fn expected_in_words(expected: &[String]) -> Text {
             "type_expr" | "list_type" | "record_type" => ("类型", "a type"),
             "rule_id" => ("规则编号", "a rule id"),
             "cite" | "effective" | "until" | "severity" | "for_clause" | "let_clause"
-            | "when_clause" | "require_clause" | "message" | "obligation" | "at_clause" => {
-                ("规则子句", "a rule clause")
-            }
+            | "when_clause" | "require_clause" | "message" | "obligation" | "at_clause"
+            | "penalty" => ("规则子句", "a rule clause"),
             "as_of_stmt" | "expect_stmt" | "entity_decl" => ("测试语句", "a test statement"),
             "reason_clause" | "approved_clause" => (
                 "豁免子句（reason、approved、until）",
