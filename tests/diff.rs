@@ -2,7 +2,7 @@
 //! provisions) on the examples, and between two stdlibs.
 
 mod common;
-use common::{hegui, root};
+use common::{copy_dir, hegui, root};
 use serde_json::Value;
 
 fn diff_json(args: &[&str]) -> (i32, Value) {
@@ -201,18 +201,6 @@ fn diff_needs_two_dates_or_two_stdlibs() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("--from: `20240321` is not a date"), "{err}");
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
-        }
-    }
 }
 
 fn walk(d: &std::path::Path) -> Vec<std::path::PathBuf> {

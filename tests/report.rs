@@ -352,6 +352,40 @@ fn undetermined_findings_have_their_own_section_and_are_skipped_in_junit() {
     );
 }
 
+/// `--deny undetermined` fails the report (exit 1) when a finding could not
+/// be decided, as it does `check`; and `check`'s summary line and JSON
+/// summary count undetermined findings apart from the infos.
+#[test]
+fn deny_undetermined_fails_the_report_and_the_summary_counts_them() {
+    let (law, ws) = undetermined_workspace();
+    // Only the party whose size is not declared.
+    let only_p = std::path::Path::new(&ws).with_file_name("ws-p");
+    std::fs::create_dir_all(&only_p).expect("mkdir");
+    std::fs::write(
+        only_p.join("p.hegui"),
+        "party p \"甲方\" \"Party P\" { jurisdiction = \"CN\" }\n",
+    )
+    .expect("write");
+    let p = only_p.to_string_lossy().into_owned();
+    let base = ["report", &p, "--stdlib", &law, "--today", "2026-12-01"];
+    let (code, _, err) = hegui(&base);
+    assert_eq!(code, 0, "undetermined alone does not fail: {err}");
+    let mut denied = base.to_vec();
+    denied.extend(["--deny", "undetermined"]);
+    let (code, md, _) = hegui(&denied);
+    assert_eq!(code, 1, "{md}");
+    let (code, out, _) = hegui(&["check", &p, "--stdlib", &law, "--lang", "en"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("0 errors, 0 warnings, 0 infos, 1 undetermined, 0 waived"),
+        "{out}"
+    );
+    let (_, out, _) = hegui(&["check", &p, "--stdlib", &law, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["summary"]["undetermined"], 1);
+    assert_eq!(v["summary"]["infos"], 0);
+}
+
 /// Legal exposure: each breached rule's statutory penalty, as the stdlib's
 /// `penalty` clause states it, in the report's language; none where no
 /// finding's rule carries one.

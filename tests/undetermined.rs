@@ -4,16 +4,9 @@
 //! in every output, and fails CI only with `--deny undetermined`.
 
 mod common;
-use common::{hegui, root};
+use common::{hegui, root, temp_dir};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hegui-undet-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
 
 /// A workspace of one file.
 fn workspace(name: &str, text: &str) -> PathBuf {

@@ -3,16 +3,9 @@
 //! declared version and hash in the outputs, the root rule.
 
 mod common;
-use common::{hegui, root};
+use common::{copy_dir, hegui, root, temp_dir};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hegui-ws-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
+use std::path::PathBuf;
 
 fn s1() -> String {
     std::fs::read_to_string(root().join("examples/s1-diabetes-trial/trial.hegui")).expect("s1")
@@ -126,18 +119,6 @@ fn hegui_toml_names_a_stdlib_folder_and_gives_the_embedded_verdicts() {
     // The human summary names the version too.
     let (_, out, _) = hegui(&["check", d.to_str().expect("path"), "--lang", "en"]);
     assert!(out.contains("stdlib version 2026.12 (sha256:"), "{out}");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).expect("copy");
-        }
-    }
 }
 
 #[test]

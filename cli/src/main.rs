@@ -183,6 +183,9 @@ enum Command {
         /// Ignore every `waive` item: report all findings as computed.
         #[arg(long)]
         no_waivers: bool,
+        /// `--deny warnings`: warnings also fail the report (exit 1); `--deny undetermined`: so do undetermined findings.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        deny: Vec<Deny>,
     },
     /// What changes when the law does: the findings of each subject at two
     /// dates (--from/--to), or under two stdlibs (--from-stdlib/--to-stdlib).
@@ -323,13 +326,8 @@ fn run() -> u8 {
             no_waivers,
         } => {
             let settings = Settings {
-                stdlib,
-                lang,
-                as_of,
-                today,
-                deny: deny.contains(&Deny::Warnings),
-                deny_undetermined: deny.contains(&Deny::Undetermined),
                 no_waivers,
+                ..Settings::new(stdlib, lang, as_of, today).denying(&deny)
             };
             if each {
                 if format != Format::Human {
@@ -367,11 +365,7 @@ fn run() -> u8 {
             lang,
         } => {
             let own_tests = stdlib.is_some();
-            let settings = Settings {
-                stdlib: stdlib.flatten(),
-                lang,
-                ..Settings::default()
-            };
+            let settings = Settings::new(stdlib.flatten(), lang, None, None);
             if own_tests && paths.is_empty() {
                 let lang = settings.early_lang();
                 let analysis = match hegui_workspace::load_stdlib(settings.stdlib.as_deref()) {
@@ -394,13 +388,7 @@ fn run() -> u8 {
             stdlib,
             fired,
         } => {
-            let settings = Settings {
-                stdlib,
-                lang,
-                as_of,
-                today,
-                ..Settings::default()
-            };
+            let settings = Settings::new(stdlib, lang, as_of, today);
             let w = match settings.open(&paths) {
                 Ok(w) => w,
                 Err(code) => return code,
@@ -439,15 +427,11 @@ fn run() -> u8 {
             today,
             stdlib,
             no_waivers,
+            deny,
         } => {
             let settings = Settings {
-                stdlib,
-                lang,
-                as_of,
-                today,
-                deny: false,
-                deny_undetermined: false,
                 no_waivers,
+                ..Settings::new(stdlib, lang, as_of, today).denying(&deny)
             };
             match settings.open(&paths) {
                 Ok(w) => report::run(
@@ -456,6 +440,7 @@ fn run() -> u8 {
                     &w.run,
                     w.lang,
                     format == ReportFormat::Html,
+                    w.gate(),
                 ),
                 Err(code) => code,
             }
@@ -473,15 +458,7 @@ fn run() -> u8 {
             today,
             stdlib,
         } => {
-            let settings = Settings {
-                stdlib,
-                lang,
-                as_of,
-                today,
-                deny: false,
-                deny_undetermined: false,
-                no_waivers: false,
-            };
+            let settings = Settings::new(stdlib, lang, as_of, today);
             let early = settings.early_lang();
             let sides = match (from, to, from_stdlib, to_stdlib) {
                 (Some(f), Some(t), None, None) => {
@@ -504,15 +481,12 @@ fn run() -> u8 {
                 }
                 (None, None, Some(f), Some(t)) => {
                     let open = |dir: std::path::PathBuf| {
-                        Settings {
-                            stdlib: Some(dir),
-                            lang: settings.lang,
-                            as_of: settings.as_of.clone(),
-                            today: settings.today.clone(),
-                            deny: false,
-                deny_undetermined: false,
-                            no_waivers: false,
-                        }
+                        Settings::new(
+                            Some(dir),
+                            settings.lang,
+                            settings.as_of.clone(),
+                            settings.today.clone(),
+                        )
                         .open(&paths)
                     };
                     let (wf, wt) = match (open(f), open(t)) {
@@ -598,6 +572,31 @@ struct Opened {
 }
 
 impl Settings {
+    /// The options every workspace command takes; nothing denied, waivers on.
+    fn new(
+        stdlib: Option<std::path::PathBuf>,
+        lang: Option<LangArg>,
+        as_of: Option<String>,
+        today: Option<String>,
+    ) -> Settings {
+        Settings {
+            stdlib,
+            lang,
+            as_of,
+            today,
+            ..Settings::default()
+        }
+    }
+
+    /// With what `--deny` names failing the run too.
+    fn denying(self, deny: &[Deny]) -> Settings {
+        Settings {
+            deny: deny.contains(&Deny::Warnings),
+            deny_undetermined: deny.contains(&Deny::Undetermined),
+            ..self
+        }
+    }
+
     /// The language of messages before `hegui.toml` is read.
     fn early_lang(&self) -> Lang {
         lang_of(self.lang)

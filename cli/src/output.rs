@@ -161,6 +161,8 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings that could not be decided (not in the counts above).
+    pub undetermined: usize,
     /// Findings a waiver covers (not in the counts above).
     pub waived: usize,
 }
@@ -172,6 +174,7 @@ impl Counts {
         self.errors += o.errors;
         self.warnings += o.warnings;
         self.infos += o.infos;
+        self.undetermined += o.undetermined;
         self.waived += o.waived;
     }
 
@@ -183,14 +186,15 @@ impl Counts {
             errors: e,
             warnings: w,
             infos: i,
+            undetermined: u,
             waived,
         } = *self;
         match lang {
             Lang::Zh => format!(
-                "检查了 {files} 个文件、{flows} 个数据流：{e} 个错误，{w} 个警告，{i} 个提示，{waived} 项已豁免\n"
+                "检查了 {files} 个文件、{flows} 个数据流：{e} 个错误，{w} 个警告，{i} 个提示，{u} 项无法判定，{waived} 项已豁免\n"
             ),
             Lang::En => format!(
-                "checked {files} files, {flows} flows: {e} errors, {w} warnings, {i} infos, {waived} waived\n"
+                "checked {files} files, {flows} flows: {e} errors, {w} warnings, {i} infos, {u} undetermined, {waived} waived\n"
             ),
         }
     }
@@ -210,10 +214,11 @@ pub fn check(
     let sources = Sources::new(analysis, loaded);
     let defs = analysis.defs();
     let waived = |d: &Diagnostic| d.status == DiagStatus::Waived;
+    let open = |d: &Diagnostic| d.status == DiagStatus::Undetermined;
     let count = |s: Severity| {
         diags
             .iter()
-            .filter(|d| d.severity == s && !waived(d))
+            .filter(|d| d.severity == s && !waived(d) && !open(d))
             .count()
     };
     let counts = Counts {
@@ -227,6 +232,7 @@ pub fn check(
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
+        undetermined: diags.iter().filter(|d| open(d)).count(),
         waived: diags.iter().filter(|d| waived(d)).count(),
     };
     match format {
@@ -243,6 +249,7 @@ pub fn check(
                     "errors": counts.errors,
                     "warnings": counts.warnings,
                     "infos": counts.infos,
+                    "undetermined": counts.undetermined,
                     "waived": counts.waived,
                 }),
             };

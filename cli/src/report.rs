@@ -692,7 +692,14 @@ fn undetermined_section(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic
     );
 }
 
-pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html: bool) -> u8 {
+pub fn run(
+    analysis: &Analysis,
+    loaded: &Loaded,
+    run: &RunInfo,
+    lang: Lang,
+    html: bool,
+    gate: crate::exit::Gate,
+) -> u8 {
     let diags = all_diagnostics(analysis, loaded);
     let defs = analysis.defs();
     let sources = crate::output::Sources::new(analysis, loaded);
@@ -727,5 +734,5 @@ pub fn run(analysis: &Analysis, loaded: &Loaded, run: &RunInfo, lang: Lang, html
             return 2;
         }
     }
-    crate::exit::code(&diags, &defs, Severity::Error)
+    crate::exit::gated(&diags, &defs, gate)
 }
