@@ -268,10 +268,26 @@ fn the_formatter_keeps_date_times_and_comments() {
 
 #[test]
 fn the_fast_path_and_the_grammar_agree_on_date_times() {
-    let src = "event e { at = 2025-11-01T09:30 }\nevent f { at = 2025-11-01 }\n";
-    assert!(!hegui_lang::syntax::fast_path_accepts(src));
+    // A well-formed date-time is the fast path's to take, and it reads the
+    // same tree as the grammar.
+    let src = "event e { at = 2025-11-01T09:30 }\nevent f { at = 2025-11-01T09:30:15 }\n";
+    assert!(hegui_lang::syntax::fast_path_accepts(src));
     let a = hegui_lang::syntax::parse("t.hegui", src);
     let b = hegui_lang::syntax::parse_with_grammar("t.hegui", src);
     assert_eq!(a.ast, b.ast);
     assert!(a.diagnostics.is_empty());
+    // What the grammar reports (a zone, a bad hour, one digit) is left to it.
+    for bad in [
+        "2025-11-01T09:30Z",
+        "2025-11-01T09:30+08:00",
+        "2025-11-01T25:00",
+        "2025-11-01T9:30",
+    ] {
+        let src = format!("event e {{ at = {bad} }}\n");
+        assert!(!hegui_lang::syntax::fast_path_accepts(&src), "{bad}");
+        let a = hegui_lang::syntax::parse("t.hegui", &src);
+        let b = hegui_lang::syntax::parse_with_grammar("t.hegui", &src);
+        assert_eq!(a.ast, b.ast, "{bad}");
+        assert!(!a.diagnostics.is_empty(), "{bad}");
+    }
 }

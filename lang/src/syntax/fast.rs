@@ -285,7 +285,30 @@ impl Fast<'_> {
         }
     }
 
-    /// An integer or a date; durations and ranges are left to the grammar.
+    /// The time part of a date-time whose date starts at `start`. Anything the
+    /// grammar would report (a zone suffix, a bad hour, a range) is left to it.
+    fn datetime(&mut self, start: usize) -> Option<ValueKind> {
+        let mut j = self.i + 1;
+        while self
+            .s
+            .get(j)
+            .is_some_and(|b| b.is_ascii_digit() || *b == b':')
+        {
+            j += 1;
+        }
+        if self
+            .s
+            .get(j)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-' | b'.'))
+        {
+            return None;
+        }
+        let t = super::datetime::parse(&self.text[start..j]).ok()?;
+        self.i = j;
+        Some(ValueKind::DateTime(t))
+    }
+
+    /// An integer, a date or a date-time; durations and ranges are left to the grammar.
     fn number(&mut self) -> Option<ValueKind> {
         let start = self.i;
         let b = &self.s[start..];
@@ -298,8 +321,11 @@ impl Fast<'_> {
         if is_date {
             let d: Date = self.text[start..start + 10].parse().ok()?;
             self.i += 10;
-            // Ranges and date-times are left to the grammar.
-            if self.s.get(self.i..self.i + 2) == Some(b"..") || self.peek() == Some(b'T') {
+            if self.peek() == Some(b'T') {
+                return self.datetime(start);
+            }
+            // Ranges are left to the grammar.
+            if self.s.get(self.i..self.i + 2) == Some(b"..") {
                 return None;
             }
             return Some(ValueKind::Date(d));
