@@ -569,12 +569,12 @@ impl<'w> Evaluator<'w> {
     /// Remembers a comparison of a subject's quantity with a constant or a
     /// number written in policy (for `explain`).
     fn note_threshold(&mut self, op: BinOp, (a, x): (&Expr, &Value), (b, y): (&Expr, &Value)) {
-        let flipped = match op {
-            BinOp::Lt => BinOp::Gt,
-            BinOp::Le => BinOp::Ge,
-            BinOp::Gt => BinOp::Lt,
-            BinOp::Ge => BinOp::Le,
-            _ => return,
+        // Only orderings are thresholds; `==` names a value, not a limit.
+        if !matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) {
+            return;
+        }
+        let Some(flipped) = swapped(op) else {
+            return;
         };
         let limit = |e: &Expr, v: &Value| match (e, v) {
             (Expr::Const(n), Value::Int(_)) => Some(Some(n.clone())),
@@ -624,13 +624,8 @@ impl<'w> Evaluator<'w> {
     /// Remembers what value of an unknown fact decides a comparison that
     /// stayed unknown: one undeclared fact against a known number.
     fn note_decider(&mut self, op: BinOp, (a, x): (&Expr, &Value), (b, y): (&Expr, &Value)) {
-        let flipped = match op {
-            BinOp::Lt => BinOp::Gt,
-            BinOp::Le => BinOp::Ge,
-            BinOp::Gt => BinOp::Lt,
-            BinOp::Ge => BinOp::Le,
-            BinOp::Eq | BinOp::Ne => op,
-            _ => return,
+        let Some(flipped) = swapped(op) else {
+            return;
         };
         let (e, u, n, op) = match (x, y) {
             (Value::Unknown(u), Value::Int(n)) => (a, u, *n, op),
@@ -1186,4 +1181,17 @@ pub fn binary_values(op: BinOp, x: &Value, y: &Value, cal: &crate::model::defs::
         BinOp::And => Value::from_truth(x.truth().and(y.truth())),
         BinOp::Or => Value::from_truth(x.truth().or(y.truth())),
     }
+}
+
+/// The comparison read with its sides swapped (`a < b` is `b > a`); `None`
+/// for operators that are not comparisons.
+fn swapped(op: BinOp) -> Option<BinOp> {
+    Some(match op {
+        BinOp::Lt => BinOp::Gt,
+        BinOp::Le => BinOp::Ge,
+        BinOp::Gt => BinOp::Lt,
+        BinOp::Ge => BinOp::Le,
+        BinOp::Eq | BinOp::Ne => op,
+        _ => return None,
+    })
 }
