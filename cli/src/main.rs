@@ -798,10 +798,10 @@ fn check_each(paths: &[std::path::PathBuf], settings: &Settings) -> u8 {
         }
     }
     let mut s = match lang {
-        Lang::Zh => format!("== 合计（{workspaces} 个工作区）==\n"),
-        Lang::En => format!("== total ({workspaces} workspaces) ==\n"),
+        Lang::Zh => "== 合计 ==\n".to_string(),
+        Lang::En => "== total ==\n".to_string(),
     };
-    s.push_str(&total.line(lang));
+    s.push_str(&total.total_line(workspaces, lang));
     if let Some(run) = &first_run {
         s.push_str(&format!("{}\n", run.line(lang)));
     }

@@ -16,7 +16,6 @@ use std::sync::Arc;
 
 struct FlowReport {
     name: String,
-    label: String,
     file: String,
     from: String,
     to: String,
@@ -141,7 +140,6 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
         };
         out.push(FlowReport {
             name: name.to_string(),
-            label: e.label.get(lang).to_string(),
             file: e.file.clone(),
             from: subject_name(analysis, &field("from"), lang),
             to: subject_name(analysis, &field("to"), lang),
@@ -432,11 +430,7 @@ fn write(
     }
     other_subjects(sink, analysis, diags, lang);
     for r in reports {
-        sink.h2(&if r.label.is_empty() {
-            r.name.clone()
-        } else {
-            format!("{} — {}", r.name, r.label)
-        });
+        sink.h2(&display_name(analysis, &r.name, lang));
         sink.para(&match lang {
             Lang::Zh => format!(
                 "{} → {}；适用法律日期 {}；声明于 {}",
