@@ -145,7 +145,7 @@ fn each_ends_with_a_grand_total() {
             .map(|s| s.parse().unwrap_or(0))
             .collect()
     };
-    let mut sum = vec![0usize; 7];
+    let mut sum = [0usize; 7];
     for l in lines[..at].iter().filter(|l| l.starts_with("checked ")) {
         for (s, n) in sum.iter_mut().zip(nums(l)) {
             *s += n;
