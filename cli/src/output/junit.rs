@@ -172,7 +172,7 @@ fn test_case(
             col,
             d.message.get(lang)
         );
-        for cite in &d.citations {
+        for cite in d.citations.iter() {
             body.push_str(&format!("\n{}", cite.get(lang)));
         }
         if let Some(o) = &d.obligation {
