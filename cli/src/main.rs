@@ -529,7 +529,9 @@ fn run() -> u8 {
             stdio: _,
         } => {
             let fallback_lang = lang_of(None);
-            let dates = parse_date("--as-of", &as_of).and_then(|a| Ok((a, today_of(&today)?)));
+            // Without --today the server reads the system date at each recheck.
+            let dates =
+                parse_date("--as-of", &as_of).and_then(|a| Ok((a, parse_date("--today", &today)?)));
             let (as_of, today) = match dates {
                 Ok(d) => d,
                 Err(e) => return usage_error(lang_of(lang), e),

@@ -398,7 +398,7 @@ fn write(
             None => tr(lang, "待确认", "to confirm").to_string(),
         };
         deadlines.push((
-            o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            o.due_text().unwrap_or_else(|| "—".into()),
             display_name(analysis, subject, lang),
             o.text.get(lang).to_string(),
             format!("`{}`", d.code),
@@ -487,7 +487,7 @@ fn write(
             .iter()
             .filter_map(|d| {
                 let o = d.obligation.as_ref()?;
-                let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                let due = o.due_text().unwrap_or_else(|| "—".into());
                 Some(match lang {
                     Lang::Zh => format!("{}（截止 {}；`{}`）", o.text.zh, due, d.code),
                     Lang::En => format!("{} (due {}; `{}`)", o.text.en, due, d.code),
@@ -567,7 +567,7 @@ fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lan
                     line.push_str(&format!(" [{}]", c.join("; ")));
                 }
                 if let Some(o) = &d.obligation {
-                    let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                    let due = o.due_text().unwrap_or_else(|| "—".into());
                     line.push_str(&match lang {
                         Lang::Zh => format!("（义务：{}，截止 {due}）", o.text.zh),
                         Lang::En => format!(" (obligation: {}, due {due})", o.text.en),
