@@ -323,5 +323,27 @@ fn every_option_of_every_command_is_in_docs_cli_md() {
                 "`hegui {c} {opt}` is not in the header of its section: {header}"
             );
         }
+        // And the reverse: the header promises no option the binary lacks.
+        for opt in header
+            .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+        {
+            assert!(
+                help.contains(opt),
+                "docs/cli.md's `hegui {c}` names {opt}, which its --help does not know"
+            );
+        }
+    }
+    // The exit-code table says which commands take `--deny`: each has it.
+    let (_, explain, _) = hegui(&["explain", "--help"]);
+    assert!(!explain.contains("--deny"));
+    let row = docs
+        .lines()
+        .find(|l| l.starts_with("| 1 |"))
+        .expect("the exit-code table's row for 1");
+    assert!(row.contains("`explain` (which has no `--deny`)"), "{row}");
+    for c in ["check", "report"] {
+        let (_, help, _) = hegui(&[c, "--help"]);
+        assert!(help.contains("--deny"), "{c}");
     }
 }

@@ -529,7 +529,9 @@ fn run() -> u8 {
             stdio: _,
         } => {
             let fallback_lang = lang_of(None);
-            let dates = parse_date("--as-of", &as_of).and_then(|a| Ok((a, today_of(&today)?)));
+            // Without --today the server reads the system date at each recheck.
+            let dates =
+                parse_date("--as-of", &as_of).and_then(|a| Ok((a, parse_date("--today", &today)?)));
             let (as_of, today) = match dates {
                 Ok(d) => d,
                 Err(e) => return usage_error(lang_of(lang), e),
@@ -798,10 +800,10 @@ fn check_each(paths: &[std::path::PathBuf], settings: &Settings) -> u8 {
         }
     }
     let mut s = match lang {
-        Lang::Zh => format!("== 合计（{workspaces} 个工作区）==\n"),
-        Lang::En => format!("== total ({workspaces} workspaces) ==\n"),
+        Lang::Zh => "== 合计 ==\n".to_string(),
+        Lang::En => "== total ==\n".to_string(),
     };
-    s.push_str(&total.line(lang));
+    s.push_str(&total.total_line(workspaces, lang));
     if let Some(run) = &first_run {
         s.push_str(&format!("{}\n", run.line(lang)));
     }

@@ -16,7 +16,6 @@ use std::sync::Arc;
 
 struct FlowReport {
     name: String,
-    label: String,
     file: String,
     from: String,
     to: String,
@@ -147,7 +146,6 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
         };
         out.push(FlowReport {
             name: name.to_string(),
-            label: e.label.get(lang).to_string(),
             file: e.file.clone(),
             from: subject_name(analysis, &field("from"), lang),
             to: subject_name(analysis, &field("to"), lang),
@@ -419,7 +417,7 @@ fn write(
             None => tr(lang, "待确认", "to confirm").to_string(),
         };
         deadlines.push((
-            o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            o.due_text().unwrap_or_else(|| "—".into()),
             display_name(analysis, subject, lang),
             o.text.get(lang).to_string(),
             format!("`{}`", d.code),
@@ -451,11 +449,7 @@ fn write(
     }
     other_subjects(sink, analysis, diags, lang);
     for r in reports {
-        sink.h2(&if r.label.is_empty() {
-            r.name.clone()
-        } else {
-            format!("{} — {}", r.name, r.label)
-        });
+        sink.h2(&display_name(analysis, &r.name, lang));
         sink.para(&match lang {
             Lang::Zh => format!(
                 "{} → {}；适用法律日期 {}；声明于 {}",
@@ -519,7 +513,7 @@ fn write(
             .iter()
             .filter_map(|d| {
                 let o = d.obligation.as_ref()?;
-                let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                let due = o.due_text().unwrap_or_else(|| "—".into());
                 Some(match lang {
                     Lang::Zh => format!("{}（截止 {}；`{}`）", o.text.zh, due, d.code),
                     Lang::En => format!("{} (due {}; `{}`)", o.text.en, due, d.code),
@@ -604,7 +598,7 @@ fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lan
                     line.push_str(&format!(" [{}]", c.join("; ")));
                 }
                 if let Some(o) = &d.obligation {
-                    let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                    let due = o.due_text().unwrap_or_else(|| "—".into());
                     line.push_str(&match lang {
                         Lang::Zh => format!("（义务：{}，截止 {due}）", o.text.zh),
                         Lang::En => format!(" (obligation: {}, due {due})", o.text.en),

@@ -205,7 +205,7 @@ fn test_case(
             body.push_str(&format!("\n{}", cite.get(lang)));
         }
         if let Some(o) = &d.obligation {
-            let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+            let due = o.due_text().unwrap_or_else(|| "—".into());
             body.push_str(&format!("\n{} ({due})", o.text.get(lang)));
         }
         if d.severity >= fail_at {
