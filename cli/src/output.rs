@@ -9,7 +9,8 @@ mod sarif;
 mod undetermined;
 
 use crate::files::Loaded;
-use hegui_lang::diag::{render, Diagnostic, Lang, Severity, SourceLookup, Status as DiagStatus};
+use crate::render::{self, SourceLookup};
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Status as DiagStatus};
 use hegui_lang::eval::rules::Status;
 use hegui_lang::syntax::ast::Span;
 use hegui_lang::Analysis;
@@ -176,6 +177,28 @@ impl Counts {
         self.infos += o.infos;
         self.undetermined += o.undetermined;
         self.waived += o.waived;
+    }
+
+    /// The grand total of `check --each`: the workspaces first, then what
+    /// they held.
+    pub fn total_line(&self, workspaces: usize, lang: Lang) -> String {
+        let Counts {
+            files,
+            flows,
+            errors: e,
+            warnings: w,
+            infos: i,
+            undetermined: u,
+            waived,
+        } = *self;
+        match lang {
+            Lang::Zh => format!(
+                "检查了 {workspaces} 个工作区（{files} 个文件、{flows} 个数据流）：{e} 个错误，{w} 个警告，{i} 个提示，{u} 项无法判定，{waived} 项已豁免\n"
+            ),
+            Lang::En => format!(
+                "checked {workspaces} workspaces ({files} files, {flows} flows): {e} errors, {w} warnings, {i} infos, {u} undetermined, {waived} waived\n"
+            ),
+        }
     }
 
     /// The human summary line.
@@ -566,7 +589,7 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
                 json!({
                     "id": r.id,
                     "title": r.title,
-                    "citations": r.cites,
+                    "citations": &*r.cites,
                     "penalties": r.penalties,
                     "effective_from": r.effective.map(|d| d.to_string()),
                     "effective_until": r.until.map(|d| d.to_string()),

@@ -2,7 +2,7 @@
 //! embedded stdlib plus the user's files) over the incremental database.
 
 use crate::db::{self, Database, EntityKey, SourceFile, Workspace};
-use crate::diag::{Diagnostic, SourceLookup};
+use crate::diag::Diagnostic;
 use crate::eval::rules::{self, Outcome};
 use crate::eval::tests::{self as policy_tests, TestResult};
 use crate::model::defs::Defs;
@@ -345,6 +345,11 @@ impl Analysis {
     /// back with no diagnostics. The diagnostics of all files put together
     /// are [`Analysis::diagnostics`]'s.
     pub fn changed_diagnostics(&mut self) -> Vec<FileChange> {
+        // The first call evaluates every file: spread it over the cores as a
+        // full check does (later calls re-run only what an edit changed).
+        if self.reported.is_empty() {
+            self.prewarm();
+        }
         let w = self.waivers();
         let waived = !(w.list.is_empty() && w.diagnostics.is_empty());
         let mut now: BTreeMap<String, Arc<Vec<Diagnostic>>> = BTreeMap::new();
@@ -493,8 +498,9 @@ impl Default for Analysis {
     }
 }
 
-impl SourceLookup for Analysis {
-    fn text_of(&self, path: &str) -> Option<&str> {
+impl Analysis {
+    /// The text of a loaded file.
+    pub fn text_of(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|f| &**f.text(&self.db))
     }
 }

@@ -1,5 +1,5 @@
 //! The one diagnostic type: syntax errors, checker errors and rule findings are
-//! all `Diagnostic`s. The terminal renders them with codespan-reporting (here),
+//! all `Diagnostic`s. The CLI renders them for the terminal (`cli/src/render.rs`),
 //! the language server converts them (in `lsp/`), JSON serialises them.
 
 use crate::syntax::ast::Span;
@@ -119,7 +119,23 @@ pub struct Fix {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct ObligationDue {
     pub text: Text,
+    /// The day it falls due: overdue is judged against the evaluation day.
     pub due: Option<Date>,
+    /// The exact time (Beijing time) where the rule counts the deadline in
+    /// hours; `due` is then its day.
+    pub due_at: Option<jiff::civil::DateTime>,
+}
+
+impl ObligationDue {
+    /// The deadline as outputs write it: to the minute where the rule gives
+    /// one, else the day.
+    pub fn due_text(&self) -> Option<String> {
+        match (self.due_at, self.due) {
+            (Some(t), _) => Some(crate::syntax::datetime::display(&t)),
+            (None, Some(d)) => Some(d.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -132,7 +148,9 @@ pub struct Diagnostic {
     pub location: Location,
     pub labels: Vec<SecondaryLabel>,
     pub notes: Vec<Text>,
-    pub citations: Vec<Text>,
+    /// The rule's citations, shared by all its findings.
+    #[serde(serialize_with = "shared_slice")]
+    pub citations: std::sync::Arc<[Text]>,
     pub obligation: Option<ObligationDue>,
     pub fixes: Vec<Fix>,
     /// The entity (flow, dataset, …) a rule finding is about.
@@ -143,6 +161,15 @@ pub struct Diagnostic {
     /// An undetermined finding's facts not declared, each with what value
     /// would decide it where that is computable.
     pub missing: Vec<MissingFact>,
+}
+
+/// Serialises a shared slice as its elements (serde's `rc` feature would do
+/// it for every `Arc`; this keeps the build's features as they are).
+fn shared_slice<S: serde::Serializer, T: Serialize>(
+    v: &std::sync::Arc<[T]>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    v.as_ref().serialize(s)
 }
 
 /// A deciding fact not declared, named by its entity and field.
@@ -176,7 +203,7 @@ impl Diagnostic {
             },
             labels: Vec::new(),
             notes: Vec::new(),
-            citations: Vec::new(),
+            citations: std::sync::Arc::from([]),
             obligation: None,
             fixes: Vec::new(),
             subject: None,
@@ -234,123 +261,4 @@ impl Diagnostic {
 
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-}
-
-/// Files a renderer can show snippets of: path and text.
-pub trait SourceLookup {
-    fn text_of(&self, path: &str) -> Option<&str>;
-}
-
-/// Terminal rendering with codespan-reporting.
-pub mod render {
-    use super::*;
-    use codespan_reporting::diagnostic as cd;
-    use codespan_reporting::files::SimpleFiles;
-    use codespan_reporting::term;
-    use std::collections::BTreeMap;
-
-    pub fn to_string(
-        diags: &[Diagnostic],
-        sources: &dyn SourceLookup,
-        lang: Lang,
-        color: bool,
-    ) -> String {
-        let mut files = SimpleFiles::new();
-        let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-        let mut id_of = |path: &str, files: &mut SimpleFiles<String, String>| -> Option<usize> {
-            if let Some(id) = ids.get(path) {
-                return Some(*id);
-            }
-            let text = sources.text_of(path)?;
-            let id = files.add(path.to_string(), text.to_string());
-            ids.insert(path.to_string(), id);
-            Some(id)
-        };
-        let config = term::Config::default();
-        let mut out: Vec<u8> = Vec::new();
-        for d in diags {
-            let sev = match d.severity {
-                Severity::Error => cd::Severity::Error,
-                Severity::Warning => cd::Severity::Warning,
-                Severity::Info => cd::Severity::Note,
-                Severity::Hint => cd::Severity::Help,
-            };
-            // A waived finding is shown, quietly: as help, its message marked.
-            let (sev, message) = match (d.status, lang) {
-                (Status::Waived, Lang::Zh) => {
-                    (cd::Severity::Help, format!("[已豁免] {}", d.message.zh))
-                }
-                (Status::Waived, Lang::En) => {
-                    (cd::Severity::Help, format!("[waived] {}", d.message.en))
-                }
-                _ => (sev, d.message.get(lang).to_string()),
-            };
-            let mut cdiag = cd::Diagnostic::new(sev)
-                .with_code(d.code.clone())
-                .with_message(message);
-            let mut labels = Vec::new();
-            if let Some(id) = id_of(&d.location.file, &mut files) {
-                labels.push(cd::Label::primary(
-                    id,
-                    clamp(d.location.span, sources.text_of(&d.location.file)),
-                ));
-            }
-            for l in &d.labels {
-                if let Some(id) = id_of(&l.location.file, &mut files) {
-                    labels.push(
-                        cd::Label::secondary(
-                            id,
-                            clamp(l.location.span, sources.text_of(&l.location.file)),
-                        )
-                        .with_message(l.message.get(lang)),
-                    );
-                }
-            }
-            let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
-            for c in &d.citations {
-                notes.push(match lang {
-                    Lang::Zh => format!("依据：{}", c.zh),
-                    Lang::En => format!("cite: {}", c.en),
-                });
-            }
-            if let Some(o) = &d.obligation {
-                let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-                notes.push(match lang {
-                    Lang::Zh => format!("义务：{}（截止 {}）", o.text.zh, due),
-                    Lang::En => format!("obligation: {} (due {})", o.text.en, due),
-                });
-            }
-            for f in &d.fixes {
-                notes.push(match lang {
-                    Lang::Zh => format!("修复：{}", f.title.zh),
-                    Lang::En => format!("fix: {}", f.title.en),
-                });
-            }
-            cdiag = cdiag.with_labels(labels).with_notes(notes);
-            if color {
-                let mut buf = term::termcolor::Buffer::ansi();
-                let _ = term::emit(&mut buf, &config, &files, &cdiag);
-                out.extend_from_slice(buf.as_slice());
-            } else {
-                let mut buf = term::termcolor::Buffer::no_color();
-                let _ = term::emit(&mut buf, &config, &files, &cdiag);
-                out.extend_from_slice(buf.as_slice());
-            }
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    /// Keeps a span inside its text and on character boundaries, so rendering never panics.
-    fn clamp(span: Span, text: Option<&str>) -> std::ops::Range<usize> {
-        let Some(text) = text else { return 0..0 };
-        let mut s = (span.start as usize).min(text.len());
-        let mut e = (span.end as usize).min(text.len()).max(s);
-        while !text.is_char_boundary(s) {
-            s -= 1;
-        }
-        while !text.is_char_boundary(e) {
-            e += 1;
-        }
-        s..e
-    }
 }
