@@ -119,7 +119,23 @@ pub struct Fix {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct ObligationDue {
     pub text: Text,
+    /// The day it falls due: overdue is judged against the evaluation day.
     pub due: Option<Date>,
+    /// The exact time (Beijing time) where the rule counts the deadline in
+    /// hours; `due` is then its day.
+    pub due_at: Option<jiff::civil::DateTime>,
+}
+
+impl ObligationDue {
+    /// The deadline as outputs write it: to the minute where the rule gives
+    /// one, else the day.
+    pub fn due_text(&self) -> Option<String> {
+        match (self.due_at, self.due) {
+            (Some(t), _) => Some(crate::syntax::datetime::display(&t)),
+            (None, Some(d)) => Some(d.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -178,7 +178,7 @@ pub fn log(
         .map(|d| {
             let mut text = d.message.get(lang).to_string();
             if let Some(o) = &d.obligation {
-                let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                let due = o.due_text().unwrap_or_else(|| "—".into());
                 text.push_str(&match lang {
                     Lang::Zh => format!("（义务：{}，截止 {}）", o.text.zh, due),
                     Lang::En => format!(" (obligation: {}, due {})", o.text.en, due),
@@ -207,8 +207,7 @@ pub fn log(
                 r["properties"]["missing"] = super::json::missing(&d.missing, sources);
             }
             if let Some(o) = &d.obligation {
-                r["properties"]["obligation"] =
-                    json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
+                r["properties"]["obligation"] = super::json::obligation(o);
             }
             if let Some(w) = &d.waiver {
                 if d.status == Status::Waived {

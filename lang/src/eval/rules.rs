@@ -255,11 +255,11 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
         d.notes.push(rule.title.clone());
     }
     if let (Some(ob), Some(due)) = (&rule.decl.obligation, &rule.body.due) {
-        let due = match ev.eval(due) {
-            Value::Date(d) => Some(d),
-            // An hour deadline falls due on its day; the message gives the hour.
-            Value::DateTime(t) => Some(t.date()),
-            _ => None,
+        let (due, due_at) = match ev.eval(due) {
+            Value::Date(d) => (Some(d), None),
+            // An hour deadline: its exact time, and its day for "overdue".
+            Value::DateTime(t) => (Some(t.date()), Some(t)),
+            _ => (None, None),
         };
         let l = &ob.label;
         let zh = l.zh.as_ref().map(|s| s.text.clone()).unwrap_or_default();
@@ -270,6 +270,7 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
         d.obligation = Some(ObligationDue {
             text: Text::new(zh, en),
             due,
+            due_at,
         });
     }
     if let (Some(fix), Some((zh, en))) = (&rule.decl.fix, &rule.body.fix_title) {
