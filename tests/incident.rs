@@ -1,8 +1,8 @@
 //! Incident reporting (国家网络安全事件报告管理办法, in force 2025-11-01) end to
 //! end: the example workspace `examples/incident-ransomware` through the real
 //! binary (rule ids, severities, subjects, lines, due dates, undetermined
-//! facts), the hour deadline as written in the message, the evaluation date
-//! that makes a missing report overdue, and bad date-times in `.hegui` and
+//! facts), the hour deadline's exact time in JSON, SARIF and the report, the
+//! evaluation date that makes a missing report overdue, and bad date-times in `.hegui` and
 //! JSON declarations (exit code 2, no verdict).
 
 mod common;
@@ -32,56 +32,62 @@ fn the_example_gives_the_late_and_the_missing_reports() {
     assert_eq!(cii.line, 37, "points at the level");
 }
 
+/// The obligation of an hour deadline carries its exact time (Beijing time)
+/// beside its day, in JSON, in SARIF's properties and in the report's deadline
+/// list; "overdue" is judged by the day.
 #[test]
-fn messages_give_the_deadline_to_the_minute_and_the_missing_recipient() {
-    let (_, out, _) = hegui(&[
-        "check",
-        EXAMPLE,
-        "--format",
-        "json",
-        "--lang",
-        "en",
-        "--today",
-        "2025-11-20",
-    ]);
+fn an_hour_deadline_is_due_to_the_minute() {
+    let json = |format: &str, today: &str| -> serde_json::Value {
+        let (_, out, _) = hegui(&["check", EXAMPLE, "--format", format, "--today", today]);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    };
+    let v = json("json", "2025-11-20");
+    let cii = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "INCID-4-CII")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(cii["obligation"]["due"], "2025-11-20");
+    assert_eq!(cii["obligation"]["due_at"], "2025-11-20T11:15");
+    let v = json("sarif", "2025-11-20");
+    let r = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "INCID-4-CII")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(r["properties"]["obligation"]["due"], "2025-11-20");
+    assert_eq!(r["properties"]["obligation"]["due_at"], "2025-11-20T11:15");
+    // A day deadline has no time.
+    let (_, out, _) = hegui(&["check", "examples/s1-diabetes-trial", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let msg = |rule: &str| {
-        v["findings"]
-            .as_array()
-            .unwrap()
+    let dated: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["obligation"]["due"].is_string())
+        .collect();
+    assert!(!dated.is_empty(), "{out}");
+    assert!(
+        dated
             .iter()
-            .find(|f| f["rule"] == rule)
-            .and_then(|f| f["message"]["en"].as_str())
-            .unwrap_or_else(|| panic!("{rule}: {out}"))
+            .all(|f| f["obligation"].get("due_at").is_none()),
+        "{out}"
+    );
+    // The report's deadline list: the time, open on its day, overdue after.
+    let row = |today: &str| -> String {
+        let (_, out, _) = hegui(&["report", EXAMPLE, "--lang", "en", "--today", today]);
+        out.lines()
+            .find(|l| l.contains("2025-11-20T11:15") && l.contains("INCID-4-CII"))
+            .unwrap_or_else(|| panic!("no deadline row: {out}"))
             .to_string()
     };
-    let late = msg("INCID-4-OTHER.late");
+    assert!(row("2025-11-20").contains("open"), "{}", row("2025-11-20"));
     assert!(
-        late.contains("due for reporting by 2025-11-20T06:40"),
-        "{late}"
-    );
-    assert!(late.contains("at 2025-11-20T07:05"), "{late}");
-    // Reported to the protection department already: only the police is owed;
-    // on the deadline's own day it is not yet said to be overdue.
-    let cii = msg("INCID-4-CII");
-    assert!(
-        cii.contains("report it to the public security organ by 2025-11-20T11:15"),
-        "{cii}"
-    );
-    assert!(!cii.contains("overdue"), "{cii}");
-    let (_, out, _) = hegui(&[
-        "check",
-        EXAMPLE,
-        "--format",
-        "json",
-        "--lang",
-        "zh",
-        "--today",
-        "2025-11-21",
-    ]);
-    assert!(
-        out.contains("须在 2025-11-20T11:15 前向公安机关报告；截至评估日已逾期"),
-        "{out}"
+        row("2025-11-21").contains("overdue"),
+        "{}",
+        row("2025-11-21")
     );
 }
 
@@ -137,5 +143,8 @@ fn bad_date_times_are_input_errors_with_a_location() {
     assert_eq!(code, 1);
     assert_eq!(triples(&fs), vec![t("INCID-4-OTHER", "error", "i")]);
     assert_eq!(fs[0].due.as_deref(), Some("2025-11-20"));
+    let (_, out, _) = hegui(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["findings"][0]["obligation"]["due_at"], "2025-11-20T06:40");
     std::fs::remove_dir_all(&dir).unwrap();
 }

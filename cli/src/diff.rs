@@ -28,7 +28,8 @@ fn key(d: &Diagnostic) -> (String, String) {
 fn differs(a: &Diagnostic, b: &Diagnostic) -> bool {
     a.severity != b.severity
         || a.message != b.message
-        || a.obligation.as_ref().map(|o| o.due) != b.obligation.as_ref().map(|o| o.due)
+        || a.obligation.as_ref().map(|o| o.due_text())
+            != b.obligation.as_ref().map(|o| o.due_text())
 }
 
 fn changes<'a>(from: &'a Side, to: &'a Side) -> BTreeMap<String, Vec<Change<'a>>> {
@@ -61,10 +62,7 @@ fn changes<'a>(from: &'a Side, to: &'a Side) -> BTreeMap<String, Vec<Change<'a>>
 }
 
 fn due(d: &Diagnostic) -> Option<String> {
-    d.obligation
-        .as_ref()
-        .and_then(|o| o.due)
-        .map(|d| d.to_string())
+    d.obligation.as_ref().and_then(|o| o.due_text())
 }
 
 fn finding_json(d: &Diagnostic) -> Value {

@@ -11,7 +11,7 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
         "rule": d.code,
         "severity": d.severity.as_str(),
         "message": d.message,
-        "citations": d.citations,
+        "citations": &*d.citations,
         "file": d.location.file,
         "span": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
         "flow": d.subject,
@@ -36,7 +36,7 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
         v["missing"] = missing(&d.missing, sources);
     }
     if let Some(o) = &d.obligation {
-        v["obligation"] = json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
+        v["obligation"] = obligation(o);
     }
     if !d.fixes.is_empty() {
         v["fixes"] = d
@@ -128,4 +128,14 @@ impl serde::Serialize for Findings<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.diags.iter().map(|d| finding(d, self.sources)))
     }
+}
+
+/// An obligation: its text, its due day, and its exact time (Beijing time)
+/// where the rule counts the deadline in hours.
+pub(crate) fn obligation(o: &hegui_lang::diag::ObligationDue) -> serde_json::Value {
+    let mut v = json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
+    if let Some(t) = o.due_at {
+        v["due_at"] = json!(hegui_lang::syntax::datetime::display(&t));
+    }
+    v
 }

@@ -90,10 +90,10 @@ fn catalogue(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<(Stri
                 "name": id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
                 "shortDescription": message(&r.title, lang),
                 "fullDescription": {"text": full, "properties": {"zh": r.title.zh, "en": r.title.en, "doc": r.doc}},
-                "help": {"text": help, "markdown": help_md, "properties": {"citations": r.cites, "citationsOther": cites_other}},
+                "help": {"text": help, "markdown": help_md, "properties": {"citations": &*r.cites, "citationsOther": cites_other}},
                 "defaultConfiguration": {"level": level(r.severity)},
                 "properties": {
-                    "citations": r.cites,
+                    "citations": &*r.cites,
                     "effectiveFrom": r.effective.map(|d| d.to_string()),
                     "effectiveUntil": r.until.map(|d| d.to_string()),
                     "subject": r.subject,
@@ -178,7 +178,7 @@ pub fn log(
         .map(|d| {
             let mut text = d.message.get(lang).to_string();
             if let Some(o) = &d.obligation {
-                let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                let due = o.due_text().unwrap_or_else(|| "—".into());
                 text.push_str(&match lang {
                     Lang::Zh => format!("（义务：{}，截止 {}）", o.text.zh, due),
                     Lang::En => format!(" (obligation: {}, due {})", o.text.en, due),
@@ -194,7 +194,7 @@ pub fn log(
                     "hegui/v1": format!("{}:{}:{}", d.code, d.subject.as_deref().unwrap_or(""), d.location.file),
                 },
                 "properties": {
-                    "citations": d.citations,
+                    "citations": &*d.citations,
                     "subject": d.subject,
                     "notes": d.notes,
                 },
@@ -207,8 +207,7 @@ pub fn log(
                 r["properties"]["missing"] = super::json::missing(&d.missing, sources);
             }
             if let Some(o) = &d.obligation {
-                r["properties"]["obligation"] =
-                    json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
+                r["properties"]["obligation"] = super::json::obligation(o);
             }
             if let Some(w) = &d.waiver {
                 if d.status == Status::Waived {
