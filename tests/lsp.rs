@@ -1234,6 +1234,7 @@ fn one_analysis_per_workspace_root() {
     c.request("initialize", init);
     c.notify("initialized", json!({}));
     // Closed files are published too; each as the CLI finds it on its root.
+    let mut found = std::collections::BTreeMap::new();
     for (root_dir, file) in [
         (&a, a.join("trial.hegui")),
         (&b, b.join("trial.hegui")),
@@ -1248,15 +1249,11 @@ fn one_analysis_per_workspace_root() {
         );
         let got = c.published(&file_uri(&file), |_| true);
         assert_eq!(lsp_findings(&got), expected, "{}", file.display());
+        found.insert(file, expected);
     }
     // a's hegui.toml lowers CAC-SC-7 (a waiver: shown as a hint) and raises
     // GBT39725-7.p; b has none.
-    let sev = |file: &Path, code: &str| {
-        cli_findings(file.parent().unwrap(), file)
-            .into_iter()
-            .find(|f| f.0 == code)
-            .map(|f| f.1)
-    };
+    let sev = |file: &Path, code: &str| found[file].iter().find(|f| f.0 == code).map(|f| f.1);
     assert_eq!(sev(&a.join("trial.hegui"), "CAC-SC-7"), Some(4));
     assert_eq!(sev(&a.join("trial.hegui"), "GBT39725-7.p"), Some(1));
     assert_eq!(sev(&b.join("trial.hegui"), "CAC-SC-7"), Some(1));
@@ -1509,4 +1506,166 @@ fn undetermined_findings_name_the_missing_fact_and_where_it_goes() {
     assert_eq!(d["range"]["start"], cli_to_lsp(rest, &f["span"]["start"]));
     assert_eq!(d["range"]["end"], cli_to_lsp(rest, &f["span"]["end"]));
     c.shutdown();
+}
+
+/// The words the grammar reserves: the quoted words of `grammar.pest` and
+/// the lists of `keywords.rs`.
+fn grammar_words() -> std::collections::BTreeSet<String> {
+    use hegui_lang::syntax::keywords as k;
+    let pest =
+        std::fs::read_to_string(root().join("lang/src/syntax/grammar.pest")).expect("grammar");
+    // Every quoted run of letters (each quote taken as an opening one: an
+    // escaped quote must not put the pairs out of step).
+    let quotes: Vec<usize> = pest.match_indices('"').map(|(i, _)| i).collect();
+    let mut words: std::collections::BTreeSet<String> = quotes
+        .windows(2)
+        .map(|w| &pest[w[0] + 1..w[1]])
+        .filter(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(str::to_string)
+        .collect();
+    for list in [
+        k::ITEM,
+        k::WAIVE_CLAUSE,
+        k::RULE_CLAUSE,
+        k::EXPR,
+        k::DATES,
+        k::AGGREGATE,
+        k::UNIT,
+    ] {
+        words.extend(list.iter().map(|w| w.to_string()));
+    }
+    words
+}
+
+/// Whether `word` occurs in `text` as a whole word (between non-word characters).
+fn has_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(ident)
+            && !text[i + word.len()..].chars().next().is_some_and(ident)
+    })
+}
+
+/// Every reserved word of the grammar is highlighted by both editors'
+/// syntax files (so a keyword added to the language cannot be forgotten
+/// there): it occurs in the VS Code grammar's patterns and in the Vim
+/// syntax file.
+#[test]
+fn syntax_files_know_every_keyword() {
+    let tm = std::fs::read_to_string(root().join("editors/vscode/syntaxes/hegui.tmLanguage.json"))
+        .expect("tmLanguage");
+    let tm: Value = serde_json::from_str(&tm).expect("json");
+    let mut patterns = String::new();
+    fn collect(v: &Value, out: &mut String) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v) {
+                        ("match" | "begin", Value::String(s)) => {
+                            out.push_str(s);
+                            out.push('\n');
+                        }
+                        _ => collect(v, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    collect(&tm, &mut patterns);
+    let vim = std::fs::read_to_string(root().join("editors/nvim/syntax/hegui.vim")).expect("vim");
+    // Vim comments (lines starting with `"`) do not highlight anything.
+    let vim: String = vim
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('"'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let words = grammar_words();
+    for w in ["penalty", "unconfirmed", "hours", "waive", "deciding"] {
+        assert!(words.contains(w), "{w} is not a grammar word: {words:?}");
+    }
+    let missing: Vec<(&str, &String)> = words
+        .iter()
+        .filter_map(|w| {
+            if !has_word(&patterns, w) {
+                Some(("VS Code", w))
+            } else if !has_word(&vim, w) {
+                Some(("Vim", w))
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert!(missing.is_empty(), "not highlighted: {missing:?}");
+}
+
+/// The Vim syntax file in headless Neovim: the newer words and literals get
+/// their groups (penalty, unconfirmed, waivers, date-times, hours).
+#[test]
+fn neovim_syntax_highlights_the_newer_words() {
+    if !nvim_available() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("hegui-nvim-syntax-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("sample.hegui");
+    std::fs::write(
+        &file,
+        "package std version \"2026.12\"\n\
+         rule DSL-45 \"a\" \"b\" {\n\
+         \x20 penalty unconfirmed \"c\" \"d\" \"e\" \"f\"\n\
+         \x20 require x.reported_at <= x.discovered_at + 4 hours\n\
+         \x20 let u = union(d in x.data : d.kinds)\n\
+         }\n\
+         test \"t\" {\n\
+         \x20 today 2025-11-04\n\
+         \x20 incident leak { discovered_at = 2025-11-03T09:30 }\n\
+         \x20 expect undetermined INCID-1 on leak\n\
+         }\n\
+         waive GBT39725-7.q, PHI-10 on sg_backup {\n\
+         \x20 reason \"r\" \"r\"\n\
+         \x20 approved \"w\" on 2026-02-03\n\
+         }\n\
+         schema party \"p\" \"P\" as parties { kind: party_kind deciding \"k\" \"k\" }\n",
+    )
+    .expect("write");
+    let out = dir.join("out.txt");
+    let status = Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-c"])
+        .arg(format!(
+            "luafile {}",
+            root().join("tests/nvim/syntax.lua").display()
+        ))
+        .env("HEGUI_PLUGIN", root().join("editors/nvim"))
+        .env("HEGUI_FILE", &file)
+        .env("HEGUI_OUT", &out)
+        .stdin(Stdio::null())
+        .status()
+        .expect("run nvim");
+    let got = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(status.success(), "nvim failed ({status}); it wrote:\n{got}");
+    for want in [
+        "version heguiClause",
+        "penalty heguiClause",
+        "unconfirmed heguiClause",
+        "hours heguiUnit",
+        "union(d heguiAggregate",
+        "today heguiClause",
+        "2025-11-04 heguiDate",
+        "2025-11-03T09:30 heguiDateTime",
+        "undetermined heguiClause",
+        "INCID-1 heguiRuleId",
+        "waive heguiItem",
+        "GBT39725-7.q, heguiRuleId",
+        "PHI-10 heguiRuleId",
+        "reason heguiClause",
+        "approved heguiClause",
+        "deciding heguiFlag",
+        "as heguiClause",
+    ] {
+        assert!(got.lines().any(|l| l == want), "no {want:?} in:\n{got}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -135,8 +135,9 @@ fn each_ends_with_a_grand_total() {
     let lines: Vec<&str> = out.lines().collect();
     let at = lines
         .iter()
-        .position(|l| l.starts_with("== total ("))
+        .position(|l| *l == "== total ==")
         .expect("a total header");
+    let workspaces = lines[..at].iter().filter(|l| l.starts_with("== ")).count();
     // The total is the sum of the per-workspace summary lines.
     let nums = |l: &str| -> Vec<usize> {
         l.split(|c: char| !c.is_ascii_digit())
@@ -144,13 +145,20 @@ fn each_ends_with_a_grand_total() {
             .map(|s| s.parse().unwrap_or(0))
             .collect()
     };
-    let mut sum = vec![0usize; 7];
+    let mut sum = [0usize; 7];
     for l in lines[..at].iter().filter(|l| l.starts_with("checked ")) {
         for (s, n) in sum.iter_mut().zip(nums(l)) {
             *s += n;
         }
     }
-    assert_eq!(nums(lines[at + 1]), sum, "{}", lines[at + 1]);
+    // "checked N workspaces (files, flows): …": the workspaces, then the sums.
+    let total = lines[at + 1];
+    assert!(
+        total.starts_with("checked ") && total.contains(" workspaces ("),
+        "{total}"
+    );
+    assert_eq!(nums(total)[0], workspaces, "{total}");
+    assert_eq!(nums(total)[1..], sum[..], "{total}");
     assert!(sum[2] > 0, "the examples have errors");
 }
 

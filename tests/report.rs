@@ -95,6 +95,21 @@ fn parties_and_datasets_are_in_the_report_by_display_name() {
 }
 
 #[test]
+fn a_flow_heading_is_its_display_name_with_the_identifier_as_a_code() {
+    for (lang, label) in [
+        ("en", "Trial data to the US R&D centre"),
+        ("zh", "试验数据传至美国研发中心"),
+    ] {
+        let md = report(&["examples/s1-diabetes-trial", "--lang", lang]);
+        let head = md
+            .lines()
+            .find(|l| l.starts_with("## ") && l.contains("trial_export"))
+            .unwrap_or_else(|| panic!("{md}"));
+        assert_eq!(head, format!("## {label} (`trial_export`)"), "{lang}");
+    }
+}
+
+#[test]
 fn deadlines_before_today_are_overdue() {
     let ex = "examples/s1-diabetes-trial";
     let late = report(&[ex, "--lang", "en", "--today", "2026-12-01"]);

@@ -1,5 +1,5 @@
 //! The workspace file and the external stdlib, end to end (spawning the
-//! binary): `hegui.toml` at a workspace root, `--stdlib DIR`, the stdlib's
+//! binary): `hegui.toml` at a workspace root, `--stdlib PATH` (a folder or a .tar.gz/.zip archive, hostile ones refused), the stdlib's
 //! declared version and hash in the outputs, the root rule.
 
 mod common;
@@ -323,5 +323,228 @@ fn every_option_of_every_command_is_in_docs_cli_md() {
                 "`hegui {c} {opt}` is not in the header of its section: {header}"
             );
         }
+        // And the reverse: the header promises no option the binary lacks.
+        for opt in header
+            .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
+            .filter(|w| w.starts_with("--") && w.len() > 2)
+        {
+            assert!(
+                help.contains(opt),
+                "docs/cli.md's `hegui {c}` names {opt}, which its --help does not know"
+            );
+        }
     }
+    // The exit-code table says which commands take `--deny`: each has it.
+    let (_, explain, _) = hegui(&["explain", "--help"]);
+    assert!(!explain.contains("--deny"));
+    let row = docs
+        .lines()
+        .find(|l| l.starts_with("| 1 |"))
+        .expect("the exit-code table's row for 1");
+    assert!(row.contains("`explain` (which has no `--deny`)"), "{row}");
+    for c in ["check", "report"] {
+        let (_, help, _) = hegui(&[c, "--help"]);
+        assert!(help.contains("--deny"), "{c}");
+    }
+}
+
+/// Every `.hegui` file under `dir`, as (path relative to it, bytes).
+fn policy_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "hegui") {
+                let rel = p.strip_prefix(dir).expect("below").to_string_lossy();
+                out.push((rel.replace('\\', "/"), std::fs::read(&p).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A `.tar.gz` of `files`, each entry named as given and of its type.
+fn tar_gz(path: &std::path::Path, files: &[(String, Vec<u8>)]) {
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(path).expect("create"),
+        flate2::Compression::fast(),
+    );
+    let mut tar = tar::Builder::new(gz);
+    for (name, bytes) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        // Set the name raw: the builder's own setters refuse `..`.
+        let field = &mut h.as_old_mut().name;
+        field[..name.len()].copy_from_slice(name.as_bytes());
+        h.set_cksum();
+        tar.append(&h, &bytes[..]).expect("append");
+    }
+    tar.into_inner().expect("tar").finish().expect("gz");
+}
+
+fn zip_of(path: &std::path::Path, files: &[(String, Vec<u8>)]) {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).expect("create"));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        z.start_file(name.as_str(), opts).expect("entry");
+        z.write_all(bytes).expect("write");
+    }
+    z.finish().expect("zip");
+}
+
+#[test]
+fn a_stdlib_archive_gives_the_folders_verdicts_version_and_hash() {
+    let d = temp_dir("stdlib-archive");
+    let files = policy_files(&root().join("stdlib"));
+    assert!(files.len() > 5, "{files:?}");
+    // Packed as `tar czf std.tar.gz stdlib` would: below a top folder.
+    let under: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(n, b)| (format!("stdlib/{n}"), b.clone()))
+        .collect();
+    tar_gz(&d.join("std.tar.gz"), &under);
+    // And as `cd stdlib && zip -r ../std.zip .`: at the top.
+    zip_of(&d.join("std.zip"), &files);
+    for ex in [
+        "examples/s1-diabetes-trial",
+        "examples/s3-singapore-backup-waived",
+    ] {
+        let (c0, folder) = json(&[ex, "--today", "2026-12-01", "--stdlib", "stdlib/"]);
+        for archive in ["std.tar.gz", "std.zip"] {
+            let a = d.join(archive);
+            let (c1, packed) = json(&[
+                ex,
+                "--today",
+                "2026-12-01",
+                "--stdlib",
+                a.to_str().expect("path"),
+            ]);
+            assert_eq!(c0, c1, "{ex} {archive}");
+            assert_eq!(verdicts(&folder), verdicts(&packed), "{ex} {archive}");
+            assert_eq!(
+                folder["run"]["stdlib_hash"], packed["run"]["stdlib_hash"],
+                "{archive}"
+            );
+            assert_eq!(packed["run"]["stdlib_version"], "2026.12", "{archive}");
+        }
+    }
+    // hegui.toml names the archive, relative to itself.
+    let ws = temp_dir("stdlib-archive-toml");
+    std::fs::write(ws.join("trial.hegui"), s1()).expect("write");
+    std::fs::copy(d.join("std.zip"), ws.join("std.zip")).expect("copy");
+    std::fs::write(ws.join("hegui.toml"), "stdlib = \"std.zip\"\n").expect("write");
+    let (code, with_toml) = json(&[ws.to_str().expect("path")]);
+    let (code0, embedded) = json(&["examples/s1-diabetes-trial"]);
+    assert_eq!(code, code0);
+    assert_eq!(
+        with_toml["run"]["stdlib_hash"],
+        embedded["run"]["stdlib_hash"]
+    );
+    let strip =
+        |v: &Value| -> Vec<_> { verdicts(v).into_iter().map(|f| (f.0, f.1, f.2)).collect() };
+    assert_eq!(strip(&with_toml), strip(&embedded));
+    // The stdlib's own tests run from the archive too.
+    let (code, out, err) = hegui(&[
+        "test",
+        "--stdlib",
+        d.join("std.tar.gz").to_str().expect("path"),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn a_hostile_stdlib_archive_is_refused_with_exit_2() {
+    let d = temp_dir("stdlib-hostile");
+    let good = policy_files(&root().join("stdlib"));
+    let with = |name: &str, bytes: &[u8]| {
+        let mut f = good.clone();
+        f.push((name.to_string(), bytes.to_vec()));
+        f
+    };
+    let check = |archive: &std::path::Path, says: &str| {
+        let (code, out, err) = hegui(&[
+            "check",
+            "examples/s1-diabetes-trial",
+            "--lang",
+            "en",
+            "--stdlib",
+            archive.to_str().expect("path"),
+        ]);
+        assert_eq!(code, 2, "{archive:?}: {out}{err}");
+        assert!(out.is_empty(), "no verdict: {out}");
+        assert!(
+            err.contains("std") && err.contains(says),
+            "{archive:?} should say `{says}`: {err}"
+        );
+    };
+    // Entries that would leave the archive's folder.
+    tar_gz(
+        &d.join("dotdot.tar.gz"),
+        &with("../../evil.hegui", b"package evil\n"),
+    );
+    check(&d.join("dotdot.tar.gz"), "outside the archive");
+    zip_of(
+        &d.join("abs.zip"),
+        &with("/etc/evil.hegui", b"package evil\n"),
+    );
+    check(&d.join("abs.zip"), "outside the archive");
+    // The same entry twice.
+    let twice = with(&good[0].0, &good[0].1);
+    tar_gz(&d.join("twice.tar.gz"), &twice);
+    check(&d.join("twice.tar.gz"), "occurs twice");
+    // A link.
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(d.join("link.tar.gz")).expect("create"),
+        flate2::Compression::fast(),
+    );
+    let mut tar = tar::Builder::new(gz);
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::Symlink);
+    h.set_size(0);
+    tar.append_link(&mut h, "core/x.hegui", "/etc/passwd")
+        .expect("link");
+    tar.into_inner().expect("tar").finish().expect("gz");
+    check(&d.join("link.tar.gz"), "link");
+    // Not UTF-8, not an archive at all, damaged, empty of policy files.
+    zip_of(
+        &d.join("gbk.zip"),
+        &with("core/gbk.hegui", &[0xc4, 0xe3, 0xba, 0xc3]),
+    );
+    check(&d.join("gbk.zip"), "not UTF-8");
+    std::fs::write(d.join("junk.tar.gz"), b"this is no gzip stream").expect("write");
+    check(&d.join("junk.tar.gz"), "damaged");
+    std::fs::write(d.join("junk.zip"), b"PK\x03\x04 and then nothing").expect("write");
+    check(&d.join("junk.zip"), "damaged");
+    zip_of(
+        &d.join("empty.zip"),
+        &[("README.md".into(), b"no policy".to_vec())],
+    );
+    check(&d.join("empty.zip"), "no .hegui files");
+    // A bomb: 80 MiB of zeros (80 KiB packed) besides the policy files.
+    let bomb = d.join("bomb.tar.gz");
+    {
+        let gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(&bomb).expect("create"),
+            flate2::Compression::fast(),
+        );
+        let mut tar = tar::Builder::new(gz);
+        let mut h = tar::Header::new_gnu();
+        let size = 80u64 << 20;
+        h.set_path("zeros.bin").expect("name");
+        h.set_size(size);
+        h.set_cksum();
+        tar.append(&h, std::io::Read::take(std::io::repeat(0), size))
+            .expect("append");
+        tar.into_inner().expect("tar").finish().expect("gz");
+    }
+    assert!(std::fs::metadata(&bomb).expect("bomb").len() < 1 << 20);
+    check(&bomb, "unpacks to more than");
 }

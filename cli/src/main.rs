@@ -92,9 +92,9 @@ enum Command {
         /// Ignore every `waive` item: show all findings as computed.
         #[arg(long)]
         no_waivers: bool,
-        /// Judge by the standard library in this folder (default: the one
+        /// Judge by the standard library in this folder or archive (default: the one
         /// `hegui.toml` names, else the embedded one).
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "PATH")]
         stdlib: Option<std::path::PathBuf>,
     },
     /// Run the policy tests of a workspace, or of the standard library.
@@ -102,9 +102,9 @@ enum Command {
         /// Files or folders of the workspace (default: the current folder).
         paths: Vec<std::path::PathBuf>,
         /// `--stdlib`: run the standard library's own tests (the embedded
-        /// one, or the one in DIR); with PATHS, `--stdlib DIR` runs the
-        /// workspace's tests over the stdlib in DIR.
-        #[arg(long, value_name = "DIR", num_args = 0..=1)]
+        /// one, or the one in PATH); with PATHS, `--stdlib PATH` runs the
+        /// workspace's tests over the stdlib in PATH.
+        #[arg(long, value_name = "PATH", num_args = 0..=1)]
         stdlib: Option<Option<std::path::PathBuf>>,
         /// Language of messages (default: from the locale).
         #[arg(long, value_enum)]
@@ -129,9 +129,9 @@ enum Command {
         /// Language of the explanation (default: from the locale).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
-        /// Judge by the standard library in this folder (default: the one
+        /// Judge by the standard library in this folder or archive (default: the one
         /// `hegui.toml` names, else the embedded one).
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "PATH")]
         stdlib: Option<std::path::PathBuf>,
     },
     /// Print the standard library's rule catalogue.
@@ -139,9 +139,9 @@ enum Command {
         /// Output: human (a Markdown table) or json.
         #[arg(long, value_enum, default_value = "human")]
         format: DocFormat,
-        /// Judge by the standard library in this folder (default: the one
+        /// Judge by the standard library in this folder or archive (default: the one
         /// `hegui.toml` names, else the embedded one).
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "PATH")]
         stdlib: Option<std::path::PathBuf>,
     },
     /// Format .hegui files in place (canonical layout, comments kept).
@@ -154,9 +154,9 @@ enum Command {
     },
     /// Print the JSON Schema (draft 2020-12) of JSON/YAML declaration files.
     Schema {
-        /// Judge by the standard library in this folder (default: the one
+        /// Judge by the standard library in this folder or archive (default: the one
         /// `hegui.toml` names, else the embedded one).
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "PATH")]
         stdlib: Option<std::path::PathBuf>,
     },
     /// A compliance report for people: per flow, the required mechanism,
@@ -176,9 +176,9 @@ enum Command {
         /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
         #[arg(long)]
         today: Option<String>,
-        /// Judge by the standard library in this folder (default: the one
+        /// Judge by the standard library in this folder or archive (default: the one
         /// `hegui.toml` names, else the embedded one).
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "PATH")]
         stdlib: Option<std::path::PathBuf>,
         /// Ignore every `waive` item: report all findings as computed.
         #[arg(long)]
@@ -198,11 +198,11 @@ enum Command {
         /// Then under the law in force on this date (YYYY-MM-DD).
         #[arg(long)]
         to: Option<String>,
-        /// Judge first by the stdlib in this folder.
-        #[arg(long, value_name = "DIR")]
+        /// Judge first by the stdlib in this folder or archive (.tar.gz, .zip).
+        #[arg(long, value_name = "PATH")]
         from_stdlib: Option<std::path::PathBuf>,
-        /// Then by the stdlib in this folder.
-        #[arg(long, value_name = "DIR")]
+        /// Then by the stdlib in this folder or archive (.tar.gz, .zip).
+        #[arg(long, value_name = "PATH")]
         to_stdlib: Option<std::path::PathBuf>,
         /// With two stdlibs: judge every subject at this date (YYYY-MM-DD).
         #[arg(long)]
@@ -219,8 +219,8 @@ enum Command {
         /// The date of the evaluation (YYYY-MM-DD; default: today's system date).
         #[arg(long)]
         today: Option<String>,
-        /// With two dates: judge by the stdlib in this folder.
-        #[arg(long, value_name = "DIR")]
+        /// With two dates: judge by the stdlib in this folder or archive (.tar.gz, .zip).
+        #[arg(long, value_name = "PATH")]
         stdlib: Option<std::path::PathBuf>,
     },
     /// Create a starter workspace: a party, a dataset, a flow and a CI workflow.
@@ -529,7 +529,9 @@ fn run() -> u8 {
             stdio: _,
         } => {
             let fallback_lang = lang_of(None);
-            let dates = parse_date("--as-of", &as_of).and_then(|a| Ok((a, today_of(&today)?)));
+            // Without --today the server reads the system date at each recheck.
+            let dates =
+                parse_date("--as-of", &as_of).and_then(|a| Ok((a, parse_date("--today", &today)?)));
             let (as_of, today) = match dates {
                 Ok(d) => d,
                 Err(e) => return usage_error(lang_of(lang), e),
@@ -798,10 +800,10 @@ fn check_each(paths: &[std::path::PathBuf], settings: &Settings) -> u8 {
         }
     }
     let mut s = match lang {
-        Lang::Zh => format!("== 合计（{workspaces} 个工作区）==\n"),
-        Lang::En => format!("== total ({workspaces} workspaces) ==\n"),
+        Lang::Zh => "== 合计 ==\n".to_string(),
+        Lang::En => "== total ==\n".to_string(),
     };
-    s.push_str(&total.line(lang));
+    s.push_str(&total.total_line(workspaces, lang));
     if let Some(run) = &first_run {
         s.push_str(&format!("{}\n", run.line(lang)));
     }

@@ -178,6 +178,28 @@ impl Counts {
         self.waived += o.waived;
     }
 
+    /// The grand total of `check --each`: the workspaces first, then what
+    /// they held.
+    pub fn total_line(&self, workspaces: usize, lang: Lang) -> String {
+        let Counts {
+            files,
+            flows,
+            errors: e,
+            warnings: w,
+            infos: i,
+            undetermined: u,
+            waived,
+        } = *self;
+        match lang {
+            Lang::Zh => format!(
+                "检查了 {workspaces} 个工作区（{files} 个文件、{flows} 个数据流）：{e} 个错误，{w} 个警告，{i} 个提示，{u} 项无法判定，{waived} 项已豁免\n"
+            ),
+            Lang::En => format!(
+                "checked {workspaces} workspaces ({files} files, {flows} flows): {e} errors, {w} warnings, {i} infos, {u} undetermined, {waived} waived\n"
+            ),
+        }
+    }
+
     /// The human summary line.
     pub fn line(&self, lang: Lang) -> String {
         let Counts {
@@ -566,7 +588,7 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
                 json!({
                     "id": r.id,
                     "title": r.title,
-                    "citations": r.cites,
+                    "citations": &*r.cites,
                     "penalties": r.penalties,
                     "effective_from": r.effective.map(|d| d.to_string()),
                     "effective_until": r.until.map(|d| d.to_string()),

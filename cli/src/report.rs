@@ -16,7 +16,6 @@ use std::sync::Arc;
 
 struct FlowReport {
     name: String,
-    label: String,
     file: String,
     from: String,
     to: String,
@@ -25,6 +24,9 @@ struct FlowReport {
     required: String,
     declared: String,
     findings: Vec<Diagnostic>,
+    /// Rules about the flow that read an input error: not judged, so the
+    /// report concludes nothing for them (no "none missing").
+    blocked: Vec<String>,
 }
 
 fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -87,6 +89,9 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
         defs: analysis.defs(),
     };
     let as_of = analysis.ws.as_of(&analysis.db);
+    let broken = diags
+        .iter()
+        .any(|d| crate::exit::is_input_error(d, &world.defs));
     let mut out = Vec::new();
     for name in names {
         let Some(e) = analysis.entity(&name) else {
@@ -141,7 +146,6 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
         };
         out.push(FlowReport {
             name: name.to_string(),
-            label: e.label.get(lang).to_string(),
             file: e.file.clone(),
             from: subject_name(analysis, &field("from"), lang),
             to: subject_name(analysis, &field("to"), lang),
@@ -154,6 +158,14 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
                 .filter(|d| d.subject.as_deref() == Some(&*name) && d.status == Status::Active)
                 .cloned()
                 .collect(),
+            blocked: match broken.then(|| analysis.explain(&name)).flatten() {
+                Some((_, outcomes)) => outcomes
+                    .into_iter()
+                    .filter(|o| o.status == hegui_lang::eval::rules::Status::Blocked)
+                    .map(|o| o.rule)
+                    .collect(),
+                None => Vec::new(),
+            },
         });
     }
     out
@@ -369,11 +381,16 @@ fn write(
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
+            let count = if e == 0 && !r.blocked.is_empty() {
+                "?".to_string()
+            } else {
+                e.to_string()
+            };
             vec![
                 display_name(analysis, &r.name, lang),
                 r.required.clone(),
                 r.declared.clone(),
-                e.to_string(),
+                count,
             ]
         })
         .collect();
@@ -432,11 +449,7 @@ fn write(
     }
     other_subjects(sink, analysis, diags, lang);
     for r in reports {
-        sink.h2(&if r.label.is_empty() {
-            r.name.clone()
-        } else {
-            format!("{} — {}", r.name, r.label)
-        });
+        sink.h2(&display_name(analysis, &r.name, lang));
         sink.para(&match lang {
             Lang::Zh => format!(
                 "{} → {}；适用法律日期 {}；声明于 {}",
@@ -481,10 +494,17 @@ fn write(
                 format!("{sev}`{}`: {}{}", d.code, d.message.get(lang), cite(d))
             })
             .collect();
-        if missing.is_empty() {
-            sink.para(tr(lang, "无。", "None."));
-        } else {
+        let not_judged = (!r.blocked.is_empty()).then(|| match lang {
+            Lang::Zh => format!("未判定：{} 读取了有误的输入。", r.blocked.join("、")),
+            Lang::En => format!("Not judged: {} read an input error.", r.blocked.join(", ")),
+        });
+        if !missing.is_empty() {
             sink.list(&missing, false);
+        }
+        match &not_judged {
+            Some(text) => sink.para(text),
+            None if missing.is_empty() => sink.para(tr(lang, "无。", "None.")),
+            None => {}
         }
         exposure(sink, analysis, &r.findings, lang);
         sink.h3(tr(lang, "备案与提交清单", "Filing checklist"));
@@ -506,10 +526,15 @@ fn write(
                 .filter(|d| d.severity == Severity::Error && d.obligation.is_none())
                 .map(|d| format!("`{}`: {}", d.code, d.message.get(lang))),
         );
-        if check.is_empty() {
-            sink.para(tr(lang, "无待办事项。", "Nothing to file or fix."));
-        } else {
+        if !check.is_empty() {
             sink.list(&check, true);
+        }
+        match &not_judged {
+            Some(text) => sink.para(text),
+            None if check.is_empty() => {
+                sink.para(tr(lang, "无待办事项。", "Nothing to file or fix."))
+            }
+            None => {}
         }
     }
     undetermined_section(sink, analysis, diags, lang);

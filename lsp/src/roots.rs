@@ -26,9 +26,16 @@ pub struct Options {
     pub fallback_lang: Lang,
     /// `--as-of`, which wins over `hegui.toml`.
     pub as_of: Option<Date>,
-    /// The evaluation date (`today` in policy: overdue obligations, waiver
-    /// expiry): `--today`, else the system date, as the CLI reads it.
-    pub today: Date,
+    /// `--today`: the evaluation date (`today` in policy: overdue
+    /// obligations, waiver expiry) pinned. Without it the system date, as
+    /// the CLI reads it, read again at every recheck: a server running over
+    /// midnight moves on to the new day.
+    pub today: Option<Date>,
+}
+
+/// The system's date, as the CLI reads it without `--today`.
+pub fn system_today() -> Date {
+    jiff::Zoned::now().date()
 }
 
 /// One hegui workspace and its analysis.
@@ -39,25 +46,28 @@ pub struct Root {
     pub files: Loaded,
     /// The language of its messages.
     pub lang: Lang,
-    /// Still loading in the background: open documents are served, nothing
-    /// is published.
+    /// A stand-in while the workspace loads in the background: open
+    /// documents are served, nothing is published.
     pub loading: bool,
+    /// The background load that will replace it (a stand-in's, or a
+    /// reload's while this one goes on serving), by its number.
+    pub pending: Option<u64>,
     /// Files changed on disk while it loads, read again once it is loaded.
     pub changed: BTreeSet<String>,
 }
 
 impl Root {
     /// Loads the workspace at `dir` as the CLI does (`hegui check DIR`).
-    pub fn open(dir: &Path, o: &Options) -> Root {
+    pub fn open(dir: &Path, o: &Options, today: Date) -> Root {
         let (mut analysis, mut files) = match hegui_workspace::load(&[dir.to_path_buf()], None) {
             Ok(l) => l,
             // The stdlib `hegui.toml` names cannot be read: said there, and
             // the workspace judged by the embedded one meanwhile.
             Err(why) => fallback(dir, why),
         };
-        files.today = Some(o.today);
+        files.today = Some(today);
         analysis.set_as_of(o.as_of.or(files.config.as_of));
-        analysis.set_today(Some(o.today));
+        analysis.set_today(Some(today));
         analysis.set_waivers_enabled(true);
         Root {
             dir: Some(dir.to_path_buf()),
@@ -65,34 +75,46 @@ impl Root {
             analysis,
             files,
             loading: false,
+            pending: None,
             changed: BTreeSet::new(),
         }
     }
 
     /// The workspace of documents outside every root.
-    pub fn loose(o: &Options) -> Root {
+    pub fn loose(o: &Options, today: Date) -> Root {
         let mut analysis = Analysis::new();
         analysis.set_as_of(o.as_of);
-        analysis.set_today(Some(o.today));
+        analysis.set_today(Some(today));
         let mut files = Loaded::default();
-        files.today = Some(o.today);
+        files.today = Some(today);
         Root {
             dir: None,
             analysis,
             files,
             lang: o.lang.unwrap_or(o.fallback_lang),
             loading: false,
+            pending: None,
             changed: BTreeSet::new(),
         }
     }
 
     /// The stand-in for the workspace at `dir` while it loads: the open
     /// documents alone.
-    pub fn placeholder(dir: &Path, o: &Options) -> Root {
-        let mut r = Root::loose(o);
+    pub fn placeholder(dir: &Path, o: &Options, today: Date) -> Root {
+        let mut r = Root::loose(o, today);
         r.dir = Some(dir.to_path_buf());
         r.loading = true;
         r
+    }
+
+    /// Moves the workspace to another evaluation date; true if it changed.
+    pub fn set_today(&mut self, today: Date) -> bool {
+        if self.files.today == Some(today) {
+            return false;
+        }
+        self.files.today = Some(today);
+        self.analysis.set_today(Some(today));
+        true
     }
 
     /// Whether `path` (a workspace path) lies under this root's folder.

@@ -177,7 +177,7 @@ impl LanguageServer for Backend {
         let worker = self.worker.clone();
         self.worker.send(move |s| {
             let folders = s.folders.clone();
-            loading::start(s, worker, folders);
+            loading::start(s, &worker, folders);
         });
         // Without it, a client that waits to be asked never reports edits
         // made on disk (a checkout, a generator).
@@ -213,17 +213,19 @@ impl LanguageServer for Backend {
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
         let gone: Vec<PathBuf> = folder_paths(&params.event.removed);
         let added: Vec<PathBuf> = folder_paths(&params.event.added);
+        let worker = self.worker.clone();
         self.worker.send(move |s| {
             let mut folders: Vec<PathBuf> = s.folders.clone();
             folders.retain(|f| !gone.contains(f));
             folders.extend(added);
-            sync::load_workspace(s, folders);
+            sync::set_folders(s, &worker, folders);
         });
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let worker = self.worker.clone();
         self.worker
-            .send(move |s| sync::watched_files(s, params.changes));
+            .send(move |s| sync::watched_files(s, &worker, params.changes));
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -1,26 +1,18 @@
 //! Document synchronisation and workspace loading, run on the analysis thread.
 
+use crate::loading;
 use crate::position::Lines;
-use crate::roots::{self, Root};
-use crate::worker::{OpenDoc, State};
+use crate::roots;
+use crate::worker::{OpenDoc, State, Worker};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types as lsp;
 
-/// Sets the editor's workspace folders and loads their roots.
-pub fn load_workspace(s: &mut State, folders: Vec<PathBuf>) {
+/// Sets the editor's workspace folders; the roots that changed load in the
+/// background.
+pub fn set_folders(s: &mut State, worker: &Worker, folders: Vec<PathBuf>) {
     s.folders = folders;
-    rebuild(s);
-}
-
-/// Finds and loads every root again (the folders or a `hegui.toml`
-/// changed); open documents keep the editor's text.
-pub fn rebuild(s: &mut State) {
-    let open = open_texts(s);
-    s.roots = roots::discover(&s.folders)
-        .iter()
-        .map(|d| Root::open(d, &s.options))
-        .collect();
-    reopen(s, open);
+    loading::rediscover(s, worker, &BTreeSet::new());
 }
 
 /// The open documents' texts (the stdlib's aside).
@@ -107,10 +99,12 @@ pub fn did_close(s: &mut State, uri: &lsp::Uri) {
     if r.analysis.is_stdlib(&path) {
         return;
     }
+    if r.pending.is_some() {
+        // The root being loaded reads it from disk.
+        r.changed.insert(path.clone());
+    }
     if r.loading {
-        // The loaded root reads it from disk.
         r.files.remove(&mut r.analysis, &path);
-        r.changed.insert(path);
     } else if r.dir.is_none() {
         // A loose document was the editor's alone.
         r.files.remove(&mut r.analysis, &path);
@@ -121,14 +115,15 @@ pub fn did_close(s: &mut State, uri: &lsp::Uri) {
 }
 
 /// Files changed on disk: open documents keep the editor's text; a
-/// `hegui.toml` created, changed or deleted finds and loads the roots again.
-pub fn watched_files(s: &mut State, changes: Vec<lsp::FileEvent>) {
-    let mut roots_changed = false;
+/// `hegui.toml` created, changed or deleted loads its root (and the one
+/// above, when a root comes or goes) again, in the background.
+pub fn watched_files(s: &mut State, worker: &Worker, changes: Vec<lsp::FileEvent>) {
+    let mut touched = BTreeSet::new();
     for c in changes {
         let path = s.paths.path_of(&c.uri);
         let p = Path::new(&path);
         if p.file_name().and_then(|n| n.to_str()) == Some(hegui_workspace::ROOT_FILE) {
-            roots_changed = true;
+            touched.extend(p.parent().map(Path::to_path_buf));
             continue;
         }
         if s.open.contains_key(&path) {
@@ -141,14 +136,16 @@ pub fn watched_files(s: &mut State, changes: Vec<lsp::FileEvent>) {
         if r.analysis.is_stdlib(&path) {
             continue;
         }
+        if r.pending.is_some() {
+            r.changed.insert(path.clone());
+        }
         if r.loading {
-            r.changed.insert(path);
             continue;
         }
         r.files.read(&mut r.analysis, p);
         s.dirty = true;
     }
-    if roots_changed {
-        rebuild(s);
+    if !touched.is_empty() {
+        loading::rediscover(s, worker, &touched);
     }
 }

@@ -7,8 +7,10 @@
 //! batch of queued jobs that edited a workspace, the thread publishes the
 //! diagnostics of the open documents, then, while no job waits, those of
 //! the closed files (an edit of one file changes findings in others: the
-//! Problems panel shows them all). A panicking job is caught and the thread
-//! goes on.
+//! Problems panel shows them all). Each publishing starts by reading the
+//! evaluation date again (`--today`, else the clock), and an idle thread
+//! looks at the clock once a minute: a server running over midnight moves
+//! on to the new day. A panicking job is caught and the thread goes on.
 
 use crate::diagnostics::to_lsp;
 use crate::files::Paths;
@@ -16,11 +18,13 @@ use crate::position::{Encoding, Lines};
 use crate::roots::{self, Options, Root};
 use hegui_lang::diag::Lang;
 use hegui_lang::Analysis;
+use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::mpsc;
+use std::time::Duration;
 use tokio::sync::{mpsc as tmpsc, oneshot};
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
@@ -57,6 +61,13 @@ pub struct State {
     /// The editor's workspace folders, the roots are found from.
     pub folders: Vec<PathBuf>,
     pub options: Options,
+    /// The evaluation date of the last recheck.
+    pub today: Date,
+    /// Where the date comes from without `--today`: the system's (a test's
+    /// own clock in the unit tests).
+    clock: fn() -> Date,
+    /// The number of the last background load started.
+    pub next_load: u64,
     pub paths: Paths,
     pub enc: Encoding,
     /// Open documents by workspace path.
@@ -133,7 +144,7 @@ impl State {
         if p.is_absolute() {
             let root = hegui_workspace::root_of(p);
             if root.join(hegui_workspace::ROOT_FILE).is_file() {
-                let r = Root::open(&root, &self.options);
+                let r = Root::open(&root, &self.options, self.today);
                 self.roots.push(r);
                 return self.roots.len() - 1;
             }
@@ -141,7 +152,7 @@ impl State {
         if let Some(i) = self.roots.iter().position(|r| r.dir.is_none()) {
             return i;
         }
-        self.roots.push(Root::loose(&self.options));
+        self.roots.push(Root::loose(&self.options, self.today));
         self.roots.len() - 1
     }
 
@@ -149,6 +160,7 @@ impl State {
     /// changed, then queues the closed files for the idle time.
     fn publish_open(&mut self) {
         self.dirty = false;
+        self.refresh_today();
         let paths: Vec<String> = self.open.keys().cloned().collect();
         for path in &paths {
             self.publish_file(path);
@@ -239,6 +251,24 @@ impl State {
             .insert(path.to_string(), (version, converted));
     }
 
+    /// Reads the evaluation date again (`--today` pins it) and moves every
+    /// workspace to it; true if it changed.
+    fn refresh_today(&mut self) -> bool {
+        self.today = self.options.today.unwrap_or_else(self.clock);
+        let mut changed = false;
+        for r in &mut self.roots {
+            changed |= r.set_today(self.today);
+        }
+        changed
+    }
+
+    /// An idle minute: past midnight, every finding is of another day.
+    fn clock_tick(&mut self) {
+        if self.refresh_today() {
+            self.publish_open();
+        }
+    }
+
     /// Tells the client how the loading goes.
     pub fn progress(&self, p: Progress) {
         let _ = self.publish.send(Out::Progress(p));
@@ -262,6 +292,9 @@ pub struct Worker {
     tx: mpsc::Sender<Job>,
     pool: mpsc::Sender<Read>,
 }
+
+/// How often an idle analysis thread looks at the clock (the date may change).
+const CLOCK_TICK: Duration = Duration::from_secs(60);
 
 /// Threads that answer requests from snapshots.
 const READERS: usize = 2;
@@ -325,18 +358,7 @@ impl Worker {
         let spawned = std::thread::Builder::new()
             .name("hegui-analysis".into())
             .spawn(move || {
-                let mut state = State {
-                    roots: Vec::new(),
-                    folders: Vec::new(),
-                    options,
-                    paths: Paths::default(),
-                    enc: Encoding::Utf16,
-                    open: BTreeMap::new(),
-                    dirty: false,
-                    published: BTreeMap::new(),
-                    closed_queue: Vec::new(),
-                    publish,
-                };
+                let mut state = State::new(options, roots::system_today, publish);
                 run(&mut state, rx);
             });
         if let Err(e) = spawned {
@@ -347,7 +369,29 @@ impl Worker {
             pool: spawn_pool(),
         }
     }
+}
 
+impl State {
+    fn new(options: Options, clock: fn() -> Date, publish: tmpsc::UnboundedSender<Out>) -> State {
+        State {
+            roots: Vec::new(),
+            folders: Vec::new(),
+            options,
+            today: options.today.unwrap_or_else(clock),
+            clock,
+            next_load: 0,
+            paths: Paths::default(),
+            enc: Encoding::Utf16,
+            open: BTreeMap::new(),
+            dirty: false,
+            published: BTreeMap::new(),
+            closed_queue: Vec::new(),
+            publish,
+        }
+    }
+}
+
+impl Worker {
     /// Queues a job (a notification's work).
     pub fn send(&self, job: impl FnOnce(&mut State) + Send + 'static) {
         let _ = self.tx.send(Box::new(job));
@@ -412,9 +456,13 @@ fn run(state: &mut State, rx: mpsc::Receiver<Job>) {
     loop {
         // With closed files left to publish, work on them while no job waits.
         let job = if state.closed_queue.is_empty() {
-            match rx.recv() {
+            match rx.recv_timeout(CLOCK_TICK) {
                 Ok(job) => job,
-                Err(_) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    guarded(state, Box::new(State::clock_tick));
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         } else {
             match rx.try_recv() {
@@ -446,5 +494,88 @@ fn guarded(state: &mut State, job: Job) {
     if catch_unwind(AssertUnwindSafe(|| job(state))).is_err() {
         eprintln!("hegui lsp: a request panicked; the server goes on");
         state.dirty = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hegui_lang::diag::Lang;
+    use std::sync::Mutex;
+
+    /// The unit tests' clock: the date they set.
+    static NOW: Mutex<Option<Date>> = Mutex::new(None);
+
+    fn clock() -> Date {
+        NOW.lock().ok().and_then(|d| *d).expect("a date set")
+    }
+
+    fn set_clock(d: &str) {
+        *NOW.lock().expect("clock") = Some(d.parse().expect("date"));
+    }
+
+    /// The message of the last `code` published since the last call.
+    fn last_message(rx: &mut tmpsc::UnboundedReceiver<Out>, code: &str) -> Option<String> {
+        let mut last = None;
+        while let Ok(out) = rx.try_recv() {
+            if let Out::Diagnostics(p) = out {
+                let d = p
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.code == Some(lsp::NumberOrString::String(code.into())));
+                last = d.map(|d| d.message.clone()).or(last);
+            }
+        }
+        last
+    }
+
+    /// S1's unfiled standard contract (CAC-SC-7) is overdue once the
+    /// evaluation date passes its deadline (2026-03-02): a server started
+    /// before it and running past it says so at the next recheck, and at
+    /// the next idle tick without any edit; `--today` pins the date.
+    #[test]
+    fn the_evaluation_date_moves_with_the_clock_unless_pinned() {
+        let text = include_str!("../../examples/s1-diabetes-trial/trial.hegui");
+        let doc = |version| lsp::TextDocumentItem {
+            uri: "file:///hegui-unit/trial.hegui".parse().expect("uri"),
+            language_id: "hegui".into(),
+            version,
+            text: text.into(),
+        };
+        for pinned in [None, Some("2026-02-11")] {
+            set_clock("2026-02-11");
+            let (tx, mut rx) = tmpsc::unbounded_channel();
+            let options = Options {
+                lang: Some(Lang::En),
+                fallback_lang: Lang::En,
+                as_of: None,
+                today: pinned.map(|d| d.parse().expect("date")),
+            };
+            let mut s = State::new(options, clock, tx);
+            crate::sync::did_open(&mut s, doc(1));
+            s.publish_open();
+            let before = last_message(&mut rx, "CAC-SC-7").expect("CAC-SC-7");
+            // Past the deadline, with no edit: the idle tick.
+            set_clock("2026-12-01");
+            s.clock_tick();
+            let after_tick = last_message(&mut rx, "CAC-SC-7");
+            // And with an edit (the document opened again): the recheck.
+            crate::sync::did_open(&mut s, doc(2));
+            s.publish_open();
+            let after_edit = last_message(&mut rx, "CAC-SC-7").expect("CAC-SC-7");
+            match pinned {
+                None => {
+                    let after_tick = after_tick.expect("published again at the tick");
+                    assert_ne!(before, after_tick);
+                    assert_eq!(after_tick, after_edit);
+                    assert_eq!(s.today.to_string(), "2026-12-01");
+                }
+                Some(_) => {
+                    assert_eq!(after_tick, None, "nothing changed at the tick");
+                    assert_eq!(before, after_edit);
+                    assert_eq!(s.today.to_string(), "2026-02-11");
+                }
+            }
+        }
     }
 }

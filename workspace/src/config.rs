@@ -1,7 +1,7 @@
 //! `hegui.toml`, the workspace file at a workspace root:
 //!
 //! ```toml
-//! stdlib = "embedded"        # or a folder of policy files, relative to this file
+//! stdlib = "embedded"        # or a folder or .tar.gz/.zip archive of policy files, relative to this file
 //! as_of = "2025-04-01"       # the default of --as-of
 //! lang = "zh"                # the default of --lang
 //! fail_on = "warning"        # the failing severity (default "error")
@@ -39,8 +39,9 @@ pub enum StdlibChoice {
     /// The one compiled into hegui.
     #[default]
     Embedded,
-    /// The policy files of a folder (a law firm's release).
-    Dir(PathBuf),
+    /// The policy files of a folder, or of a `.tar.gz`/`.zip` archive (a
+    /// law firm's release).
+    Path(PathBuf),
 }
 
 /// One `[rules."ID"]` entry.
@@ -147,7 +148,7 @@ impl Config {
         if let Some(s) = &raw.stdlib {
             c.stdlib = match s.get_ref().as_str() {
                 "embedded" => StdlibChoice::Embedded,
-                dir => StdlibChoice::Dir(root.join(dir)),
+                path => StdlibChoice::Path(root.join(path)),
             };
         }
         if let Some(d) = &raw.as_of {

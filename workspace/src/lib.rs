@@ -12,7 +12,8 @@
 //!   below the root with its own `hegui.toml` is another workspace and is not
 //!   walked into, so a repository holding several workspaces is never merged;
 //! - **its settings**: `hegui.toml` at the root ([`Config`]): the stdlib to
-//!   use (embedded, or a folder), default `--as-of`, `--lang`, failing
+//!   use (embedded, a folder, or a `.tar.gz`/`.zip` archive read in memory
+//!   within limits — see `archive.rs`), default `--as-of`, `--lang`, failing
 //!   severity, per-rule severity overrides;
 //! - **stdlib copies**: a file that is a copy of the standard library in use
 //!   (the hegui repository itself, a vendored copy) is skipped, since loading
@@ -28,6 +29,7 @@
 //! declaration files go through [`Loaded::relocate`] to point into the
 //! original JSON/YAML text.
 
+mod archive;
 mod config;
 mod decl;
 mod files;

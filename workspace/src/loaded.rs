@@ -2,6 +2,7 @@
 //! the errors of files that could not join, and for JSON/YAML declaration
 //! files their original text and the map back into it.
 
+use crate::archive;
 use crate::config::{Config, StdlibChoice};
 use crate::decl;
 use crate::files::{self, path_key, Walk, ROOT_FILE};
@@ -52,7 +53,7 @@ pub fn load(paths: &[PathBuf], stdlib: Option<&Path>) -> Result<(Analysis, Loade
         loaded.read_config(&root);
     }
     let choice = match stdlib {
-        Some(dir) => StdlibChoice::Dir(dir.to_path_buf()),
+        Some(dir) => StdlibChoice::Path(dir.to_path_buf()),
         None => loaded.config.stdlib.clone(),
     };
     let mut analysis = analysis_over(&choice)?;
@@ -66,7 +67,7 @@ pub fn load(paths: &[PathBuf], stdlib: Option<&Path>) -> Result<(Analysis, Loade
 fn analysis_over(choice: &StdlibChoice) -> Result<Analysis, Text> {
     Ok(match choice {
         StdlibChoice::Embedded => Analysis::new(),
-        StdlibChoice::Dir(dir) => {
+        StdlibChoice::Path(dir) => {
             let texts = read_stdlib(dir)?;
             Analysis::with_stdlib(
                 &texts
@@ -83,7 +84,7 @@ fn analysis_over(choice: &StdlibChoice) -> Result<Analysis, Text> {
 /// names, else the embedded one.
 pub fn load_stdlib(dir: Option<&Path>) -> Result<Analysis, Text> {
     let choice = match dir {
-        Some(d) => StdlibChoice::Dir(d.to_path_buf()),
+        Some(d) => StdlibChoice::Path(d.to_path_buf()),
         None => match workspace_root(&[])? {
             Some(root) => {
                 let mut l = Loaded::default();
@@ -128,16 +129,22 @@ fn workspace_root(paths: &[PathBuf]) -> Result<Option<PathBuf>, Text> {
     Ok(found)
 }
 
-/// The policy files of a stdlib folder, under their paths.
+/// The policy files of a stdlib folder or archive, under their paths.
 fn read_stdlib(dir: &Path) -> Result<Vec<(String, String)>, Text> {
-    let cannot = |why: String| {
+    let cannot = |zh: &str, en: String| {
         Text::new(
-            format!("无法读取标准库 {}：{why}", dir.display()),
-            format!("cannot read the stdlib {}: {why}", dir.display()),
+            format!("无法读取标准库 {}：{zh}", dir.display()),
+            format!("cannot read the stdlib {}: {en}", dir.display()),
         )
     };
+    if dir.is_file() && archive::is_archive(dir) {
+        return archive::read(dir, &path_key(dir));
+    }
     if !dir.is_dir() {
-        return Err(cannot("not a folder".into()));
+        return Err(cannot(
+            "不是文件夹，也不是 .tar.gz、.tgz 或 .zip 归档",
+            "not a folder, nor a .tar.gz, .tgz or .zip archive".into(),
+        ));
     }
     let files = files::list(
         &[dir.to_path_buf()],
@@ -145,13 +152,15 @@ fn read_stdlib(dir: &Path) -> Result<Vec<(String, String)>, Text> {
         Walk::AllFolders,
     )?;
     if files.is_empty() {
-        return Err(cannot("no .hegui files".into()));
+        return Err(cannot("没有 .hegui 文件", "no .hegui files".into()));
     }
     files
         .iter()
         .map(|f| {
-            let text =
-                std::fs::read_to_string(f).map_err(|e| cannot(format!("{}: {e}", f.display())))?;
+            let text = std::fs::read_to_string(f).map_err(|e| {
+                let why = format!("{}: {e}", f.display());
+                cannot(&why, why.clone())
+            })?;
             Ok((path_key(f), text))
         })
         .collect()
