@@ -264,3 +264,81 @@ fn yaml_strings_for_numbers_and_yes_no_get_a_did_you_mean() {
         "{notice:?}"
     );
 }
+
+/// The body of a duplicated item is still checked for its own errors: each
+/// is reported where it is, beside the duplicate.
+#[test]
+fn the_body_of_a_duplicated_item_is_still_checked() {
+    let d = temp_dir("dup-body");
+    std::fs::write(
+        d.join("w.hegui"),
+        "party p { jurisdiction = \"CN-BJ\" kind = hospital persons_processed = 5_000 }\n\
+         party p { jurisdiction = 86 kind = hospitl persons_processd = 5 }\n",
+    )
+    .expect("write");
+    let (code, out, _) = run(&["check", d.to_str().expect("path"), "--format", "json"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let mut got: Vec<(String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["span"]["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("duplicate-definition".to_string(), 2),
+            ("type-mismatch".to_string(), 2),
+            ("unknown-field".to_string(), 2),
+            ("unknown-name".to_string(), 2),
+        ]
+    );
+}
+
+/// A policy `test` block whose entities are broken states an expectation of
+/// its own: `check`, `report` and `explain` of the workspace see no input
+/// error in it (no exit 2), and `hegui test` reports the test failed (exit 1),
+/// the error located in the test.
+#[test]
+fn broken_input_inside_a_policy_test_is_its_failure_not_a_workspace_input_error() {
+    let d = temp_dir("test-block");
+    std::fs::write(d.join("trial.hegui"), s1()).expect("write");
+    std::fs::write(
+        d.join("tests.hegui"),
+        "test \"a broken count in a test\" {\n\
+         \x20 party p { jurisdiction = \"CN-BJ\" kind = hospital persons_processed = \"many\" }\n\
+         \x20 expect no PIPL-52 on p\n\
+         }\n",
+    )
+    .expect("write");
+    let p = d.to_str().expect("path");
+    assert_eq!(codes(&d)[..3], [1, 1, 1], "S1's findings, no input error");
+    let (_, out, _) = run(&["check", p, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|f| f["rule"] != "type-mismatch"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["test", p, "--lang", "en"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[type-mismatch]"), "{out}");
+    assert!(out.contains("tests.hegui:2:"), "located in the test: {out}");
+    // The same entity outside a test is an input error of the workspace.
+    std::fs::write(
+        d.join("tests.hegui"),
+        "party p { jurisdiction = \"CN-BJ\" kind = hospital persons_processed = \"many\" }\n",
+    )
+    .expect("write");
+    assert_eq!(codes(&d), [2, 2, 2, 2]);
+}

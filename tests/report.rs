@@ -484,9 +484,10 @@ fn the_report_shows_the_penalties_of_breached_rules() {
         zh.contains("`PIPL-41`：《个人信息保护法》第六十六条："),
         "{zh}"
     );
-    // No active finding with a penalty (its findings are waived).
+    // S4's findings carry no penalty (S1's pending filing, CAC-SC-7, carries
+    // the standard contract measures' unconfirmed one).
     let clean = report(&[
-        "examples/s3-singapore-backup-waived",
+        "examples/s4-pharma-hr",
         "--lang",
         "en",
         "--today",

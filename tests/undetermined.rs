@@ -333,3 +333,141 @@ fn undetermined_findings_in_human_sarif_and_deny() {
     let (code, _) = json(&d, &["--deny", "undetermined"]);
     assert_eq!(code, 1);
 }
+
+/// `subjects = "30000"` in every output: no exemption (human, SARIF), the
+/// flow is no passing JUnit case (it was not judged), and the report counts
+/// no missing item for it as if it had been judged.
+#[test]
+fn a_string_for_a_count_concludes_nothing_in_any_output() {
+    let d = workspace(
+        "string-outputs",
+        &SMALL.replace("subjects = 30_000", "subjects = \"30000\""),
+    );
+    let dir = path(&d);
+    for lang in ["en", "zh"] {
+        let (code, out, _) = hegui(&["check", dir, "--lang", lang]);
+        assert_eq!(code, 2);
+        assert!(out.contains("type-mismatch"), "{out}");
+        assert!(!out.contains("CAC-2024-5"), "{out}");
+    }
+    let (code, out, _) = hegui(&["check", dir, "--format", "sarif"]);
+    assert_eq!(code, 2);
+    let log: Value = serde_json::from_str(&out).expect("sarif");
+    let ids: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["type-mismatch"], "no rule result from a broken count");
+    for lang in ["en", "zh"] {
+        let (code, xml, _) = hegui(&["check", dir, "--format", "junit", "--lang", lang]);
+        assert_eq!(code, 2);
+        let doc = roxmltree::Document::parse(&xml).expect("xml");
+        let case = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("sync"))
+            .unwrap_or_else(|| panic!("a case for sync: {xml}"));
+        let skipped = case
+            .children()
+            .find(|n| n.has_tag_name("skipped"))
+            .unwrap_or_else(|| panic!("sync is not a passing case: {xml}"));
+        assert!(
+            skipped
+                .attribute("message")
+                .unwrap_or("")
+                .contains("CAC-2024-5"),
+            "names the rules not judged: {xml}"
+        );
+    }
+    // Declared as a number, the same flow is a passing case, its exemption
+    // noted.
+    let ok = workspace("string-outputs-ok", SMALL);
+    let (_, xml, _) = hegui(&["check", path(&ok), "--format", "junit"]);
+    let doc = roxmltree::Document::parse(&xml).expect("xml");
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("sync"))
+        .expect("sync");
+    assert!(
+        case.children()
+            .all(|n| !n.has_tag_name("skipped") && !n.has_tag_name("failure")),
+        "{xml}"
+    );
+    assert!(
+        case.children()
+            .any(|n| n.has_tag_name("system-out") && n.text().unwrap_or("").contains("CAC-2024-5")),
+        "{xml}"
+    );
+    // The report's summary row: the mechanism and the count of missing
+    // items unknown, never 0.
+    for (lang, format) in [("en", "md"), ("zh", "md"), ("en", "html")] {
+        let (code, report, _) = hegui(&["report", dir, "--lang", lang, "--format", format]);
+        assert_eq!(code, 2);
+        if format == "md" {
+            let row = report
+                .lines()
+                .find(|l| l.starts_with("| `sync` |"))
+                .unwrap_or_else(|| panic!("{report}"));
+            assert!(row.ends_with("| ? |"), "{row}");
+        }
+        assert!(
+            report.contains("CAC-2024-5"),
+            "the rules not judged: {report}"
+        );
+    }
+    let (_, report, _) = hegui(&["report", path(&ok), "--lang", "en"]);
+    let row = report
+        .lines()
+        .find(|l| l.starts_with("| `sync` |"))
+        .expect("row");
+    assert!(row.ends_with("| 0 |"), "{row}");
+}
+
+/// Taint follows what a conclusion read, not which entity it is about: the
+/// HR-management exemption (CAC 2024 provisions Art. 5(2)) reads the flow's
+/// purpose only and is drawn beside a broken `subjects`; the small-volume
+/// one would read the broken count and is not.
+#[test]
+fn taint_follows_what_the_conclusion_read() {
+    let text = SMALL.replace("subjects = 30_000", "subjects = \"30000\"")
+        + r#"
+flow hr {
+  from = exporter
+  to = sg
+  data = [contacts]
+  purpose = purpose.hr_management
+  recipient_role = controller
+  consent = separate
+  notice = true
+  pia = 2025-01-10
+  agreement = true
+  start = 2025-03-01
+}
+"#;
+    let d = workspace("taint", &text);
+    let (code, v) = json(&d, &[]);
+    assert_eq!(code, 2);
+    let about = |flow: &str| -> Vec<(String, String)> {
+        findings(&v)
+            .iter()
+            .filter(|f| f["subject"]["name"] == flow)
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or("").to_string(),
+                    f["status"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        about("hr").contains(&("CAC-2024-5".into(), "active".into())),
+        "{:?}",
+        rules(&v)
+    );
+    assert!(
+        about("sync").iter().all(|(r, _)| !r.starts_with("CAC-")),
+        "{:?}",
+        rules(&v)
+    );
+}

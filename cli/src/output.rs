@@ -588,7 +588,7 @@ fn doc_to(buf: &mut String, analysis: &Analysis, json_out: bool) -> u8 {
                 json!({
                     "id": r.id,
                     "title": r.title,
-                    "citations": r.cites,
+                    "citations": &*r.cites,
                     "penalties": r.penalties,
                     "effective_from": r.effective.map(|d| d.to_string()),
                     "effective_until": r.until.map(|d| d.to_string()),

@@ -26,6 +26,9 @@ struct FlowReport {
     /// The required mechanism's filing checklist, item by item (stdlib data).
     filing: Vec<String>,
     findings: Vec<Diagnostic>,
+    /// Rules about the flow that read an input error: not judged, so the
+    /// report concludes nothing for them (no "none missing").
+    blocked: Vec<String>,
 }
 
 fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -88,6 +91,9 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
         defs: analysis.defs(),
     };
     let as_of = analysis.ws.as_of(&analysis.db);
+    let broken = diags
+        .iter()
+        .any(|d| crate::exit::is_input_error(d, &world.defs));
     let mut out = Vec::new();
     for name in names {
         let Some(e) = analysis.entity(&name) else {
@@ -165,6 +171,14 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
                 .filter(|d| d.subject.as_deref() == Some(&*name) && d.status == Status::Active)
                 .cloned()
                 .collect(),
+            blocked: match broken.then(|| analysis.explain(&name)).flatten() {
+                Some((_, outcomes)) => outcomes
+                    .into_iter()
+                    .filter(|o| o.status == hegui_lang::eval::rules::Status::Blocked)
+                    .map(|o| o.rule)
+                    .collect(),
+                None => Vec::new(),
+            },
         });
     }
     out
@@ -380,11 +394,16 @@ fn write(
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
+            let count = if e == 0 && !r.blocked.is_empty() {
+                "?".to_string()
+            } else {
+                e.to_string()
+            };
             vec![
                 display_name(analysis, &r.name, lang),
                 r.required.clone(),
                 r.declared.clone(),
-                e.to_string(),
+                count,
             ]
         })
         .collect();
@@ -488,10 +507,17 @@ fn write(
                 format!("{sev}`{}`: {}{}", d.code, d.message.get(lang), cite(d))
             })
             .collect();
-        if missing.is_empty() {
-            sink.para(tr(lang, "无。", "None."));
-        } else {
+        let not_judged = (!r.blocked.is_empty()).then(|| match lang {
+            Lang::Zh => format!("未判定：{} 读取了有误的输入。", r.blocked.join("、")),
+            Lang::En => format!("Not judged: {} read an input error.", r.blocked.join(", ")),
+        });
+        if !missing.is_empty() {
             sink.list(&missing, false);
+        }
+        match &not_judged {
+            Some(text) => sink.para(text),
+            None if missing.is_empty() => sink.para(tr(lang, "无。", "None.")),
+            None => {}
         }
         exposure(sink, analysis, &r.findings, lang);
         sink.h3(tr(lang, "备案与提交清单", "Filing checklist"));
@@ -520,12 +546,15 @@ fn write(
                 .filter(|d| d.severity == Severity::Error && d.obligation.is_none())
                 .map(|d| format!("`{}`: {}", d.code, d.message.get(lang))),
         );
-        if check.is_empty() {
-            if r.filing.is_empty() {
-                sink.para(tr(lang, "无待办事项。", "Nothing to file or fix."));
-            }
-        } else {
+        if !check.is_empty() {
             sink.list(&check, true);
+        }
+        match &not_judged {
+            Some(text) => sink.para(text),
+            None if check.is_empty() && r.filing.is_empty() => {
+                sink.para(tr(lang, "无待办事项。", "Nothing to file or fix."))
+            }
+            None => {}
         }
     }
     undetermined_section(sink, analysis, diags, lang);

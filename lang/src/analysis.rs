@@ -345,6 +345,11 @@ impl Analysis {
     /// back with no diagnostics. The diagnostics of all files put together
     /// are [`Analysis::diagnostics`]'s.
     pub fn changed_diagnostics(&mut self) -> Vec<FileChange> {
+        // The first call evaluates every file: spread it over the cores as a
+        // full check does (later calls re-run only what an edit changed).
+        if self.reported.is_empty() {
+            self.prewarm();
+        }
         let w = self.waivers();
         let waived = !(w.list.is_empty() && w.diagnostics.is_empty());
         let mut now: BTreeMap<String, Arc<Vec<Diagnostic>>> = BTreeMap::new();

@@ -148,7 +148,9 @@ pub struct Diagnostic {
     pub location: Location,
     pub labels: Vec<SecondaryLabel>,
     pub notes: Vec<Text>,
-    pub citations: Vec<Text>,
+    /// The rule's citations, shared by all its findings.
+    #[serde(serialize_with = "shared_slice")]
+    pub citations: std::sync::Arc<[Text]>,
     pub obligation: Option<ObligationDue>,
     pub fixes: Vec<Fix>,
     /// The entity (flow, dataset, …) a rule finding is about.
@@ -159,6 +161,15 @@ pub struct Diagnostic {
     /// An undetermined finding's facts not declared, each with what value
     /// would decide it where that is computable.
     pub missing: Vec<MissingFact>,
+}
+
+/// Serialises a shared slice as its elements (serde's `rc` feature would do
+/// it for every `Arc`; this keeps the build's features as they are).
+fn shared_slice<S: serde::Serializer, T: Serialize>(
+    v: &std::sync::Arc<[T]>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    v.as_ref().serialize(s)
 }
 
 /// A deciding fact not declared, named by its entity and field.
@@ -192,7 +203,7 @@ impl Diagnostic {
             },
             labels: Vec::new(),
             notes: Vec::new(),
-            citations: Vec::new(),
+            citations: std::sync::Arc::from([]),
             obligation: None,
             fixes: Vec::new(),
             subject: None,
@@ -323,7 +334,7 @@ pub mod render {
                 }
             }
             let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
-            for c in &d.citations {
+            for c in d.citations.iter() {
                 notes.push(match lang {
                     Lang::Zh => format!("依据：{}", c.zh),
                     Lang::En => format!("cite: {}", c.en),

@@ -1,5 +1,6 @@
-//! Dropping or corrupting any one declared fact never produces a new pass or
-//! a new exemption: what was not known (or is broken) gives an input error,
+//! Dropping or corrupting any one declared fact (a value of the wrong type,
+//! or an invalid date, in a record too) never produces a new pass or a new
+//! exemption: what was not known (or is broken) gives an input error,
 //! an undetermined finding, or a finding — never a conclusion the full
 //! declarations did not already support.
 //!
@@ -68,23 +69,17 @@ fn input_error(a: &Analysis) -> bool {
 }
 
 /// What a mutation concluded that the full declarations did not: a new
-/// exemption always; a finding or open question turned into a pass unless the
-/// mutation also gave an input error, a new finding or a new undetermined one.
-fn new_conclusions(base: &Conclusions, after: &Conclusions, broken: bool) -> Vec<String> {
-    let was = |k: &(String, String)| base.get(k).copied();
-    let answered = broken
-        || after
-            .iter()
-            .any(|(k, c)| matches!(c, Class::Finding | Class::Undetermined) && was(k) != Some(*c));
+/// exemption, or a finding or open question turned into a pass — whatever
+/// else the mutation caused (an input error elsewhere does not excuse a pass
+/// drawn from what is left).
+fn new_conclusions(base: &Conclusions, after: &Conclusions) -> Vec<String> {
     after
         .iter()
         .filter_map(|(k, c)| {
-            let before = was(k);
+            let before = base.get(k).copied();
             let bad = match c {
                 Class::Exempt => before != Some(Class::Exempt),
-                Class::Pass => {
-                    !answered && matches!(before, Some(Class::Finding | Class::Undetermined))
-                }
+                Class::Pass => matches!(before, Some(Class::Finding | Class::Undetermined)),
                 _ => false,
             };
             bad.then(|| format!("{} {} {:?} (was {:?})", k.0, k.1, c, before))
@@ -120,6 +115,24 @@ fn fact_lines(text: &str) -> Vec<(usize, String, String)> {
 enum Mutation {
     Drop,
     Corrupt,
+    /// The first date of the line (perhaps inside a record) made invalid.
+    BadDate,
+}
+
+/// Where the first `YYYY-MM-DD` of a line starts.
+fn first_date(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    (0..b.len().saturating_sub(9)).find(|&i| {
+        let d = |j: usize| b[i + j].is_ascii_digit();
+        (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && (0..4).all(d)
+            && b[i + 4] == b'-'
+            && d(5)
+            && d(6)
+            && b[i + 7] == b'-'
+            && d(8)
+            && d(9)
+    })
 }
 
 fn mutate(text: &str, line: usize, m: Mutation) -> String {
@@ -139,6 +152,10 @@ fn mutate(text: &str, line: usize, m: Mutation) -> String {
                 "\"corrupt\""
             };
             lines[line] = format!("{field} = {bad}");
+        }
+        Mutation::BadDate => {
+            let at = first_date(&lines[line]).expect("a date");
+            lines[line].replace_range(at..at + 10, "2025-02-30");
         }
     }
     lines.join("\n") + "\n"
@@ -264,7 +281,14 @@ fn check_workspace(
         .flat_map(|(p, t)| {
             fact_lines(t).into_iter().flat_map(move |(l, kind, field)| {
                 let drop = droppable(&kind, &field).then_some((p, t, l, Mutation::Drop));
-                drop.into_iter().chain([(p, t, l, Mutation::Corrupt)])
+                let date = t
+                    .lines()
+                    .nth(l)
+                    .and_then(first_date)
+                    .map(|_| (p, t, l, Mutation::BadDate));
+                drop.into_iter()
+                    .chain([(p, t, l, Mutation::Corrupt)])
+                    .chain(date)
             })
         })
         .filter(|_| {
@@ -284,7 +308,16 @@ fn check_workspace(
     for (path, text, line, m) in mutations {
         let mutated = mutate(text, line, m);
         a.set_file(path, &mutated);
-        let new = new_conclusions(&base, &conclusions(a), input_error(a));
+        let new = new_conclusions(&base, &conclusions(a));
+        // A value of the wrong type, or an invalid date, is an input error,
+        // never a value.
+        if matches!(m, Mutation::Corrupt | Mutation::BadDate) && !input_error(a) {
+            failures.push(format!(
+                "{name}: corrupting `{}` ({path}:{}) gave no input error",
+                text.lines().nth(line).unwrap_or("").trim(),
+                line + 1
+            ));
+        }
         if !new.is_empty() {
             failures.push(format!(
                 "{name}: {m:?} `{}` ({path}:{}) concluded {new:?}",
@@ -328,17 +361,29 @@ fn dropping_or_corrupting_one_fact_never_concludes_more() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The checker itself: a silenced finding or a new exemption is caught; a
-/// finding replaced by an open question, another finding or an input error is not.
+/// The checker itself: a silenced finding, a decided open question or a new
+/// exemption is caught; a finding replaced by an open question, another
+/// finding or a blocked conclusion is not.
 #[test]
 fn the_checker_catches_a_silent_switch_off() {
     let k = |r: &str| ("f".to_string(), r.to_string());
-    let base: Conclusions = [(k("SA"), Class::Finding), (k("SC"), Class::Pass)].into();
-    let silenced: Conclusions = [(k("SA"), Class::Pass), (k("SC"), Class::Pass)].into();
-    assert_eq!(new_conclusions(&base, &silenced, false).len(), 1);
-    assert!(new_conclusions(&base, &silenced, true).is_empty());
-    let open: Conclusions = [(k("SA"), Class::Undetermined), (k("SC"), Class::Pass)].into();
-    assert!(new_conclusions(&base, &open, false).is_empty());
-    let exempt: Conclusions = [(k("SA"), Class::Exempt), (k("SC"), Class::Pass)].into();
-    assert_eq!(new_conclusions(&base, &exempt, true).len(), 1);
+    let base: Conclusions = [
+        (k("SA"), Class::Finding),
+        (k("SC"), Class::Pass),
+        (k("OPEN"), Class::Undetermined),
+    ]
+    .into();
+    let with = |rule: &str, c: Class| {
+        let mut m = base.clone();
+        m.insert(k(rule), c);
+        m
+    };
+    assert_eq!(new_conclusions(&base, &with("SA", Class::Pass)).len(), 1);
+    assert_eq!(new_conclusions(&base, &with("OPEN", Class::Pass)).len(), 1);
+    assert_eq!(new_conclusions(&base, &with("SA", Class::Exempt)).len(), 1);
+    assert_eq!(new_conclusions(&base, &with("SC", Class::Exempt)).len(), 1);
+    assert!(new_conclusions(&base, &with("SA", Class::Undetermined)).is_empty());
+    assert!(new_conclusions(&base, &with("SA", Class::Blocked)).is_empty());
+    assert!(new_conclusions(&base, &with("OPEN", Class::Finding)).is_empty());
+    assert!(new_conclusions(&base, &base).is_empty());
 }

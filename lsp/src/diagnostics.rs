@@ -23,7 +23,7 @@ pub fn message(d: &Diagnostic, lang: Lang) -> String {
         m.push('\n');
         m.push_str(n.get(lang));
     }
-    for c in &d.citations {
+    for c in d.citations.iter() {
         m.push_str(match lang {
             Lang::Zh => "\n依据：",
             Lang::En => "\ncite: ",

@@ -11,7 +11,7 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
         "rule": d.code,
         "severity": d.severity.as_str(),
         "message": d.message,
-        "citations": d.citations,
+        "citations": &*d.citations,
         "file": d.location.file,
         "span": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
         "flow": d.subject,

@@ -3,9 +3,12 @@
 //! go to `<system-out>`; waived and undetermined findings are skipped cases
 //! of their own. Findings about other entities (datasets, parties) get
 //! a case of their own, and diagnostics about no entity one case per file.
+//! A flow without findings whose rules read an input error was not judged:
+//! a skipped case naming those rules, never a pass.
 
 use super::{position, RunInfo, Sources};
-use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Status as DiagStatus};
+use hegui_lang::eval::rules::Status;
 use hegui_lang::Analysis;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
@@ -54,8 +57,8 @@ pub fn render(
         // A waived finding is skipped with the waiver's reason; an undetermined
         // one (a fact it depends on is not declared) with what is missing.
         let skip = match (d.status, &d.waiver) {
-            (Status::Waived, Some(w)) => Some(w.describe(lang)),
-            (Status::Undetermined, _) if d.severity < fail_at => {
+            (DiagStatus::Waived, Some(w)) => Some(w.describe(lang)),
+            (DiagStatus::Undetermined, _) if d.severity < fail_at => {
                 Some(d.message.get(lang).to_string())
             }
             _ => None,
@@ -111,6 +114,30 @@ pub fn render(
         });
         case.diags.push(i);
     }
+    // Without findings, a flow is a passing case — unless a rule about it read
+    // an input error (its conclusion was not drawn): then it is skipped.
+    let defs = analysis.defs();
+    if diags.iter().any(|d| crate::exit::is_input_error(d, &defs)) {
+        for ((group, name), c) in cases.iter_mut() {
+            if *group != 0 || !c.diags.is_empty() || c.skipped.is_some() {
+                continue;
+            }
+            let Some((_, outcomes)) = analysis.explain(name) else {
+                continue;
+            };
+            let blocked: Vec<&str> = outcomes
+                .iter()
+                .filter(|o| o.status == Status::Blocked)
+                .map(|o| o.rule.as_str())
+                .collect();
+            if !blocked.is_empty() {
+                c.skipped = Some(match lang {
+                    Lang::Zh => format!("未判定：{} 读取了有误的输入", blocked.join("、")),
+                    Lang::En => format!("not judged: {} read an input error", blocked.join(", ")),
+                });
+            }
+        }
+    }
     let mut suite = TestSuite::new("hegui check");
     let props = [
         ("hegui.version", run.hegui_version.to_string()),
@@ -145,18 +172,20 @@ fn test_case(
     fail_at: Severity,
 ) -> TestCase {
     if let Some(reason) = &c.skipped {
-        let d = &diags[c.diags[0]];
         let mut status = TestCaseStatus::skipped();
         status.set_message(reason.as_str());
         let mut case = TestCase::new(c.name.as_str(), status);
         case.set_classname(c.classname.as_str());
         case.extra.insert("file".into(), c.file.as_str().into());
-        case.set_system_out(format!(
-            "[{}] {}: {}",
-            d.severity.as_str(),
-            d.code,
-            d.message.get(lang)
-        ));
+        // A flow not judged has no finding of its own to show.
+        if let Some(d) = c.diags.first().map(|&i| &diags[i]) {
+            case.set_system_out(format!(
+                "[{}] {}: {}",
+                d.severity.as_str(),
+                d.code,
+                d.message.get(lang)
+            ));
+        }
         return case;
     }
     let mut system_out = String::new();
@@ -172,7 +201,7 @@ fn test_case(
             col,
             d.message.get(lang)
         );
-        for cite in &d.citations {
+        for cite in d.citations.iter() {
             body.push_str(&format!("\n{}", cite.get(lang)));
         }
         if let Some(o) = &d.obligation {

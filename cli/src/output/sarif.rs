@@ -90,10 +90,10 @@ fn catalogue(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<(Stri
                 "name": id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
                 "shortDescription": message(&r.title, lang),
                 "fullDescription": {"text": full, "properties": {"zh": r.title.zh, "en": r.title.en, "doc": r.doc}},
-                "help": {"text": help, "markdown": help_md, "properties": {"citations": r.cites, "citationsOther": cites_other}},
+                "help": {"text": help, "markdown": help_md, "properties": {"citations": &*r.cites, "citationsOther": cites_other}},
                 "defaultConfiguration": {"level": level(r.severity)},
                 "properties": {
-                    "citations": r.cites,
+                    "citations": &*r.cites,
                     "effectiveFrom": r.effective.map(|d| d.to_string()),
                     "effectiveUntil": r.until.map(|d| d.to_string()),
                     "subject": r.subject,
@@ -194,7 +194,7 @@ pub fn log(
                     "hegui/v1": format!("{}:{}:{}", d.code, d.subject.as_deref().unwrap_or(""), d.location.file),
                 },
                 "properties": {
-                    "citations": d.citations,
+                    "citations": &*d.citations,
                     "subject": d.subject,
                     "notes": d.notes,
                 },

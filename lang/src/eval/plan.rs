@@ -74,6 +74,37 @@ pub struct RangeTable {
     /// For a distinct plan: which elements each row holds (a row's value is
     /// then how many).
     pub distinct: Option<Arc<DistinctIndex>>,
+    /// The rows that count (value not zero) in name order, and how many of
+    /// them precede each row: a finding names the first few contributors of
+    /// its range and counts the rest without copying the range's names.
+    pub names: Arc<NameIndex>,
+}
+
+/// The counting rows of a table by name (see [`RangeTable::names`]); derived
+/// from the rows, so two tables with equal rows have equal indices.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct NameIndex {
+    /// Indices of the rows whose value is not zero, sorted by entity name.
+    pub by_name: Vec<u32>,
+    /// `counting[i]`: how many rows before row `i` have a value not zero.
+    pub counting: Vec<u32>,
+}
+
+impl NameIndex {
+    fn new(rows: &[(Value, i64, i64, Arc<str>)]) -> NameIndex {
+        let mut by_name: Vec<u32> = (0..rows.len() as u32)
+            .filter(|&i| rows[i as usize].1 != 0)
+            .collect();
+        by_name.sort_by(|&a, &b| rows[a as usize].3.cmp(&rows[b as usize].3));
+        let mut counting = Vec::with_capacity(rows.len() + 1);
+        let mut n = 0u32;
+        counting.push(0);
+        for r in rows {
+            n += u32::from(r.1 != 0);
+            counting.push(n);
+        }
+        NameIndex { by_name, counting }
+    }
 }
 
 /// The distinct elements of a table's rows, each with what it adds once.
@@ -173,7 +204,7 @@ impl RangeTable {
                 .then_with(|| a.2.cmp(&b.2))
         });
         let mut acc: i64 = 0;
-        let rows = rows
+        let rows: Vec<_> = rows
             .into_iter()
             .map(|(k, v, n)| {
                 acc = acc.saturating_add(v);
@@ -181,6 +212,7 @@ impl RangeTable {
             })
             .collect();
         RangeTable {
+            names: Arc::new(NameIndex::new(&rows)),
             rows,
             unknown,
             tainted: FactSet::EMPTY,
@@ -266,11 +298,30 @@ pub struct LazyRange {
 }
 
 impl LazyRange {
+    /// The names of the rows that count, in row order.
     pub fn names(&self) -> impl Iterator<Item = &Arc<str>> {
         self.table.rows[self.lo..self.hi]
             .iter()
             .filter(|r| r.1 != 0)
             .map(|r| &r.3)
+    }
+
+    /// How many rows count: O(1).
+    pub fn count(&self) -> usize {
+        let c = &self.table.names.counting;
+        (c[self.hi] - c[self.lo]) as usize
+    }
+
+    /// The names of the rows that count, in name order, lazily: the first few
+    /// cost a few steps when the range holds a fair part of the table.
+    pub fn names_sorted(&self) -> impl Iterator<Item = &Arc<str>> {
+        let (lo, hi) = (self.lo as u32, self.hi as u32);
+        self.table
+            .names
+            .by_name
+            .iter()
+            .filter(move |&&i| (lo..hi).contains(&i))
+            .map(|&i| &self.table.rows[i as usize].3)
     }
 }
 
@@ -649,6 +700,7 @@ fn build_distinct(
         elements.push(row);
     }
     Some(RangeTable {
+        names: Arc::new(NameIndex::new(&table_rows)),
         rows: table_rows,
         unknown: Vec::new(),
         tainted: ev.tainted,

@@ -1,6 +1,7 @@
 //! Rules applied to one subject entity: which are in force, which apply, which
 //! are violated, and the finding each violation produces.
 
+use super::plan::LazyRange;
 use super::{Abort, Decider, Evaluator, World};
 use crate::diag::Severity;
 use crate::diag::{Diagnostic, Fix, Location, MissingFact, ObligationDue, Text};
@@ -280,13 +281,8 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     }
     // Every other entity that made up a cumulative sum, labelled (the first
     // few by name order; the count of the rest in a note).
-    let mut names: std::collections::BTreeSet<Arc<str>> = ev.contributors.iter().cloned().collect();
-    for r in &ev.ranges {
-        names.extend(r.names().cloned());
-    }
-    names.remove(e.name.as_str());
-    let total = names.len();
-    for c in names.iter().take(MAX_LABELS) {
+    let (first, total) = contributors(ev, &e.name);
+    for c in &first {
         if let Some(other) = ev.world.entity(c) {
             if other.kind != e.kind {
                 continue;
@@ -309,6 +305,52 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
         ));
     }
     d
+}
+
+/// The entities other than `subject` that made up its sums (the scanned
+/// contributors and the rows that count in its prefix-sum ranges): the first
+/// [`MAX_LABELS`] by name, and how many there are. A range can hold most of a
+/// big exporter's flows, so one range alone is counted and named from its
+/// table's name index, without copying its names.
+fn contributors(ev: &Evaluator, subject: &str) -> (Vec<Arc<str>>, usize) {
+    let mut ranges: Vec<&LazyRange> = ev.ranges.iter().filter(|r| r.hi > r.lo).collect();
+    ranges.sort_by_key(|r| (Arc::as_ptr(&r.table) as usize, r.lo, r.hi));
+    ranges.dedup_by(|a, b| Arc::ptr_eq(&a.table, &b.table) && a.lo == b.lo && a.hi == b.hi);
+    if let ([r], true) = (ranges.as_slice(), ev.contributors.is_empty()) {
+        let names = &r.table.names;
+        let rows = &r.table.rows;
+        let subject_counts = names
+            .by_name
+            .binary_search_by(|&i| (*rows[i as usize].3).cmp(subject))
+            .is_ok_and(|k| (r.lo..r.hi).contains(&(names.by_name[k] as usize)));
+        let total = r.count() - usize::from(subject_counts);
+        // A small part of a big table: sorting the part is cheaper than
+        // walking the table's name order.
+        let first = if (r.hi - r.lo) * 8 < names.by_name.len() {
+            let mut part: Vec<&Arc<str>> = r.names().filter(|n| ***n != *subject).collect();
+            part.sort();
+            part.into_iter().take(MAX_LABELS).cloned().collect()
+        } else {
+            r.names_sorted()
+                .filter(|n| ***n != *subject)
+                .take(MAX_LABELS)
+                .cloned()
+                .collect()
+        };
+        return (first, total);
+    }
+    let mut all: std::collections::HashSet<&Arc<str>> = ev.contributors.iter().collect();
+    for r in ranges {
+        all.extend(r.names());
+    }
+    let mut all: Vec<&Arc<str>> = all.into_iter().filter(|n| ***n != *subject).collect();
+    let total = all.len();
+    if all.len() > MAX_LABELS {
+        all.select_nth_unstable(MAX_LABELS);
+        all.truncate(MAX_LABELS);
+    }
+    all.sort();
+    (all.into_iter().cloned().collect(), total)
 }
 
 /// `1,000,000`: digits grouped by three, as the law's thresholds are read.

@@ -128,7 +128,7 @@ pub fn describe(a: &Analysis, t: &Target, lang: Lang) -> Option<String> {
                 r.severity.as_str(),
                 both(&r.title, lang)
             );
-            for c in &r.cites {
+            for c in r.cites.iter() {
                 let _ = write!(
                     out,
                     "\n\n{} {}",

@@ -116,7 +116,8 @@ pub struct ConstDef {
 pub struct RuleDef {
     pub id: String,
     pub title: Text,
-    pub cites: Vec<Text>,
+    /// Shared with every finding of the rule.
+    pub cites: std::sync::Arc<[Text]>,
     pub effective: Option<Date>,
     pub until: Option<Date>,
     pub severity: Severity,
