@@ -5,6 +5,8 @@ use crate::files::Paths;
 use crate::position::{Encoding, Lines};
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::Analysis;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use tower_lsp_server::ls_types as lsp;
 
 fn severity(s: Severity) -> lsp::DiagnosticSeverity {
@@ -40,24 +42,48 @@ pub fn message(d: &Diagnostic, lang: Lang) -> String {
     m
 }
 
-/// Converts one diagnostic; `lines` is the line table of its own file.
+/// Converts the diagnostics of one file; `lines` is its line table. The
+/// files their labels point into get one line table and URI each (a
+/// cumulative sum's labels name every flow it adds, across many files).
 pub fn to_lsp(
     a: &Analysis,
     paths: &Paths,
-    d: &Diagnostic,
+    diags: &[Diagnostic],
     lines: &Lines,
     enc: Encoding,
+    lang: Lang,
+) -> Vec<lsp::Diagnostic> {
+    let texts: BTreeMap<&str, Arc<str>> = diags
+        .iter()
+        .flat_map(|d| &d.labels)
+        .filter_map(|l| Some((l.location.file.as_str(), a.text(&l.location.file)?)))
+        .collect();
+    let related: BTreeMap<&str, (Lines, Option<lsp::Uri>)> = texts
+        .iter()
+        .map(|(f, t)| (*f, (Lines::new(t, enc), paths.uri_of(a, f))))
+        .collect();
+    diags
+        .iter()
+        .map(|d| one(d, lines, &related, lang))
+        .collect()
+}
+
+fn one(
+    d: &Diagnostic,
+    lines: &Lines,
+    files: &BTreeMap<&str, (Lines, Option<lsp::Uri>)>,
     lang: Lang,
 ) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .labels
         .iter()
         .filter_map(|l| {
-            let text = a.text(&l.location.file)?;
-            let uri = paths.uri_of(a, &l.location.file)?;
-            let range = Lines::new(&text, enc).range(l.location.span);
+            let (lines, uri) = files.get(l.location.file.as_str())?;
             Some(lsp::DiagnosticRelatedInformation {
-                location: lsp::Location { uri, range },
+                location: lsp::Location {
+                    uri: uri.clone()?,
+                    range: lines.range(l.location.span),
+                },
                 message: l.message.get(lang).to_string(),
             })
         })

@@ -241,11 +241,14 @@ pub fn code_actions(s: &View, p: lsp::CodeActionParams) -> Option<lsp::CodeActio
     let out = ide::code_actions(s.analysis, &path, span)
         .into_iter()
         .map(|act| {
-            let diagnostics: Vec<lsp::Diagnostic> = act
-                .diagnostics
-                .iter()
-                .map(|d| crate::diagnostics::to_lsp(s.analysis, s.paths, d, &lines, s.enc, s.lang))
-                .collect();
+            let diagnostics = crate::diagnostics::to_lsp(
+                s.analysis,
+                s.paths,
+                &act.diagnostics,
+                &lines,
+                s.enc,
+                s.lang,
+            );
             let diagnostics = (!diagnostics.is_empty()).then_some(diagnostics);
             lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: act.title.get(s.lang).to_string(),

@@ -224,10 +224,7 @@ impl State {
         let text = r.text_of(path).unwrap_or_default();
         let lines = Lines::new(&text, self.enc);
         let a = &r.analysis;
-        let converted: Vec<lsp::Diagnostic> = diags
-            .iter()
-            .map(|d| to_lsp(a, &self.paths, d, &lines, self.enc, r.lang))
-            .collect();
+        let converted = to_lsp(a, &self.paths, &diags, &lines, self.enc, r.lang);
         let (uri, version) = match self.open.get(path) {
             Some(doc) => (doc.uri.clone(), Some(doc.version)),
             None => match self.paths.uri_of(a, path) {
