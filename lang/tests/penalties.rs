@@ -101,7 +101,8 @@ fn hover_on_a_rule_shows_its_penalties_in_the_chosen_language() {
 
 /// The statutes that state a penalty for the duties encoded: PIPL Art. 66 for
 /// the PIPL duties, DSL Arts 45, 46 and 48, CSL Arts 59 and 66 before the 2025
-/// amendment and Art. 61 after it; old Art. 66's successor is unconfirmed.
+/// amendment and Art. 61 after it (its persons-responsible fine unconfirmed); old
+/// Art. 66's successor is unconfirmed.
 #[test]
 fn stdlib_rules_carry_their_statutory_penalties() {
     let a = Analysis::new();
@@ -123,7 +124,18 @@ fn stdlib_rules_carry_their_statutory_penalties() {
     assert_eq!(cites("DSL-31"), one("DSL Art. 46", true));
     assert_eq!(cites("DSL-36"), one("DSL Art. 48 para 2", true));
     assert_eq!(cites("CSL-21"), one("CSL Art. 59 para 1", true));
-    assert_eq!(cites("CSL-23"), one("CSL (amended 2025) Art. 61", true));
+    // The company fines are confirmed (the amended text); the fine for the
+    // persons responsible comes from a secondary source only.
+    assert_eq!(
+        cites("CSL-23"),
+        vec![
+            ("CSL (amended 2025) Art. 61".to_string(), true),
+            (
+                "CSL (amended 2025) Art. 61: the persons directly responsible".to_string(),
+                false
+            ),
+        ]
+    );
     assert_eq!(cites("CSL-37"), one("CSL Art. 66", true));
     assert_eq!(
         cites("CSL-39"),
