@@ -236,7 +236,11 @@ fn report_in_markdown_and_html() {
     // Error findings: exit 1, as for `check`.
     assert_eq!(code, 1);
     assert!(md.contains("# Compliance report"));
-    assert!(md.contains("## trial_export"));
+    // The flow by its display name, its identifier as a code.
+    assert!(
+        md.contains("## Trial data to the US R&D centre (`trial_export`)"),
+        "{md}"
+    );
     assert!(
         md.contains("| Required mechanism | Standard contract |"),
         "{md}"

@@ -73,6 +73,9 @@ fn parties_and_datasets_are_in_the_report_by_display_name() {
         .find("## Other subjects")
         .unwrap_or_else(|| panic!("{md}"));
     let rest = &md[at..];
+    // The kinds present, by their schemas' labels in the stdlib.
+    let heading = rest.lines().next().unwrap_or("");
+    assert_eq!(heading, "## Other subjects (Party)");
     assert!(
         rest.contains("NDSR-33") && rest.contains("DSL-27"),
         "{rest}"
@@ -89,7 +92,7 @@ fn parties_and_datasets_are_in_the_report_by_display_name() {
         "2026-12-01",
     ]);
     assert!(
-        md.contains("## 其他对象") && md.contains("GBT39725-6.2"),
+        md.contains("## 其他对象（数据集）") && md.contains("GBT39725-6.2"),
         "{md}"
     );
 }

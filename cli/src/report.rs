@@ -602,11 +602,27 @@ fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lan
     if by_subject.is_empty() {
         return;
     }
-    sink.h2(tr(
-        lang,
-        "其他对象（主体、数据集）",
-        "Other subjects (parties, datasets)",
-    ));
+    // The kinds present, each by its schema's label (the stdlib's word).
+    let defs = analysis.defs();
+    let mut kinds: Vec<String> = Vec::new();
+    for s in by_subject.keys() {
+        let Some(kind) = index.by_name.get(*s).map(|l| l.kind.as_str()) else {
+            continue;
+        };
+        let label = defs
+            .schemas
+            .get(kind)
+            .map(|k| k.label.get(lang).to_string())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| format!("`{kind}`"));
+        if !kinds.contains(&label) {
+            kinds.push(label);
+        }
+    }
+    sink.h2(&match lang {
+        Lang::Zh => format!("其他对象（{}）", kinds.join("、")),
+        Lang::En => format!("Other subjects ({})", kinds.join(", ")),
+    });
     for (s, ds) in by_subject {
         sink.h3(&display_name(analysis, s, lang));
         let items: Vec<String> = ds
