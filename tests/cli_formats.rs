@@ -236,7 +236,12 @@ fn report_in_markdown_and_html() {
     // Error findings: exit 1, as for `check`.
     assert_eq!(code, 1);
     assert!(md.contains("# Compliance report"));
-    assert!(md.contains("## trial_export"));
+    // The flow's section: its display name, the identifier as a code.
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("## ") && l.ends_with("(`trial_export`)")),
+        "{md}"
+    );
     assert!(
         md.contains("| Required mechanism | Standard contract |"),
         "{md}"
