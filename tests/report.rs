@@ -109,6 +109,60 @@ fn a_flow_heading_is_its_display_name_with_the_identifier_as_a_code() {
     }
 }
 
+/// The checklist items the stdlib gives a report's first flow: the checkbox
+/// lines of its "Filing checklist" section before the first blank line.
+fn filing_items(md: &str, heading: &str) -> Vec<String> {
+    let Some(at) = md.find(heading) else {
+        return Vec::new();
+    };
+    md[at..]
+        .lines()
+        .skip(1)
+        .skip_while(|l| !l.starts_with("- [ ] ") && !l.starts_with("## "))
+        .take_while(|l| l.starts_with("- [ ] "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_filing_checklist_follows_the_required_mechanism_in_both_languages() {
+    let run = |ex: &str, lang: &str| {
+        let md = report(&[ex, "--lang", lang, "--today", "2026-12-01"]);
+        let heading = if lang == "zh" {
+            "### 备案与提交清单"
+        } else {
+            "### Filing checklist"
+        };
+        filing_items(&md, heading)
+    };
+    // Standard contract, security assessment, certification: each its own
+    // items (stdlib data), with what no source confirms marked as such.
+    let sc = run("examples/s1-diabetes-trial", "en");
+    let sa = run("examples/s2-als-genetic-important", "en");
+    let cert = run("examples/s10-cumulative-2022", "en");
+    for (name, items) in [("sc", &sc), ("sa", &sa), ("cert", &cert)] {
+        assert!(items.len() >= 3, "{name}: {items:?}");
+        assert!(
+            items.iter().any(|i| i.contains("to confirm")),
+            "{name}: {items:?}"
+        );
+    }
+    assert!(sc[0] != sa[0] && sa[0] != cert[0], "{sc:?} {sa:?} {cert:?}");
+    // The Chinese report has the same items, in Chinese.
+    let zh = run("examples/s1-diabetes-trial", "zh");
+    assert_eq!(zh.len(), sc.len(), "{zh:?}");
+    assert!(zh.iter().any(|i| i.contains("待确认")), "{zh:?}");
+    // An exempt flow has nothing to file.
+    let md = report(&[
+        "examples/s4-pharma-hr",
+        "--lang",
+        "en",
+        "--today",
+        "2026-12-01",
+    ]);
+    assert!(filing_items(&md, "### Filing checklist").is_empty(), "{md}");
+}
+
 #[test]
 fn deadlines_before_today_are_overdue() {
     let ex = "examples/s1-diabetes-trial";
@@ -430,8 +484,10 @@ fn the_report_shows_the_penalties_of_breached_rules() {
         zh.contains("`PIPL-41`：《个人信息保护法》第六十六条："),
         "{zh}"
     );
+    // S4's findings carry no penalty (S1's pending filing, CAC-SC-7, carries
+    // the standard contract measures' unconfirmed one).
     let clean = report(&[
-        "examples/s1-diabetes-trial",
+        "examples/s4-pharma-hr",
         "--lang",
         "en",
         "--today",

@@ -2,7 +2,8 @@
 //! layout (see `hegui_lang::fmt`). With `--check` nothing is written: the files
 //! that would change are listed and the exit code is 1 if there are any.
 
-use hegui_lang::diag::{render, Lang, SourceLookup};
+use crate::render::{self, SourceLookup};
+use hegui_lang::diag::Lang;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -11,6 +11,7 @@ mod files;
 mod fmt_cmd;
 mod init;
 mod output;
+mod render;
 mod report;
 mod schema;
 
@@ -678,10 +679,7 @@ fn print_input_errors(
         .collect();
     if !broken.is_empty() {
         let sources = output::Sources::new(analysis, load);
-        eprint!(
-            "{}",
-            hegui_lang::diag::render::to_string(&broken, &sources, lang, false)
-        );
+        eprint!("{}", render::to_string(&broken, &sources, lang, false));
     }
     broken.len()
 }

@@ -9,7 +9,8 @@ mod sarif;
 mod undetermined;
 
 use crate::files::Loaded;
-use hegui_lang::diag::{render, Diagnostic, Lang, Severity, SourceLookup, Status as DiagStatus};
+use crate::render::{self, SourceLookup};
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Status as DiagStatus};
 use hegui_lang::eval::rules::Status;
 use hegui_lang::syntax::ast::Span;
 use hegui_lang::Analysis;

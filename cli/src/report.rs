@@ -23,6 +23,8 @@ struct FlowReport {
     facts: Vec<(String, String)>,
     required: String,
     declared: String,
+    /// The required mechanism's filing checklist, item by item (stdlib data).
+    filing: Vec<String>,
     findings: Vec<Diagnostic>,
     /// Rules about the flow that read an input error: not judged, so the
     /// report concludes nothing for them (no "none missing").
@@ -106,6 +108,16 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
             ev.field(&subject, field)
         };
         let required = derived("required_mechanism");
+        // Transitional: named here until the `show` flags of issue 13 item 8
+        // let the stdlib say which derived facts the report shows.
+        let filing = match (date, derived("filing_checklist")) {
+            (Some(_), Value::List(items)) => items
+                .iter()
+                .filter(|v| matches!(v, Value::Member { .. }))
+                .map(|v| show(analysis, v, lang))
+                .collect(),
+            _ => Vec::new(),
+        };
         // Without the date whose law applies nothing here is decided (which
         // regime, which window): say so rather than show what a missing date
         // evaluates to.
@@ -153,6 +165,7 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
             facts,
             required: shown(&required),
             declared: show(analysis, &field("mechanism"), lang),
+            filing,
             findings: diags
                 .iter()
                 .filter(|d| d.subject.as_deref() == Some(&*name) && d.status == Status::Active)
@@ -508,6 +521,13 @@ fn write(
         }
         exposure(sink, analysis, &r.findings, lang);
         sink.h3(tr(lang, "备案与提交清单", "Filing checklist"));
+        if !r.filing.is_empty() {
+            sink.para(&match lang {
+                Lang::Zh => format!("{}：", r.required),
+                Lang::En => format!("{}:", r.required),
+            });
+            sink.list(&r.filing, true);
+        }
         let mut check: Vec<String> = r
             .findings
             .iter()
@@ -531,7 +551,7 @@ fn write(
         }
         match &not_judged {
             Some(text) => sink.para(text),
-            None if check.is_empty() => {
+            None if check.is_empty() && r.filing.is_empty() => {
                 sink.para(tr(lang, "无待办事项。", "Nothing to file or fix."))
             }
             None => {}

@@ -2,7 +2,7 @@
 //! embedded stdlib plus the user's files) over the incremental database.
 
 use crate::db::{self, Database, EntityKey, SourceFile, Workspace};
-use crate::diag::{Diagnostic, SourceLookup};
+use crate::diag::Diagnostic;
 use crate::eval::rules::{self, Outcome};
 use crate::eval::tests::{self as policy_tests, TestResult};
 use crate::model::defs::Defs;
@@ -498,8 +498,9 @@ impl Default for Analysis {
     }
 }
 
-impl SourceLookup for Analysis {
-    fn text_of(&self, path: &str) -> Option<&str> {
+impl Analysis {
+    /// The text of a loaded file.
+    pub fn text_of(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|f| &**f.text(&self.db))
     }
 }

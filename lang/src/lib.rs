@@ -1,5 +1,11 @@
 //! The hegui language: syntax, semantics and evaluation. It knows nothing of
 //! LSP, terminals or the file system: it takes texts and gives answers.
+//!
+//! Layers, in order: `syntax` (text → AST), the resolved IR (`model::defs`,
+//! `hir`, `model::entity`; it chooses `eval::plan`'s prefix-sum plans), `check`
+//! and `eval`, the incremental `db`, then `ide` and [`Analysis`], the API the
+//! CLI and the language server share; `diag` is shared by all. Every module is still public: see ARCHITECTURE.md
+//! ("Layers") for what outside callers reach into and why.
 pub mod analysis;
 pub mod check;
 pub mod db;

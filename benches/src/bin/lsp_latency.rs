@@ -236,12 +236,19 @@ fn main() {
     }
     let (loaded, _) =
         c.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    // The open files' first diagnostics, in whatever order they come (a
+    // wait for one drops the others' messages).
     let mut first = t0;
-    for (path, _, _) in &open {
-        let uri = uri_of(path);
-        let (t, _) = c.wait(|m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+    let mut waiting: std::collections::BTreeSet<String> =
+        open.iter().map(|(p, _, _)| uri_of(p)).collect();
+    while !waiting.is_empty() {
+        let (t, m) = c.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"]
+                    .as_str()
+                    .is_some_and(|u| waiting.contains(u))
         });
+        waiting.remove(m["params"]["uri"].as_str().unwrap_or(""));
         first = first.max(t);
     }
 

@@ -4,7 +4,8 @@
 //! rules it decides and the value that decides each where it is computable.
 
 use super::Sources;
-use hegui_lang::diag::{render, Diagnostic, Lang, Location, Severity, Status, Text};
+use crate::render;
+use hegui_lang::diag::{Diagnostic, Lang, Location, Severity, Status, Text};
 use std::collections::BTreeMap;
 
 /// Renders `open` (undetermined findings): one note per missing fact.

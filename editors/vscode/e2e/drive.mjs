@@ -305,6 +305,41 @@ try {
     if (cons.includes("consent")) fail(`the field already written, consent, is offered: ${cons.join(" | ")}`);
   });
 
+  await step("highlighting: penalty, unconfirmed, date-times, hours", async () => {
+    // A line typed into the flow body (not valid there: only its colours
+    // are looked at), then deleted.
+    const line = lineOf(original, "committee_approval = true");
+    await goTo(line, 1);
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("penalty unconfirmed zzz_plain 2025-03-01T09:30 + 4 hours");
+    // The rendered tokens of that line: [text, class] per span.
+    const spans = await until("the typed line rendered", async () => {
+      const all = await editor()
+        .locator(".view-line", { hasText: "zzz_plain" })
+        .first()
+        .evaluate((l) => [...l.querySelectorAll("span > span")].map((s) => [s.textContent, s.className]))
+        .catch(() => null);
+      return all && all.some(([t]) => t.includes("hours")) ? all : null;
+    });
+    const classOf = (word) => (spans.find(([t]) => t.includes(word)) || [null, null])[1];
+    const plain = classOf("zzz_plain");
+    for (const word of ["penalty", "unconfirmed", "2025-03-01T09:30", "hours"]) {
+      const c = classOf(word);
+      if (!c || c === plain) fail(`${word} is not highlighted (${c} as zzz_plain's ${plain}): ${JSON.stringify(spans)}`);
+    }
+    if (!spans.some(([t]) => t.trim() === "2025-03-01T09:30")) fail(`the date-time is not one token: ${JSON.stringify(spans)}`);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Shift+Home");
+    await page.keyboard.press("Shift+Home");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.press("Backspace");
+    await until("the text as it was", async () => {
+      await save();
+      return fs.readFileSync(file, "utf8") === original;
+    });
+  });
+
   await step("quick fix: declare a security assessment", async () => {
     await goTo(lineOf(original, "mechanism = standard_contract"), 5);
     await quickFix("declare a security assessment");

@@ -164,6 +164,11 @@ pub struct Evaluator<'w> {
     /// Comparisons of an unknown number with a known one met so far.
     pub deciders: Vec<Decider>,
     pub subject: Option<(Arc<str>, String)>,
+    /// A date-free fact's own evaluation has no subject, yet its readers
+    /// label what made up its sums: the kind of entity recorded as
+    /// contributors and ranges there (its own entity's; each finding drops
+    /// its subject from them).
+    label_kind: Option<String>,
     /// `subject.field` values read, for `hegui explain` (when `record_facts`).
     pub facts: BTreeMap<String, Value>,
     /// The subject's quantities compared with thresholds (when `record_facts`).
@@ -190,6 +195,7 @@ impl<'w> Evaluator<'w> {
             tainted: FactSet::EMPTY,
             deciders: Vec::new(),
             subject: None,
+            label_kind: None,
             facts: BTreeMap::new(),
             thresholds: Vec::new(),
             record_facts: false,
@@ -471,6 +477,7 @@ impl<'w> Evaluator<'w> {
             return Some(d);
         }
         let mut sub = Evaluator::new(self.world);
+        sub.label_kind = Some(kind.to_string());
         sub.shared = std::mem::take(&mut self.shared);
         sub.entities = std::mem::take(&mut self.entities);
         let d = sub.compute_derived(entity, kind, f);
@@ -714,8 +721,7 @@ impl<'w> Evaluator<'w> {
                 }
             }
         };
-        let subject_kind = self.subject.as_ref().map(|(_, k)| k.clone());
-        let subject_name = self.subject.as_ref().map(|(n, _)| n.clone());
+        let target = self.label_target();
         // Sums and counts as intervals: exact while every element is known;
         // an element that may or may not count widens them.
         let mut total = Interval::ZERO;
@@ -841,13 +847,7 @@ impl<'w> Evaluator<'w> {
                 }
             };
             if contributes {
-                if let (Value::Entity(n), Some(kind), Some(subj)) =
-                    (&item, &subject_kind, &subject_name)
-                {
-                    if n != subj && self.world.entity(n).is_some_and(|e| e.kind == *kind) {
-                        self.contributors.insert(n.clone());
-                    }
-                }
+                self.note_contributor(&item, target.as_ref());
             }
         }
         self.locals.truncate(self.frame + agg.slot as usize);
@@ -875,7 +875,7 @@ impl<'w> Evaluator<'w> {
             Value::Unknown(u) => return Err(u.facts),
             other => vec![other],
         };
-        let subject = self.subject.clone();
+        let subject = self.label_target();
         let mut out: Vec<(Value, Truth)> = Vec::new();
         let mut index: HashMap<Value, usize> = HashMap::new();
         for item in items {
@@ -925,10 +925,19 @@ impl<'w> Evaluator<'w> {
         Ok(out)
     }
 
+    /// Whose aggregates are labelled: the entity left out (the subject, if
+    /// any) and the kind recorded (see `label_kind`).
+    fn label_target(&self) -> Option<(Option<Arc<str>>, String)> {
+        match &self.subject {
+            Some((n, k)) => Some((Some(n.clone()), k.clone())),
+            None => self.label_kind.clone().map(|k| (None, k)),
+        }
+    }
+
     /// An entity of the subject's kind (not the subject) that made up an aggregate.
-    fn note_contributor(&mut self, item: &Value, subject: Option<&(Arc<str>, String)>) {
-        if let (Value::Entity(n), Some((subj, kind))) = (item, subject) {
-            if n != subj && self.world.entity(n).is_some_and(|e| e.kind == *kind) {
+    fn note_contributor(&mut self, item: &Value, target: Option<&(Option<Arc<str>>, String)>) {
+        if let (Value::Entity(n), Some((subj, kind))) = (item, target) {
+            if subj.as_ref() != Some(n) && self.world.entity(n).is_some_and(|e| e.kind == *kind) {
                 self.contributors.insert(n.clone());
             }
         }
@@ -972,11 +981,11 @@ impl<'w> Evaluator<'w> {
         };
         let (extra, facts) = table.unknown_in(&lower, &upper);
         self.tainted = self.tainted.union(table.tainted);
-        if self
-            .subject
-            .as_ref()
-            .is_some_and(|(_, k)| **k == *p.key.kind)
-        {
+        let kind = match &self.subject {
+            Some((_, k)) => Some(k.as_str()),
+            None => self.label_kind.as_deref(),
+        };
+        if kind == Some(&*p.key.kind) {
             self.ranges.push(LazyRange {
                 table: table.clone(),
                 lo,

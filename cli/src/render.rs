@@ -1,0 +1,121 @@
+//! Terminal rendering of diagnostics with codespan-reporting: the snippet of
+//! source under each label, the rule's citations, obligation and fixes as notes.
+//! `lang` gives the data (`hegui_lang::diag::Diagnostic`); how it looks in a
+//! terminal is the CLI's business.
+
+use codespan_reporting::diagnostic as cd;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
+use hegui_lang::syntax::ast::Span;
+use std::collections::BTreeMap;
+
+/// Files a renderer can show snippets of: path and text.
+pub trait SourceLookup {
+    fn text_of(&self, path: &str) -> Option<&str>;
+}
+
+pub fn to_string(
+    diags: &[Diagnostic],
+    sources: &dyn SourceLookup,
+    lang: Lang,
+    color: bool,
+) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut id_of = |path: &str, files: &mut SimpleFiles<String, String>| -> Option<usize> {
+        if let Some(id) = ids.get(path) {
+            return Some(*id);
+        }
+        let text = sources.text_of(path)?;
+        let id = files.add(path.to_string(), text.to_string());
+        ids.insert(path.to_string(), id);
+        Some(id)
+    };
+    let config = term::Config::default();
+    let mut out: Vec<u8> = Vec::new();
+    for d in diags {
+        let sev = match d.severity {
+            Severity::Error => cd::Severity::Error,
+            Severity::Warning => cd::Severity::Warning,
+            Severity::Info => cd::Severity::Note,
+            Severity::Hint => cd::Severity::Help,
+        };
+        // A waived finding is shown, quietly: as help, its message marked.
+        let (sev, message) = match (d.status, lang) {
+            (Status::Waived, Lang::Zh) => {
+                (cd::Severity::Help, format!("[已豁免] {}", d.message.zh))
+            }
+            (Status::Waived, Lang::En) => {
+                (cd::Severity::Help, format!("[waived] {}", d.message.en))
+            }
+            _ => (sev, d.message.get(lang).to_string()),
+        };
+        let mut cdiag = cd::Diagnostic::new(sev)
+            .with_code(d.code.clone())
+            .with_message(message);
+        let mut labels = Vec::new();
+        if let Some(id) = id_of(&d.location.file, &mut files) {
+            labels.push(cd::Label::primary(
+                id,
+                clamp(d.location.span, sources.text_of(&d.location.file)),
+            ));
+        }
+        for l in &d.labels {
+            if let Some(id) = id_of(&l.location.file, &mut files) {
+                labels.push(
+                    cd::Label::secondary(
+                        id,
+                        clamp(l.location.span, sources.text_of(&l.location.file)),
+                    )
+                    .with_message(l.message.get(lang)),
+                );
+            }
+        }
+        let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
+        for c in d.citations.iter() {
+            notes.push(match lang {
+                Lang::Zh => format!("依据：{}", c.zh),
+                Lang::En => format!("cite: {}", c.en),
+            });
+        }
+        if let Some(o) = &d.obligation {
+            let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+            notes.push(match lang {
+                Lang::Zh => format!("义务：{}（截止 {}）", o.text.zh, due),
+                Lang::En => format!("obligation: {} (due {})", o.text.en, due),
+            });
+        }
+        for f in &d.fixes {
+            notes.push(match lang {
+                Lang::Zh => format!("修复：{}", f.title.zh),
+                Lang::En => format!("fix: {}", f.title.en),
+            });
+        }
+        cdiag = cdiag.with_labels(labels).with_notes(notes);
+        if color {
+            let mut buf = term::termcolor::Buffer::ansi();
+            let _ = term::emit(&mut buf, &config, &files, &cdiag);
+            out.extend_from_slice(buf.as_slice());
+        } else {
+            let mut buf = term::termcolor::Buffer::no_color();
+            let _ = term::emit(&mut buf, &config, &files, &cdiag);
+            out.extend_from_slice(buf.as_slice());
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Keeps a span inside its text and on character boundaries, so rendering never panics.
+fn clamp(span: Span, text: Option<&str>) -> std::ops::Range<usize> {
+    let Some(text) = text else { return 0..0 };
+    let mut s = (span.start as usize).min(text.len());
+    let mut e = (span.end as usize).min(text.len()).max(s);
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    s..e
+}
