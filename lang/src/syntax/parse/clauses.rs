@@ -230,6 +230,18 @@ impl Lower<'_> {
                             _ => {}
                         }
                     }
+                    // The statement ends with its last word, not with the
+                    // whitespace the grammar took before an absent `on`/`due`.
+                    e.span.end = [
+                        Some(e.rule.span),
+                        e.on.as_ref().map(|n| n.span),
+                        e.due.map(|d| d.1),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .map(|s| s.end)
+                    .max()
+                    .unwrap_or(e.span.end);
                     t.expects.push(e);
                 }
                 Rule::entity_decl => {
