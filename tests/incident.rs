@@ -33,8 +33,8 @@ fn the_example_gives_the_late_and_the_missing_reports() {
 }
 
 /// The obligation of an hour deadline carries its exact time (Beijing time)
-/// beside its day, in JSON, in SARIF's properties and in the report's deadline
-/// list; "overdue" is judged by the day.
+/// beside its day, in JSON, in SARIF's properties, in the terminal's obligation
+/// note and in the report's deadline list; "overdue" is judged by the day.
 #[test]
 fn an_hour_deadline_is_due_to_the_minute() {
     let json = |format: &str, today: &str| -> serde_json::Value {
@@ -59,6 +59,9 @@ fn an_hour_deadline_is_due_to_the_minute() {
         .unwrap_or_else(|| panic!("{v}"));
     assert_eq!(r["properties"]["obligation"]["due"], "2025-11-20");
     assert_eq!(r["properties"]["obligation"]["due_at"], "2025-11-20T11:15");
+    // The terminal's obligation note gives the time too.
+    let (_, out, _) = hegui(&["check", EXAMPLE, "--lang", "en", "--today", "2025-11-20"]);
+    assert!(out.contains("(due 2025-11-20T11:15)"), "{out}");
     // A day deadline has no time.
     let (_, out, _) = hegui(&["check", "examples/s1-diabetes-trial", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -182,43 +182,45 @@ impl Counts {
     /// The grand total of `check --each`: the workspaces first, then what
     /// they held.
     pub fn total_line(&self, workspaces: usize, lang: Lang) -> String {
-        let Counts {
-            files,
-            flows,
-            errors: e,
-            warnings: w,
-            infos: i,
-            undetermined: u,
-            waived,
-        } = *self;
+        let Counts { files, flows, .. } = *self;
+        let held = self.findings(lang);
         match lang {
             Lang::Zh => format!(
-                "检查了 {workspaces} 个工作区（{files} 个文件、{flows} 个数据流）：{e} 个错误，{w} 个警告，{i} 个提示，{u} 项无法判定，{waived} 项已豁免\n"
+                "检查了 {workspaces} 个工作区（{files} 个文件、{flows} 个数据流）：{held}\n"
             ),
-            Lang::En => format!(
-                "checked {workspaces} workspaces ({files} files, {flows} flows): {e} errors, {w} warnings, {i} infos, {u} undetermined, {waived} waived\n"
-            ),
+            Lang::En => {
+                format!("checked {workspaces} workspaces ({files} files, {flows} flows): {held}\n")
+            }
         }
     }
 
     /// The human summary line.
     pub fn line(&self, lang: Lang) -> String {
+        let Counts { files, flows, .. } = *self;
+        let held = self.findings(lang);
+        match lang {
+            Lang::Zh => format!("检查了 {files} 个文件、{flows} 个数据流：{held}\n"),
+            Lang::En => format!("checked {files} files, {flows} flows: {held}\n"),
+        }
+    }
+
+    /// The findings part both summary lines end with.
+    fn findings(&self, lang: Lang) -> String {
         let Counts {
-            files,
-            flows,
             errors: e,
             warnings: w,
             infos: i,
             undetermined: u,
             waived,
+            ..
         } = *self;
         match lang {
-            Lang::Zh => format!(
-                "检查了 {files} 个文件、{flows} 个数据流：{e} 个错误，{w} 个警告，{i} 个提示，{u} 项无法判定，{waived} 项已豁免\n"
-            ),
-            Lang::En => format!(
-                "checked {files} files, {flows} flows: {e} errors, {w} warnings, {i} infos, {u} undetermined, {waived} waived\n"
-            ),
+            Lang::Zh => {
+                format!("{e} 个错误，{w} 个警告，{i} 个提示，{u} 项无法判定，{waived} 项已豁免")
+            }
+            Lang::En => {
+                format!("{e} errors, {w} warnings, {i} infos, {u} undetermined, {waived} waived")
+            }
         }
     }
 }

@@ -80,7 +80,7 @@ pub fn to_string(
             });
         }
         if let Some(o) = &d.obligation {
-            let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+            let due = o.due_text().unwrap_or_else(|| "—".into());
             notes.push(match lang {
                 Lang::Zh => format!("义务：{}（截止 {}）", o.text.zh, due),
                 Lang::En => format!("obligation: {} (due {})", o.text.en, due),

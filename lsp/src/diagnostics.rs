@@ -33,7 +33,7 @@ pub fn message(d: &Diagnostic, lang: Lang) -> String {
         m.push_str(c.get(lang));
     }
     if let Some(o) = &d.obligation {
-        let due = o.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+        let due = o.due_text().unwrap_or_else(|| "—".into());
         m.push_str(&match lang {
             Lang::Zh => format!("\n义务：{}（截止 {due}）", o.text.zh),
             Lang::En => format!("\nobligation: {} (due {due})", o.text.en),
