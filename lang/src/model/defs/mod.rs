@@ -12,6 +12,7 @@ mod collect;
 mod date_free;
 mod entries;
 mod globals;
+mod positions;
 mod rule;
 mod template;
 
@@ -22,6 +23,7 @@ pub use entries::{
     TreeDef, TreeNodeDef,
 };
 pub use globals::Global;
+pub use positions::without_positions;
 pub use template::{template, Part, Template};
 
 use crate::diag::Diagnostic;
