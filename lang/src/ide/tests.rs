@@ -410,7 +410,7 @@ fn from_scratch(texts: &[(&str, String)]) -> (AllReferences, Vec<(String, Symbol
     let mut syms = Vec::new();
     for p in fresh.all_paths() {
         let parsed = fresh.parsed(&p).expect("parsed");
-        for o in refs::walk(&parsed.ast, &defs) {
+        for o in refs::walk(&p, &parsed.ast, &defs) {
             let e = refs.entry(format!("{:?}", o.target));
             e.or_insert_with(|| (o.target.clone(), Vec::new()))
                 .1

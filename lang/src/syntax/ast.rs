@@ -449,3 +449,37 @@ impl BinOp {
         }
     }
 }
+
+/// Visits every node of a written expression, iteratively (trees are
+/// depth-bounded by the parser, but an explicit stack costs nothing). The
+/// resolved IR has its own (`hir::expr::walk`): this one is for what needs
+/// spans or runs before resolution (a rule's subject, a finding's field).
+pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    let mut stack = vec![e];
+    while let Some(x) = stack.pop() {
+        f(x);
+        match &x.kind {
+            ExprKind::Field(a, _) | ExprKind::Not(a) | ExprKind::Neg(a) => stack.push(a),
+            ExprKind::Binary(_, a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            ExprKind::If(a, b, c) => {
+                stack.push(c);
+                stack.push(b);
+                stack.push(a);
+            }
+            ExprKind::List(items) | ExprKind::Call(_, items) => stack.extend(items.iter().rev()),
+            ExprKind::Aggregate(agg) => {
+                if let Some(v) = &agg.value {
+                    stack.push(v);
+                }
+                if let Some(v) = &agg.filter {
+                    stack.push(v);
+                }
+                stack.push(&agg.source);
+            }
+            _ => {}
+        }
+    }
+}

@@ -167,6 +167,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
     d.checks = lowered.diagnostics;
     d.plans = lowered.plans;
     d.unless_entity = lowered.unless_entity;
+    d.names = lowered.names;
     d
 }
 

@@ -60,6 +60,8 @@ pub struct Defs {
     pub checks: Vec<Diagnostic>,
     /// "Unknown name" diagnostics, void where an entity has the name.
     pub unless_entity: Vec<(String, Diagnostic)>,
+    /// What the names of the resolved expressions mean, per file (for the IDE).
+    pub names: crate::hir::names::Names,
 }
 
 impl Defs {
