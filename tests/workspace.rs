@@ -548,3 +548,31 @@ fn a_hostile_stdlib_archive_is_refused_with_exit_2() {
     assert!(std::fs::metadata(&bomb).expect("bomb").len() < 1 << 20);
     check(&bomb, "unpacks to more than");
 }
+
+/// An archive that cannot be read is described in Chinese in the zh message:
+/// the reader's (and the operating system's) English text is only in the en one.
+#[test]
+fn an_unreadable_archive_is_described_in_each_language() {
+    let d = temp_dir("archive-zh");
+    for name in ["std.zip", "std.tar.gz"] {
+        let a = d.join(name);
+        std::fs::write(&a, "garbage").expect("write");
+        let a = a.to_string_lossy().into_owned();
+        let run = |lang: &str| {
+            let (code, out, err) =
+                hegui(&["check", "examples/starter", "--stdlib", &a, "--lang", lang]);
+            assert_eq!(code, 2, "{out}{err}");
+            // The message without the archive's path, joined across wrapped lines.
+            format!("{out}{err}")
+                .replace(&a, "")
+                .replace(['│', '\n'], "")
+        };
+        let zh = run("zh").replace(' ', "");
+        assert!(zh.contains("归档已损坏或无法解压"), "{zh}");
+        let latin = zh
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .find(|w| w.len() > 2);
+        assert_eq!(latin, None, "an English word in the zh message: {zh}");
+        assert!(run("en").contains("damaged"), "{name}");
+    }
+}
