@@ -159,7 +159,7 @@ pub(super) fn rule_def(
 fn infer_subject(d: &Defs, r: &ast::RuleDecl) -> Option<String> {
     let mut kinds = BTreeSet::new();
     let mut visit = |e: &ast::Expr| {
-        crate::model::walk(e, &mut |x| {
+        crate::syntax::ast::walk(e, &mut |x| {
             if let ast::ExprKind::Name(n) = &x.kind {
                 if d.schemas.contains_key(&n.text) {
                     kinds.insert(n.text.clone());
