@@ -20,6 +20,7 @@ mod progress;
 mod roots;
 mod server;
 mod sync;
+mod trace;
 mod worker;
 
 pub use roots::Options;

@@ -71,6 +71,7 @@ pub fn rediscover(s: &mut State, worker: &Worker, touched: &BTreeSet<PathBuf>) {
         if s.roots[i].dir != was {
             let r = &mut s.roots[i];
             r.files.set_text(&mut r.analysis, &path, &text);
+            s.edited.insert(path);
         }
     }
     s.dirty = true;
@@ -137,6 +138,8 @@ fn install(s: &mut State, token: u64, dir: &Path, mut root: Root, done: usize, t
     }
     for (path, text) in open {
         r.files.set_text(&mut r.analysis, &path, &text);
+        // Its open documents' diagnostics come first.
+        s.edited.insert(path);
     }
     s.dirty = true;
     // Only the first loading, of stand-ins, is shown as progress.

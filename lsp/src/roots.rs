@@ -128,6 +128,12 @@ impl Root {
     /// in it and the analysis's, located in the original text, with the
     /// overrides of `hegui.toml` applied, sorted.
     pub fn diagnostics_of(&self, path: &str) -> Vec<Diagnostic> {
+        self.finish(path, self.analysis.file_diagnostics(path))
+    }
+
+    /// [`Root::diagnostics_of`] from the analysis's diagnostics of the file
+    /// (computed elsewhere, on a snapshot of this analysis).
+    pub fn finish(&self, path: &str, analysed: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut d: Vec<Diagnostic> = self
             .files
             .errors
@@ -135,7 +141,7 @@ impl Root {
             .filter(|e| e.location.file == path)
             .cloned()
             .collect();
-        d.extend(self.analysis.file_diagnostics(path));
+        d.extend(analysed);
         let mut d = self.files.finish(&self.analysis, d);
         hegui_lang::diag::sort(&mut d);
         d

@@ -35,6 +35,7 @@ pub fn reopen(s: &mut State, open: Vec<(String, String)>) {
         let i = s.root_for_new(&path);
         let r = &mut s.roots[i];
         r.files.set_text(&mut r.analysis, &path, &text);
+        s.edited.insert(path);
     }
     s.dirty = true;
 }
@@ -45,6 +46,7 @@ pub fn did_open(s: &mut State, doc: lsp::TextDocumentItem) {
     // Stdlib documents are read-only: their text stays the embedded one.
     let r = &mut s.roots[i];
     r.files.set_text(&mut r.analysis, &path, &doc.text);
+    s.edited.insert(path.clone());
     s.open.insert(
         path,
         OpenDoc {
@@ -72,6 +74,7 @@ pub fn did_change(s: &mut State, params: lsp::DidChangeTextDocumentParams) {
         return;
     }
     doc.version = version;
+    let _span = crate::trace::span("edit");
     let mut text = r.text_of(&path).unwrap_or_default();
     for ch in params.content_changes {
         match ch.range {
@@ -85,6 +88,7 @@ pub fn did_change(s: &mut State, params: lsp::DidChangeTextDocumentParams) {
         }
     }
     r.files.set_text(&mut r.analysis, &path, &text);
+    s.edited.insert(path);
     s.dirty = true;
 }
 

@@ -5,25 +5,31 @@
 //! on a oneshot; an edit then cancels the reads still computing (salsa's
 //! `Cancelled`, caught in `read`: the answer is `ContentModified`). After a
 //! batch of queued jobs that edited a workspace, the thread publishes the
-//! diagnostics of the open documents, then, while no job waits, those of
-//! the closed files (an edit of one file changes findings in others: the
-//! Problems panel shows them all). Each publishing starts by reading the
-//! evaluation date again (`--today`, else the clock), and an idle thread
-//! looks at the clock once a minute: a server running over midnight moves
-//! on to the new day. A panicking job is caught and the thread goes on.
+//! diagnostics of the documents just edited, then starts a workspace-wide
+//! pass over the other open documents and the closed files (an edit of one
+//! file changes findings in others: the Problems panel shows them all),
+//! computed on a thread of its own from snapshots, published from here; the
+//! next edit cancels it and starts another. Each publishing starts by
+//! reading the evaluation date again (`--today`, else the clock), and an
+//! idle thread looks at the clock once a minute: a server running over
+//! midnight moves on to the new day. A panicking job is caught and the
+//! thread goes on. (The pass's way back to the thread keeps it alive until
+//! the process ends.)
 
 use crate::diagnostics::to_lsp;
 use crate::files::Paths;
 use crate::position::{Encoding, Lines};
 use crate::roots::{self, Options, Root};
-use hegui_lang::diag::Lang;
+use crate::trace;
+use hegui_lang::diag::{Diagnostic, Lang};
 use hegui_lang::Analysis;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 use tokio::sync::{mpsc as tmpsc, oneshot};
 use tower_lsp_server::jsonrpc;
@@ -80,9 +86,14 @@ pub struct State {
     /// An open document's are sent again after each of its edits (with
     /// its version), so the client knows they are of the text it has.
     published: BTreeMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>,
-    /// Closed workspace files still to publish after the last change,
-    /// worked through while no job waits.
-    closed_queue: Vec<String>,
+    /// Open documents edited (or opened) since the last publishing: theirs
+    /// are sent first, before any other file's.
+    pub edited: BTreeSet<String>,
+    /// The number of the last workspace-wide pass started (see `recheck`).
+    pass: Arc<AtomicU64>,
+    /// The way back to this thread, for the pass's results (none in the
+    /// unit tests).
+    jobs: Option<mpsc::Sender<Job>>,
     publish: tmpsc::UnboundedSender<Out>,
 }
 
@@ -156,14 +167,17 @@ impl State {
         self.roots.len() - 1
     }
 
-    /// Sends the diagnostics of every open document whose diagnostics
-    /// changed, then queues the closed files for the idle time.
-    fn publish_open(&mut self) {
+    /// After a change: sends the diagnostics of the documents just edited
+    /// first (their own file's evaluation reads the other files' memoised
+    /// parts), then starts the pass over every other file, open ones first.
+    fn publish_changes(&mut self) {
         self.dirty = false;
+        let _span = trace::span("publish_changes");
         self.refresh_today();
-        let paths: Vec<String> = self.open.keys().cloned().collect();
-        for path in &paths {
-            self.publish_file(path);
+        for path in std::mem::take(&mut self.edited) {
+            if self.open.contains_key(&path) {
+                self.publish_file(&path);
+            }
         }
         let known: BTreeSet<String> = self.roots.iter().flat_map(|r| r.paths()).collect();
         // Files that left the workspace lose their diagnostics.
@@ -188,26 +202,86 @@ impl State {
                 }));
             }
         }
-        let mut closed: Vec<String> = known
-            .into_iter()
-            .filter(|p| !self.open.contains_key(p))
-            .collect();
-        // Popped from the end: in path order.
-        closed.reverse();
-        self.closed_queue = closed;
+        let closed = known.into_iter().filter(|p| !self.open.contains_key(p));
+        // The other open documents first, then in path order.
+        let rest: Vec<String> = self.open.keys().cloned().chain(closed).collect();
+        self.recheck(rest);
     }
 
-    /// Publishes the next closed file of the queue; false when it is empty.
-    fn publish_next_closed(&mut self) -> bool {
-        match self.closed_queue.pop() {
-            Some(path) => {
-                if !self.open.contains_key(&path) {
-                    self.publish_file(&path);
-                }
-                true
+    /// The workspace-wide pass: the diagnostics of `paths` computed on a
+    /// thread of its own, on snapshots, each sent back to be published if
+    /// nothing changed meanwhile. The next change ends it: its first write
+    /// cancels the snapshots' queries (salsa's `Cancelled`), and a newer
+    /// pass's number stops it between files. Without a way back (the unit
+    /// tests), the files are published here and now.
+    fn recheck(&mut self, paths: Vec<String>) {
+        let pass = self.pass.fetch_add(1, Ordering::SeqCst) + 1;
+        let Some(jobs) = self.jobs.clone() else {
+            for path in &paths {
+                self.publish_file(path);
             }
-            None => false,
+            return;
+        };
+        // Per root: a snapshot of its analysis and its files, in order.
+        let mut work: Vec<(usize, Analysis, Vec<String>)> = Vec::new();
+        for path in paths {
+            let Some(i) = self.root_index(&path) else {
+                continue;
+            };
+            // Half a workspace would give findings the whole one has not.
+            if self.roots[i].loading {
+                continue;
+            }
+            match work.iter_mut().find(|(j, _, _)| *j == i) {
+                Some((_, _, list)) => list.push(path),
+                None => work.push((i, self.roots[i].analysis.snapshot(), vec![path])),
+            }
         }
+        // A thread per root: a snapshot held idle would keep its root's
+        // next write waiting.
+        for (_, analysis, paths) in work {
+            let (current, jobs) = (self.pass.clone(), jobs.clone());
+            let spawned = std::thread::Builder::new()
+                .name("hegui-recheck".into())
+                .spawn(move || {
+                    for path in paths {
+                        if current.load(Ordering::SeqCst) != pass {
+                            return;
+                        }
+                        let _span = trace::span("recheck");
+                        let found =
+                            catch_unwind(AssertUnwindSafe(|| analysis.file_diagnostics(&path)));
+                        match found {
+                            Ok(d) => {
+                                let _ = jobs.send(Box::new(move |s: &mut State| {
+                                    s.publish_checked(pass, &path, d)
+                                }));
+                            }
+                            // An edit came: the pass is over.
+                            Err(p) if p.is::<salsa::Cancelled>() => return,
+                            Err(_) => {
+                                eprintln!("hegui lsp: checking {path} panicked; the server goes on")
+                            }
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                eprintln!("hegui lsp: cannot start the recheck thread: {e}");
+            }
+        }
+    }
+
+    /// Publishes what the recheck `pass` found in `path`, unless the
+    /// workspace changed since (a newer pass, or a change not yet published).
+    fn publish_checked(&mut self, pass: u64, path: &str, found: Vec<Diagnostic>) {
+        if self.dirty || self.pass.load(Ordering::SeqCst) != pass {
+            return;
+        }
+        let Some(i) = self.root_index(path) else {
+            return;
+        };
+        let diags = self.roots[i].finish(path, found);
+        self.send_file(i, path, diags);
     }
 
     /// Sends a file's diagnostics if they differ from what was last sent.
@@ -220,7 +294,18 @@ impl State {
         if r.loading {
             return;
         }
+        let mut span = trace::span("diagnostics");
+        span.note(|| path.to_string());
         let diags = r.diagnostics_of(path);
+        drop(span);
+        self.send_file(i, path, diags);
+    }
+
+    /// Sends a file's diagnostics (of the root `i`) if they differ from
+    /// what was last sent.
+    fn send_file(&mut self, i: usize, path: &str, diags: Vec<Diagnostic>) {
+        let r = &self.roots[i];
+        let _span = trace::span("convert");
         let text = r.text_of(path).unwrap_or_default();
         let lines = Lines::new(&text, self.enc);
         let a = &r.analysis;
@@ -262,7 +347,9 @@ impl State {
     /// An idle minute: past midnight, every finding is of another day.
     fn clock_tick(&mut self) {
         if self.refresh_today() {
-            self.publish_open();
+            // Every finding may be of another day: the open documents first.
+            self.edited.extend(self.open.keys().cloned());
+            self.publish_changes();
         }
     }
 
@@ -352,10 +439,12 @@ impl Worker {
     /// Starts the thread; published diagnostics come out of `publish`.
     pub fn spawn(options: Options, publish: tmpsc::UnboundedSender<Out>) -> Worker {
         let (tx, rx) = mpsc::channel::<Job>();
+        let jobs = tx.clone();
         let spawned = std::thread::Builder::new()
             .name("hegui-analysis".into())
             .spawn(move || {
                 let mut state = State::new(options, roots::system_today, publish);
+                state.jobs = Some(jobs);
                 run(&mut state, rx);
             });
         if let Err(e) = spawned {
@@ -382,7 +471,9 @@ impl State {
             open: BTreeMap::new(),
             dirty: false,
             published: BTreeMap::new(),
-            closed_queue: Vec::new(),
+            edited: BTreeSet::new(),
+            pass: Arc::new(AtomicU64::new(0)),
+            jobs: None,
             publish,
         }
     }
@@ -451,30 +542,13 @@ impl Worker {
 
 fn run(state: &mut State, rx: mpsc::Receiver<Job>) {
     loop {
-        // With closed files left to publish, work on them while no job waits.
-        let job = if state.closed_queue.is_empty() {
-            match rx.recv_timeout(CLOCK_TICK) {
-                Ok(job) => job,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    guarded(state, Box::new(State::clock_tick));
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        let job = match rx.recv_timeout(CLOCK_TICK) {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                guarded(state, Box::new(State::clock_tick));
+                continue;
             }
-        } else {
-            match rx.try_recv() {
-                Ok(job) => job,
-                Err(mpsc::TryRecvError::Empty) => {
-                    guarded(
-                        state,
-                        Box::new(|s| {
-                            s.publish_next_closed();
-                        }),
-                    );
-                    continue;
-                }
-                Err(mpsc::TryRecvError::Disconnected) => return,
-            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
         guarded(state, job);
         // Take every queued job (edits typed in a burst) before publishing.
@@ -482,7 +556,7 @@ fn run(state: &mut State, rx: mpsc::Receiver<Job>) {
             guarded(state, job);
         }
         if state.dirty {
-            guarded(state, Box::new(State::publish_open));
+            guarded(state, Box::new(State::publish_changes));
         }
     }
 }
@@ -550,7 +624,7 @@ mod tests {
             };
             let mut s = State::new(options, clock, tx);
             crate::sync::did_open(&mut s, doc(1));
-            s.publish_open();
+            s.publish_changes();
             let before = last_message(&mut rx, "CAC-SC-7").expect("CAC-SC-7");
             // Past the deadline, with no edit: the idle tick.
             set_clock("2026-12-01");
@@ -558,7 +632,7 @@ mod tests {
             let after_tick = last_message(&mut rx, "CAC-SC-7");
             // And with an edit (the document opened again): the recheck.
             crate::sync::did_open(&mut s, doc(2));
-            s.publish_open();
+            s.publish_changes();
             let after_edit = last_message(&mut rx, "CAC-SC-7").expect("CAC-SC-7");
             match pinned {
                 None => {

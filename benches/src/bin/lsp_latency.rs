@@ -198,7 +198,12 @@ fn main() {
         .args(["lsp", "--lang", "en"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // The server's trace (`HEGUI_LSP_TRACE`), when asked for.
+        .stderr(if std::env::var_os("HEGUI_LSP_TRACE").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .expect("start hegui lsp");
     let stdin = child.stdin.take().expect("stdin");
