@@ -150,12 +150,7 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
                 facts.push((label, shown(&v)));
             }
         }
-        let field = |f: &str| {
-            e.fields
-                .get(f)
-                .map(|x| x.value.clone())
-                .unwrap_or(Value::None)
-        };
+        let field = |f: &str| e.get(f).map(|x| x.value.clone()).unwrap_or(Value::None);
         out.push(FlowReport {
             name: name.to_string(),
             file: e.file.clone(),
