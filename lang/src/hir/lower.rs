@@ -133,7 +133,8 @@ pub fn lower_defs(defs: &Defs) -> Lowered {
 }
 
 /// Resolves one expression with the given locals in scope (slots in order),
-/// with its diagnostics (for tests and tools that evaluate a fragment).
+/// with its diagnostics (for tests that evaluate a fragment).
+#[cfg(test)]
 pub fn lower_expr(
     defs: &Defs,
     file: &str,

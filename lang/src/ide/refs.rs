@@ -29,7 +29,7 @@ pub fn occurrences(a: &Analysis, path: &str) -> Arc<Vec<Occurrence>> {
 #[salsa::tracked(returns(clone))]
 fn file_occurrences(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec<Occurrence>> {
     let parsed = db::parse_file(db, file);
-    Arc::new(walk(file.path(db), &parsed.ast, &db::definitions(db, ws)))
+    Arc::new(walk(file.path(db), &parsed.ast, &db::def_positions(db, ws)))
 }
 
 /// The walk itself, from scratch.

@@ -2,9 +2,9 @@
 //! lowered against them, and the static checks of both.
 
 pub mod defs;
-pub mod entity;
+pub(crate) mod entity;
 pub mod types;
-pub mod unknown;
+pub(crate) mod unknown;
 pub mod value;
 
 pub use defs::Defs;

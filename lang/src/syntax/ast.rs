@@ -79,6 +79,7 @@ pub enum ItemKind {
     Rule(RuleDecl),
     Test(TestDecl),
     Waive(WaiveDecl),
+    View(ViewDecl),
     Entity(EntityDecl),
     /// A region that did not parse; its diagnostic is in the parse result.
     Error,
@@ -113,6 +114,25 @@ pub struct WaiveDecl {
     pub until: Option<(Date, Span)>,
     /// Clauses given twice (each an error).
     pub repeated: Vec<Span>,
+}
+
+/// `view flow { route from  summary required_mechanism "法定机制" "Required mechanism" … }`:
+/// what the report and the inlay hints show of an entity kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewDecl {
+    pub kind: Name,
+    pub entries: Vec<ViewEntry>,
+}
+
+/// One line of a view: its role (`route`, `summary`, `show`, `checklist`,
+/// `hint`), the field or derived fact it shows, the fact a checklist belongs
+/// to (`for`), and a label replacing the fact's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewEntry {
+    pub role: Name,
+    pub name: Name,
+    pub of: Option<Name>,
+    pub label: Label,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

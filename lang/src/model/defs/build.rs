@@ -132,6 +132,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
             collect_item(&mut d, &mut dup, f, item);
         }
     }
+    super::view::collect_views(&mut d, files);
     for (name, e) in &d.enums {
         for m in &e.members {
             d.member_owners
