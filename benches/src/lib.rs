@@ -277,9 +277,9 @@ pub fn model_json(a: &hegui_lang::Analysis) -> Json {
                 continue;
             }
             let mut fields = Map::new();
-            for (f, fd) in &e.fields {
-                if let Some(v) = value_json(&fd.value) {
-                    fields.insert(f.clone(), v);
+            for (f, fd) in e.fields() {
+                if let Some(v) = value_json(fd.value) {
+                    fields.insert(f.to_string(), v);
                 }
             }
             entities.insert(name.to_string(), Json::Object(fields));

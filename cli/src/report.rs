@@ -158,10 +158,7 @@ fn subject(
     let declared = |f: &str| world.defs.field(&e.kind, f).is_some();
     let mut value = |f: &str| {
         if declared(f) {
-            e.fields
-                .get(f)
-                .map(|x| x.value.clone())
-                .unwrap_or(Value::None)
+            e.get(f).map(|x| x.value.clone()).unwrap_or(Value::None)
         } else {
             ev.refuel();
             ev.field(&subject, f)

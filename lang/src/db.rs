@@ -10,9 +10,9 @@ use crate::eval::plan::{PlanKey, RangeTable};
 use crate::eval::rules::findings_in_pass;
 use crate::eval::{Evaluator, World};
 use crate::model::defs::{self, Defs, SourceRef};
-use crate::model::entity::lower_entity;
+use crate::model::entity::{lower_entity, lower_entity_with};
 use crate::model::unknown::{FactSet, Unknown};
-use crate::model::{EntityData, EntityIndex, Value};
+use crate::model::{EntityData, EntityIndex, KindFields, Value};
 use crate::syntax::{self, ast, ast::Item, ast::ItemKind, Parsed};
 use jiff::civil::Date;
 use std::collections::{BTreeSet, HashMap};
@@ -240,6 +240,22 @@ pub fn entity_index(db: &dyn Db, ws: Workspace) -> Arc<EntityIndex> {
     Arc::new(index)
 }
 
+/// Each kind's field table with its shared defaults (see `KindFields`): one
+/// per definition set, shared by every entity of the kind.
+#[salsa::tracked(returns(clone))]
+pub fn kind_fields(
+    db: &dyn Db,
+    ws: Workspace,
+) -> Arc<std::collections::BTreeMap<String, Arc<KindFields>>> {
+    let defs = definitions(db, ws);
+    Arc::new(
+        defs.schemas
+            .keys()
+            .map(|k| (k.clone(), Arc::new(KindFields::build(&defs, k))))
+            .collect(),
+    )
+}
+
 #[salsa::tracked(returns(clone))]
 pub fn entity_data<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Option<Arc<EntityData>> {
     let ws = key.ws(db);
@@ -252,7 +268,13 @@ pub fn entity_data<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Option<Arc<Enti
         return None;
     };
     let defs = definitions(db, ws);
-    Some(Arc::new(lower_entity(&defs, &*index, &loc.file, item, e)))
+    let table = kind_fields(db, ws)
+        .get(&e.kind.text)
+        .cloned()
+        .unwrap_or_default();
+    Some(Arc::new(lower_entity_with(
+        &defs, table, &*index, &loc.file, item, e,
+    )))
 }
 
 #[salsa::interned(debug)]
@@ -281,7 +303,7 @@ pub fn file_groups<'db>(db: &'db dyn Db, key: FileGroupKey<'db>) -> Arc<Vec<(Val
         if e.kind.text != *key.kind(db) {
             continue;
         }
-        let Some(data) = entity_data(db, EntityKey::new(db, ws, e.name.text.clone())) else {
+        let Some(data) = entity_data(db, EntityKey::new(db, ws, e.name.text.as_str())) else {
             continue;
         };
         // An entity shadowed by an earlier one of the same name is not this file's.
@@ -289,9 +311,8 @@ pub fn file_groups<'db>(db: &'db dyn Db, key: FileGroupKey<'db>) -> Arc<Vec<(Val
             continue;
         }
         let v = data
-            .fields
             .get(key.field(db))
-            .map(|f| group_value(&f.value))
+            .map(|f| group_value(f.value))
             .unwrap_or(Value::None);
         out.push((v, Arc::from(e.name.text.as_str())));
     }
@@ -373,7 +394,7 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<FileFinding
     let mut ev = Evaluator::new(&world);
     let mut out = Vec::with_capacity(names.len());
     for name in names {
-        let Some(e) = entity_data(db, EntityKey::new(db, ws, name.clone())) else {
+        let Some(e) = entity_data(db, EntityKey::new(db, ws, name.as_str())) else {
             continue;
         };
         let mut found = e.diagnostics.clone();
@@ -508,7 +529,7 @@ impl World for SalsaWorld<'_> {
         &self.defs
     }
     fn entity(&self, name: &str) -> Option<Arc<EntityData>> {
-        entity_data(self.db, EntityKey::new(self.db, self.ws, name.to_string()))
+        entity_data(self.db, EntityKey::new(self.db, self.ws, name))
     }
     fn all_of_kind(&self, kind: &str) -> Arc<Vec<Arc<str>>> {
         Arc::new(

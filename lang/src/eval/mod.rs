@@ -10,12 +10,13 @@ pub mod tests;
 mod unknown_tests;
 
 use crate::hir::{Aggregate, Builtin, Expr};
-use crate::model::defs::Defs;
+use crate::model::defs::{Defs, DeriveDef};
 use crate::model::unknown::{FactSet, Interval, Truth, Unknown};
 use crate::model::{EntityData, Value};
 use crate::syntax::ast::{AggKind, BinOp, Unit};
 use jiff::civil::Date;
 use plan::{LazyRange, PlanKey, RangeTable};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -43,8 +44,7 @@ pub trait World {
             .filter(|n| {
                 self.entity(n)
                     .and_then(|e| {
-                        e.fields
-                            .get(field)
+                        e.get(field)
                             .map(|f| f.value.is_unknown() || f.value.same(key))
                     })
                     .unwrap_or(false)
@@ -72,7 +72,7 @@ pub trait World {
 /// pass's own query records what they read.
 #[derive(Default)]
 pub struct SharedFacts {
-    by_entity: HashMap<Arc<str>, Vec<Option<Arc<Derived>>>>,
+    by_entity: FxHashMap<Arc<str>, Vec<Option<Arc<Derived>>>>,
 }
 
 impl SharedFacts {
@@ -140,6 +140,9 @@ pub enum Abort {
     Cycle(String),
 }
 
+/// (kind, fact) → the fact's name and definition, borrowed from the definitions.
+type DeriveIndex<'w> = FxHashMap<(&'w str, &'w str), (&'w str, &'w DeriveDef)>;
+
 pub struct Evaluator<'w> {
     world: &'w dyn World,
     fuel: u64,
@@ -149,12 +152,16 @@ pub struct Evaluator<'w> {
     frame: usize,
     /// Derived facts computed for the current subject (those that read the
     /// date included), with the entities their aggregates summed.
-    derived: HashMap<Arc<str>, HashMap<String, Arc<Derived>>>,
+    derived: FxHashMap<Arc<str>, FxHashMap<&'w str, Arc<Derived>>>,
     /// Date-free facts, kept for every subject of the pass.
     shared: SharedFacts,
-    in_progress: BTreeSet<(Arc<str>, String)>,
-    consts: HashMap<Arc<str>, Value>,
-    entities: HashMap<Arc<str>, Option<Arc<EntityData>>>,
+    /// (entity or `const`, fact or constant) under evaluation: a cycle guard.
+    in_progress: FxHashSet<(Arc<str>, &'w str)>,
+    consts: FxHashMap<Arc<str>, Value>,
+    entities: FxHashMap<Arc<str>, Option<Arc<EntityData>>>,
+    /// (kind, fact) → its definition, built on first use and shared with the
+    /// evaluations of date-free facts (`Defs::derives` is keyed by owned Strings).
+    derives: Arc<DeriveIndex<'w>>,
     /// Entities of the subject's kind that made up an aggregate (for secondary labels).
     pub contributors: BTreeSet<Arc<str>>,
     /// Ranges of prefix-sum tables that made up an aggregate (resolved lazily).
@@ -185,11 +192,12 @@ impl<'w> Evaluator<'w> {
             fuel: FUEL_PER_RULE,
             locals: Vec::new(),
             frame: 0,
-            derived: HashMap::new(),
+            derived: FxHashMap::default(),
             shared: SharedFacts::default(),
-            in_progress: BTreeSet::new(),
-            consts: HashMap::new(),
-            entities: HashMap::new(),
+            in_progress: FxHashSet::default(),
+            consts: FxHashMap::default(),
+            entities: FxHashMap::default(),
+            derives: Arc::default(),
             contributors: BTreeSet::new(),
             ranges: Vec::new(),
             tainted: FactSet::EMPTY,
@@ -349,10 +357,10 @@ impl<'w> Evaluator<'w> {
         if let Some(v) = self.consts.get(n) {
             return v.clone();
         }
-        let Some(c) = self.defs().consts.get(&**n) else {
+        let Some((name, c)) = self.defs().consts.get_key_value(&**n) else {
             return Value::None;
         };
-        let key: (Arc<str>, String) = (Arc::from("const"), n.to_string());
+        let key: (Arc<str>, &'w str) = (Arc::from("const"), name.as_str());
         if !self.in_progress.insert(key.clone()) {
             self.abort = Some(Abort::Cycle(n.to_string()));
             return Value::None;
@@ -380,7 +388,7 @@ impl<'w> Evaluator<'w> {
                 let Some(e) = self.entity(name) else {
                     return Value::None;
                 };
-                if let Some(fd) = e.fields.get(f) {
+                if let Some(fd) = e.get(f) {
                     return fd.value.clone();
                 }
                 self.derived_fact(name, &e.kind, f)
@@ -433,7 +441,7 @@ impl<'w> Evaluator<'w> {
         let d = match cached {
             Some(d) => d,
             None => {
-                let Some(d) = self.compute_derived(entity, kind, f) else {
+                let Some((name, d)) = self.compute_derived_named(entity, kind, f) else {
                     return Value::None;
                 };
                 let d = Arc::new(d);
@@ -441,7 +449,7 @@ impl<'w> Evaluator<'w> {
                     self.derived
                         .entry(entity.clone())
                         .or_default()
-                        .insert(f.to_string(), d.clone());
+                        .insert(name, d.clone());
                 }
                 d
             }
@@ -477,6 +485,7 @@ impl<'w> Evaluator<'w> {
             return Some(d);
         }
         let mut sub = Evaluator::new(self.world);
+        sub.derives = self.derive_index();
         sub.label_kind = Some(kind.to_string());
         sub.shared = std::mem::take(&mut self.shared);
         sub.entities = std::mem::take(&mut self.entities);
@@ -494,21 +503,48 @@ impl<'w> Evaluator<'w> {
     /// Evaluates a derived fact of an entity (without asking the pass's
     /// table for this fact itself), with what its aggregates counted.
     pub fn compute_derived(&mut self, entity: &Arc<str>, kind: &str, f: &str) -> Option<Derived> {
-        let d = self
-            .defs()
-            .derives
-            .get(&(kind.to_string(), f.to_string()))?;
-        let key = (entity.clone(), f.to_string());
+        self.compute_derived_named(entity, kind, f).map(|(_, d)| d)
+    }
+
+    /// The derived facts by (kind, name), borrowed from the definitions.
+    fn derive_index(&mut self) -> Arc<DeriveIndex<'w>> {
+        if self.derives.is_empty() && !self.defs().derives.is_empty() {
+            let defs: &'w Defs = self.world.defs();
+            self.derives = Arc::new(
+                defs.derives
+                    .iter()
+                    .map(|((k, n), d)| ((k.as_str(), n.as_str()), (n.as_str(), d)))
+                    .collect(),
+            );
+        }
+        self.derives.clone()
+    }
+
+    /// `compute_derived`, with the fact's name as the definitions hold it.
+    fn compute_derived_named(
+        &mut self,
+        entity: &Arc<str>,
+        kind: &str,
+        f: &str,
+    ) -> Option<(&'w str, Derived)> {
+        let derives = self.derive_index();
+        // (The map is covariant in its keys: looked up with shorter-lived ones.)
+        let short: &FxHashMap<(&str, &str), (&'w str, &'w DeriveDef)> = &derives;
+        let &(name, d) = short.get(&(kind, f))?;
+        let key = (entity.clone(), name);
         if !self.in_progress.insert(key.clone()) {
             self.abort = Some(Abort::Cycle(format!("{kind}.{f}")));
-            return Some(Derived {
-                value: Value::None,
-                contributors: BTreeSet::new(),
-                ranges: Vec::new(),
-                tainted: FactSet::EMPTY,
-                deciders: Vec::new(),
-                thresholds: Vec::new(),
-            });
+            return Some((
+                name,
+                Derived {
+                    value: Value::None,
+                    contributors: BTreeSet::new(),
+                    ranges: Vec::new(),
+                    tainted: FactSet::EMPTY,
+                    deciders: Vec::new(),
+                    thresholds: Vec::new(),
+                },
+            ));
         }
         let outer = std::mem::take(&mut self.contributors);
         let outer_ranges = std::mem::take(&mut self.ranges);
@@ -531,14 +567,17 @@ impl<'w> Evaluator<'w> {
         for t in &thresholds {
             self.add_threshold(t.clone());
         }
-        Some(Derived {
-            value,
-            contributors,
-            ranges,
-            tainted,
-            deciders,
-            thresholds,
-        })
+        Some((
+            name,
+            Derived {
+                value,
+                contributors,
+                ranges,
+                tainted,
+                deciders,
+                thresholds,
+            },
+        ))
     }
 
     fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Value {
@@ -937,7 +976,7 @@ impl<'w> Evaluator<'w> {
     /// An entity of the subject's kind (not the subject) that made up an aggregate.
     fn note_contributor(&mut self, item: &Value, target: Option<&(Option<Arc<str>>, String)>) {
         if let (Value::Entity(n), Some((subj, kind))) = (item, target) {
-            if subj.as_ref() != Some(n) && self.world.entity(n).is_some_and(|e| e.kind == *kind) {
+            if subj.as_ref() != Some(n) && self.entity(n).is_some_and(|e| e.kind == *kind) {
                 self.contributors.insert(n.clone());
             }
         }

@@ -58,7 +58,7 @@ fn date_unknown(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> FactS
         .schemas
         .get(&e.kind)
         .and_then(|s| s.subject_date.as_ref());
-    match field.and_then(|f| e.fields.get(f)).map(|f| &f.value) {
+    match field.and_then(|f| e.get(f)).map(|f| f.value) {
         Some(Value::Unknown(u)) => u.facts,
         _ => FactSet::EMPTY,
     }
@@ -68,8 +68,8 @@ fn date_unknown(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> FactS
 pub fn judgement_date(world: &dyn World, e: &EntityData, as_of: Option<Date>) -> Option<Date> {
     as_of.or_else(|| {
         let field = world.defs().schemas.get(&e.kind)?.subject_date.as_ref()?;
-        match e.fields.get(field)?.value {
-            Value::Date(d) => Some(d),
+        match e.get(field)?.value {
+            Value::Date(d) => Some(*d),
             Value::DateTime(t) => Some(t.date()),
             _ => None,
         }
@@ -494,8 +494,7 @@ fn undetermined(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, facts: FactS
 /// the subject's name.
 fn primary_span(rule: &RuleDef, e: &EntityData) -> Span {
     let field_span = |f: &str| {
-        e.fields
-            .get(f)
+        e.get(f)
             .filter(|fd| fd.span != e.name_span)
             .map(|fd| fd.span)
     };
@@ -555,7 +554,7 @@ fn quick_fix(
         return None;
     }
     let source = value.to_source();
-    let (span, new_text) = match e.fields.get(field) {
+    let (span, new_text) = match e.get(field) {
         Some(f) if f.span != e.name_span => (f.value_span, source),
         _ => {
             let close = e.item_span.end.saturating_sub(1) as usize;

@@ -62,8 +62,8 @@ fn fixture_of(policy: &str, unknown: &[(&str, &str)]) -> Fixture {
             for (who, field) in unknown {
                 if *who == data.name {
                     let value = Value::Unknown(Unknown::count(FactSet::one(who, field)));
-                    data.fields.insert(
-                        field.to_string(),
+                    data.set(
+                        field,
                         FieldData {
                             value,
                             span: Span::default(),

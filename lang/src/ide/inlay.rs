@@ -57,7 +57,7 @@ pub fn inlay_hints(a: &Analysis, path: &str, start: u32, end: u32, lang: Lang) -
             .filter_map(|h| {
                 let value = match facts.iter().find(|f| f.name == h.name) {
                     Some(f) => f.value.clone(),
-                    None => entity.as_ref()?.fields.get(&h.name)?.value.clone(),
+                    None => entity.as_ref()?.get(&h.name)?.value.clone(),
                 };
                 Some((h.name.as_str(), h.label.get(lang), value))
             })

@@ -100,6 +100,99 @@ pub struct FieldData {
     pub value_span: Span,
 }
 
+/// A field as read: written in the entity, or the schema's default (at the
+/// entity's name, as a field not written has no span of its own).
+#[derive(Clone, Copy, Debug)]
+pub struct FieldRef<'a> {
+    pub value: &'a Value,
+    pub span: Span,
+    pub value_span: Span,
+}
+
+/// A kind's fields numbered in name order, with the defaults every entity of
+/// the kind shares: a default is lowered once per definition set, not stored
+/// in each entity. A default whose lowering reports something or reads an
+/// entity is not shared (each entity lowers its own, as it reports per entity).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct KindFields {
+    ids: rustc_hash::FxHashMap<String, u32>,
+    names: Vec<String>,
+    defaults: Vec<Option<Value>>,
+}
+
+impl KindFields {
+    pub fn build(defs: &Defs, kind: &str) -> KindFields {
+        let Some(schema) = defs.schemas.get(kind) else {
+            return KindFields::default();
+        };
+        let names: Vec<String> = schema.fields.keys().cloned().collect();
+        let ids = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        let defaults = schema
+            .fields
+            .iter()
+            .map(|(k, f)| {
+                let def = f.default.as_ref()?;
+                let mut cx = Cx {
+                    defs,
+                    names: &NoNames,
+                    file: "",
+                    diags: Vec::new(),
+                    entity: "",
+                    field: k.clone(),
+                    depth: 0,
+                    misspelt: Vec::new(),
+                };
+                let v = cx.value(&f.ty, def);
+                (cx.diags.is_empty() && !reads_entity_or_unknown(&v)).then_some(v)
+            })
+            .collect();
+        KindFields {
+            ids,
+            names,
+            defaults,
+        }
+    }
+
+    pub fn id(&self, field: &str) -> Option<u32> {
+        self.ids.get(field).copied()
+    }
+
+    /// The shared default of a field, if it has one.
+    fn default_of(&self, id: u32) -> Option<&Value> {
+        self.defaults.get(id as usize)?.as_ref()
+    }
+}
+
+/// A value that names an entity or is unknown depends on the entity lowering
+/// it (the names in the workspace, the fact it is): not shared.
+fn reads_entity_or_unknown(v: &Value) -> bool {
+    match v {
+        Value::Entity(_) | Value::Unknown(_) => true,
+        Value::List(items) => items.iter().any(reads_entity_or_unknown),
+        Value::Record(r) => r.values().any(reads_entity_or_unknown),
+        Value::Member {
+            fields: Some(f), ..
+        } => f.values().any(reads_entity_or_unknown),
+        _ => false,
+    }
+}
+
+/// Knows no entity: for lowering schema defaults apart from any workspace.
+struct NoNames;
+
+impl Names for NoNames {
+    fn kind_of(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn names(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntityData {
     pub kind: String,
@@ -108,8 +201,56 @@ pub struct EntityData {
     pub file: String,
     pub name_span: Span,
     pub item_span: Span,
-    pub fields: BTreeMap<String, FieldData>,
+    /// The kind's field table (and shared defaults).
+    pub table: Arc<KindFields>,
+    /// The fields this entity holds itself, by field id, sorted.
+    fields: Vec<(u32, FieldData)>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl EntityData {
+    /// A field by name: written, or lowered for this entity, or the kind's
+    /// shared default.
+    pub fn get(&self, field: &str) -> Option<FieldRef<'_>> {
+        self.get_id(self.table.id(field)?)
+    }
+
+    pub fn get_id(&self, id: u32) -> Option<FieldRef<'_>> {
+        match self.fields.binary_search_by_key(&id, |(i, _)| *i) {
+            Ok(at) => {
+                let f = &self.fields[at].1;
+                Some(FieldRef {
+                    value: &f.value,
+                    span: f.span,
+                    value_span: f.value_span,
+                })
+            }
+            Err(_) => self.table.default_of(id).map(|value| FieldRef {
+                value,
+                span: self.name_span,
+                value_span: self.name_span,
+            }),
+        }
+    }
+
+    /// Every field with a value, in name order.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, FieldRef<'_>)> {
+        (0..self.table.names.len() as u32).filter_map(move |id| {
+            let f = self.get_id(id)?;
+            Some((self.table.names[id as usize].as_str(), f))
+        })
+    }
+
+    /// Sets a field of the schema (tests that make a fact unknown).
+    pub fn set(&mut self, field: &str, data: FieldData) {
+        let Some(id) = self.table.id(field) else {
+            return;
+        };
+        match self.fields.binary_search_by_key(&id, |(i, _)| *i) {
+            Ok(at) => self.fields[at].1 = data,
+            Err(at) => self.fields.insert(at, (id, data)),
+        }
+    }
 }
 
 /// Looks up entity names and kinds while lowering (the workspace index, or a
@@ -128,8 +269,24 @@ impl Names for EntityIndex {
     }
 }
 
+/// Lowers an entity against its kind's schema, building the kind's field
+/// table on the spot (tests and one-off lowerings).
 pub fn lower_entity(
     defs: &Defs,
+    names: &dyn Names,
+    file: &str,
+    item: &ast::Item,
+    e: &ast::EntityDecl,
+) -> EntityData {
+    let table = Arc::new(KindFields::build(defs, &e.kind.text));
+    lower_entity_with(defs, table, names, file, item, e)
+}
+
+/// Lowers an entity with its kind's field table (`KindFields::build` of the
+/// same definitions).
+pub fn lower_entity_with(
+    defs: &Defs,
+    table: Arc<KindFields>,
     names: &dyn Names,
     file: &str,
     item: &ast::Item,
@@ -185,8 +342,8 @@ pub fn lower_entity(
                     value_span: e.name.span,
                 });
             }
-            for (k, f) in &schema.fields {
-                if fields.contains_key(k) {
+            for (id, (k, f)) in schema.fields.iter().enumerate() {
+                if fields.contains_key(k) || table.default_of(id as u32).is_some() {
                     continue;
                 }
                 if let Some(def) = &f.default {
@@ -238,6 +395,10 @@ pub fn lower_entity(
             }
         }
     }
+    let fields = fields
+        .into_iter()
+        .filter_map(|(k, f)| Some((table.id(&k)?, f)))
+        .collect();
     EntityData {
         kind: e.kind.text.clone(),
         name: e.name.text.clone(),
@@ -245,6 +406,7 @@ pub fn lower_entity(
         file: file.to_string(),
         name_span: e.name.span,
         item_span: item.span,
+        table,
         fields,
         diagnostics: cx.diags,
     }
@@ -518,5 +680,74 @@ impl Cx<'_> {
             name: Arc::from(m.text.as_str()),
             fields,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::defs::{self, SourceRef};
+    use crate::syntax::ast::ItemKind;
+
+    /// Defaults are read from the kind's table, not stored in each entity;
+    /// fields written, and the unknowns of deciding fields left out, are.
+    #[test]
+    fn defaults_come_from_the_kind_table() {
+        let src = r#"
+schema party as parties {
+  ciio: bool = false
+  persons: int deciding
+  name: string
+  grade: int = 3
+}
+party a { name = "A" }
+party b { name = "B"  grade = 4 }
+"#;
+        let parsed = crate::syntax::parse("t.hegui", src);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let defs = defs::build(&[SourceRef {
+            path: "t.hegui",
+            items: &parsed.ast.items,
+            stdlib: false,
+        }]);
+        let index = EntityIndex::build(std::iter::once(("t.hegui", &parsed.ast)));
+        let table = Arc::new(KindFields::build(&defs, "party"));
+        let lowered: Vec<EntityData> = parsed
+            .ast
+            .items
+            .iter()
+            .filter_map(|item| match &item.kind {
+                ItemKind::Entity(e) => Some(lower_entity_with(
+                    &defs,
+                    table.clone(),
+                    &index,
+                    "t.hegui",
+                    item,
+                    e,
+                )),
+                _ => None,
+            })
+            .collect();
+        let [a, b] = &lowered[..] else {
+            panic!("two entities");
+        };
+        // `a` stores its name and the unknown `persons`; the defaults are shared.
+        assert_eq!(a.fields.len(), 2);
+        assert_eq!(a.get("ciio").map(|f| f.value), Some(&Value::Bool(false)));
+        assert_eq!(a.get("grade").map(|f| f.value), Some(&Value::Int(3)));
+        assert_eq!(a.get("grade").map(|f| f.span), Some(a.name_span));
+        assert!(a.get("persons").is_some_and(|f| f.value.is_unknown()));
+        assert_eq!(b.get("grade").map(|f| f.value), Some(&Value::Int(4)));
+        assert_ne!(b.get("grade").map(|f| f.span), Some(b.name_span));
+        assert!(a.get("nope").is_none());
+        // Iteration in name order, defaults included.
+        let names: Vec<&str> = a.fields().map(|(n, _)| n).collect();
+        assert_eq!(names, ["ciio", "grade", "name", "persons"]);
+    }
+
+    /// Values stay small: a `Value` is copied at every field read.
+    #[test]
+    fn value_size() {
+        assert!(std::mem::size_of::<Value>() <= 48);
     }
 }

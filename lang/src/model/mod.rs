@@ -8,7 +8,7 @@ pub(crate) mod unknown;
 pub mod value;
 
 pub use defs::Defs;
-pub use entity::{EntityData, EntityIndex};
+pub use entity::{EntityData, EntityIndex, FieldData, FieldRef, KindFields};
 pub use value::Value;
 
 /// The closest candidate to a misspelt name, if one is close enough.
