@@ -32,7 +32,7 @@ fn json_keeps_its_shape() {
         "citations",
         "file",
         "span",
-        "flow",
+        "subject",
     ] {
         assert!(f.get(key).is_some(), "missing {key}: {f}");
     }

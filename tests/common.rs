@@ -74,7 +74,7 @@ pub fn findings(args: &[&str]) -> (i32, Vec<F>) {
         .map(|f| F {
             rule: f["rule"].as_str().unwrap_or("").to_string(),
             severity: f["severity"].as_str().unwrap_or("").to_string(),
-            flow: f["flow"].as_str().map(|s| s.to_string()),
+            flow: f["subject"]["name"].as_str().map(|s| s.to_string()),
             line: f["span"]["start"]["line"].as_u64().unwrap_or(0),
             due: f["obligation"]["due"].as_str().map(|s| s.to_string()),
             related: f["related"].as_array().map(|a| a.len()).unwrap_or(0),

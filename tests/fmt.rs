@@ -57,6 +57,16 @@ fn canonical_layout() {
 }
 
 #[test]
+fn a_view_keeps_its_entries_labels_and_comments() {
+    let src = "/// Shown.\nview flow { // what the report shows\n      show persons   \"人数\" \"Persons\" // a label\n  // between\n\n\n   checklist filing_checklist   for required_mechanism\nhint  records\n}\nview dataset { hint min_grade }\n";
+    let out = assert_formats_well("x.hegui", src);
+    assert_eq!(
+        out,
+        "/// Shown.\nview flow { // what the report shows\n  show persons \"人数\" \"Persons\" // a label\n  // between\n\n  checklist filing_checklist for required_mechanism\n  hint records\n}\n\nview dataset { hint min_grade }\n"
+    );
+}
+
+#[test]
 fn syntax_errors_are_refused() {
     assert!(format("x.hegui", "party a { from = = b }\n").is_err());
     assert!(format("x.hegui", "flow f {\n  from a\n}\n").is_err());

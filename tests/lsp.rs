@@ -1526,6 +1526,7 @@ fn grammar_words() -> std::collections::BTreeSet<String> {
     for list in [
         k::ITEM,
         k::WAIVE_CLAUSE,
+        k::VIEW_CLAUSE,
         k::RULE_CLAUSE,
         k::EXPR,
         k::DATES,
@@ -1582,7 +1583,15 @@ fn syntax_files_know_every_keyword() {
         .collect::<Vec<_>>()
         .join("\n");
     let words = grammar_words();
-    for w in ["penalty", "unconfirmed", "hours", "waive", "deciding"] {
+    for w in [
+        "penalty",
+        "unconfirmed",
+        "hours",
+        "waive",
+        "deciding",
+        "view",
+        "hint",
+    ] {
         assert!(words.contains(w), "{w} is not a grammar word: {words:?}");
     }
     let missing: Vec<(&str, &String)> = words

@@ -235,6 +235,7 @@ fn json_names_each_subject_by_its_kind() {
     let party = fs.iter().find(|f| f["rule"] == "NDSR-33").expect("NDSR-33");
     assert_eq!(party["subject"]["kind"], "party");
     assert_eq!(party["subject"]["name"], "huashan");
+    assert!(party.get("flow").is_none(), "no key names a kind: {party}");
     let flow = fs.iter().find(|f| f["rule"] == "HGR-22").expect("HGR-22");
     assert_eq!(flow["subject"]["kind"], "flow");
 }

@@ -498,3 +498,78 @@ fn the_report_shows_the_penalties_of_breached_rules() {
     ]);
     assert!(!clean.contains("Legal exposure"), "{clean}");
 }
+
+/// What the report shows of a subject comes from the stdlib's views, never
+/// from Rust: a stdlib copy whose flow view shows one more fact (with its own
+/// label) and one summary column less changes the report, not the verdicts.
+#[test]
+fn the_stdlib_views_decide_what_the_report_shows() {
+    let d = temp_dir("report-views");
+    let law = d.join("stdlib");
+    copy_dir(&root().join("stdlib"), &law);
+    let schema = law.join("core/schema.hegui");
+    let text = std::fs::read_to_string(&schema).expect("schema");
+    let changed = text
+        .replacen(
+            "  show exemption\n",
+            "  show exemption\n  show records \"记录总数\" \"Records in all\"\n",
+            1,
+        )
+        .replacen(
+            "  summary mechanism \"已声明机制\" \"Declared mechanism\"\n",
+            "",
+            1,
+        );
+    assert_ne!(changed, text, "the stdlib's flow view has the lines edited");
+    std::fs::write(&schema, changed).expect("write");
+    let law = law.to_string_lossy().into_owned();
+    let ex = "examples/s1-diabetes-trial";
+    let run = |extra: &[&str], lang: &str| {
+        let mut args = vec!["report", ex, "--today", "2026-12-01", "--lang", lang];
+        args.extend_from_slice(extra);
+        hegui(&args)
+    };
+    let (code_before, before, _) = run(&[], "en");
+    let (code_after, after, err) = run(&["--stdlib", &law], "en");
+    assert_eq!(code_before, code_after, "{err}");
+    assert!(!before.contains("Records in all"), "{before}");
+    assert!(after.contains("| Records in all | 48,000 |"), "{after}");
+    assert!(before.contains("| Declared mechanism |"), "{before}");
+    assert!(!after.contains("Declared mechanism"), "{after}");
+    // The findings are the law's, unchanged.
+    let missing = |md: &str| {
+        md.lines()
+            .filter(|l| l.starts_with("- `"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(missing(&before), missing(&after));
+    let (_, zh, _) = run(&["--stdlib", &law], "zh");
+    assert!(zh.contains("| 记录总数 | 48,000 |"), "{zh}");
+    // The embedded stdlib's own views give what the report showed before
+    // views existed: the summary columns and the fact rows in order.
+    let head = "| Data flow | Required mechanism | Declared mechanism | Missing items |";
+    assert!(before.contains(head), "{before}");
+    let facts: Vec<&str> = before
+        .lines()
+        .skip_while(|l| !l.starts_with("| Fact |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.split('|').nth(1).unwrap_or("").trim())
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            "Required mechanism",
+            "Declared mechanism",
+            "Cross-border",
+            "Personal information",
+            "Sensitive personal information",
+            "Persons",
+            "Sensitive-PI persons",
+            "Cumulative PI persons exported",
+            "Cumulative sensitive-PI persons exported",
+            "Applicable exemption",
+        ]
+    );
+}

@@ -49,7 +49,8 @@ fn a_waived_finding_is_suppressed_in_json_and_does_not_fail() {
     assert_eq!(f["status"], "waived");
     assert_eq!(f["suppressed"], true);
     assert_eq!(f["severity"], "warning", "the severity is kept");
-    assert_eq!(f["flow"], "sg_backup");
+    assert_eq!(f["subject"]["name"], "sg_backup");
+    assert_eq!(f["subject"]["kind"], "flow");
     let w = &f["waiver"];
     assert_eq!(w["rules"][0], RULE);
     assert_eq!(w["approved"], "2026-02-03");

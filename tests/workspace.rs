@@ -29,7 +29,7 @@ fn verdicts(v: &Value) -> Vec<(String, String, String, u64)> {
             (
                 f["rule"].as_str().unwrap_or("").into(),
                 f["severity"].as_str().unwrap_or("").into(),
-                f["flow"].as_str().unwrap_or("").into(),
+                f["subject"]["name"].as_str().unwrap_or("").into(),
                 f["span"]["start"]["line"].as_u64().unwrap_or(0),
             )
         })

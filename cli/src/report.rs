@@ -1,7 +1,10 @@
-//! `hegui report`: a compliance report for people. Per flow: the mechanism the
-//! law requires and the one declared, what is missing (the findings), the
-//! obligations with their due dates and a filing checklist; then a deadline
-//! calendar across all flows. Markdown or one self-contained HTML page, in
+//! `hegui report`: a compliance report for people. What it shows of each
+//! subject is the stdlib's: the `view` items name the route, the summary
+//! columns (for a flow: the mechanism the law requires and the one declared),
+//! the fact rows and the checklist; this module names no field, fact or kind.
+//! Per subject of a kind with a view: those, what is missing (the findings),
+//! the obligations with their due dates; then a deadline calendar and the
+//! findings about other subjects. Markdown or one self-contained HTML page, in
 //! Chinese or English. The exit code is `check`'s.
 
 use crate::files::Loaded;
@@ -10,23 +13,37 @@ use hegui_lang::db::SalsaWorld;
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::eval::rules::judgement_date;
 use hegui_lang::eval::Evaluator;
+use hegui_lang::model::defs::{Role, View};
 use hegui_lang::model::Value;
 use hegui_lang::Analysis;
 use std::sync::Arc;
 
-struct FlowReport {
+/// The subjects of one entity kind the stdlib gives a view with a report
+/// section (`view flow { … }`), in name order.
+struct Section {
+    /// The kind's label (the schema's).
+    label: String,
+    /// The labels of the view's `summary` entries: the summary table's columns.
+    columns: Vec<String>,
+    /// The label of the kind's date field, if it has one (`subject_date`).
+    date_label: Option<String>,
+    subjects: Vec<SubjectReport>,
+}
+
+struct SubjectReport {
     name: String,
     file: String,
-    from: String,
-    to: String,
+    /// The values of the view's `route` entries (a flow's parties).
+    route: Vec<String>,
     date: String,
+    /// The values of the `summary` entries, in order.
+    summary: Vec<String>,
+    /// Label and value of each `summary` and `show` entry, in order.
     facts: Vec<(String, String)>,
-    required: String,
-    declared: String,
-    /// The required mechanism's filing checklist, item by item (stdlib data).
-    filing: Vec<String>,
+    /// Each `checklist` entry's items, after the value of the fact it is for.
+    checklists: Vec<(Option<String>, Vec<String>)>,
     findings: Vec<Diagnostic>,
-    /// Rules about the flow that read an input error: not judged, so the
+    /// Rules about the subject that read an input error: not judged, so the
     /// report concludes nothing for them (no "none missing").
     blocked: Vec<String>,
 }
@@ -82,9 +99,47 @@ fn subject_name(analysis: &Analysis, v: &Value, lang: Lang) -> String {
     }
 }
 
-fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowReport> {
+/// One section per entity kind whose view gives it one, in kind order.
+fn sections(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<Section> {
+    let defs = analysis.defs();
     let index = analysis.entity_index();
-    let names: Vec<Arc<str>> = index.by_kind.get("flow").cloned().unwrap_or_default();
+    defs.views
+        .iter()
+        .filter(|(_, v)| v.has_section())
+        .map(|(kind, view)| {
+            let schema = defs.schemas.get(kind);
+            Section {
+                label: schema
+                    .map(|s| s.label.get(lang).to_string())
+                    .unwrap_or_else(|| format!("`{kind}`")),
+                columns: view
+                    .with(Role::Summary)
+                    .map(|e| e.label.get(lang).to_string())
+                    .collect(),
+                date_label: schema
+                    .and_then(|s| s.subject_date.as_deref())
+                    .and_then(|f| defs.field(kind, f))
+                    .map(|f| f.label.get(lang).to_string()),
+                subjects: index
+                    .by_kind
+                    .get(kind)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|name| subject(analysis, diags, view, name, lang))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// What the report shows of one subject: the entries of its kind's view.
+fn subject(
+    analysis: &Analysis,
+    diags: &[Diagnostic],
+    view: &View,
+    name: &Arc<str>,
+    lang: Lang,
+) -> Option<SubjectReport> {
     let world = SalsaWorld {
         db: &analysis.db,
         ws: analysis.ws,
@@ -94,94 +149,82 @@ fn flows(analysis: &Analysis, diags: &[Diagnostic], lang: Lang) -> Vec<FlowRepor
     let broken = diags
         .iter()
         .any(|d| crate::exit::is_input_error(d, &world.defs));
-    let mut out = Vec::new();
-    for name in names {
-        let Some(e) = analysis.entity(&name) else {
-            continue;
-        };
-        let mut ev = Evaluator::new(&world);
-        let date = judgement_date(&world, &e, as_of);
-        ev.as_of = date;
-        let subject = Value::Entity(name.clone());
-        let mut derived = |field: &str| {
-            ev.refuel();
-            ev.field(&subject, field)
-        };
-        let required = derived("required_mechanism");
-        // Transitional: named here until the `show` flags of issue 13 item 8
-        // let the stdlib say which derived facts the report shows.
-        let filing = match (date, derived("filing_checklist")) {
-            (Some(_), Value::List(items)) => items
-                .iter()
-                .filter(|v| matches!(v, Value::Member { .. }))
-                .map(|v| show(analysis, v, lang))
-                .collect(),
-            _ => Vec::new(),
-        };
-        // Without the date whose law applies nothing here is decided (which
-        // regime, which window): say so rather than show what a missing date
-        // evaluates to.
-        let no_date = tr(lang, "未知（未声明日期）", "unknown (no date declared)");
-        let shown = |v: &Value| match date {
-            Some(_) => show(analysis, v, lang),
-            None => no_date.to_string(),
-        };
-        let mut facts = Vec::new();
-        for f in [
-            "cross_border",
-            "personal_info",
-            "sensitive_info",
-            "persons",
-            "sensitive_persons",
-            "cumulative_persons",
-            "cumulative_sensitive",
-            "exemption",
-        ] {
-            if world
-                .defs
-                .derives
-                .contains_key(&("flow".to_string(), f.to_string()))
-            {
-                let label = world.defs.derives[&("flow".to_string(), f.to_string())]
-                    .label
-                    .get(lang)
-                    .to_string();
-                let v = derived(f);
-                facts.push((label, shown(&v)));
-            }
-        }
-        let field = |f: &str| {
+    let e = analysis.entity(name)?;
+    let mut ev = Evaluator::new(&world);
+    let date = judgement_date(&world, &e, as_of);
+    ev.as_of = date;
+    let subject = Value::Entity(name.clone());
+    // A declared field as declared; a derived fact evaluated on the subject's date.
+    let declared = |f: &str| world.defs.field(&e.kind, f).is_some();
+    let mut value = |f: &str| {
+        if declared(f) {
             e.fields
                 .get(f)
                 .map(|x| x.value.clone())
                 .unwrap_or(Value::None)
-        };
-        out.push(FlowReport {
-            name: name.to_string(),
-            file: e.file.clone(),
-            from: subject_name(analysis, &field("from"), lang),
-            to: subject_name(analysis, &field("to"), lang),
-            date: date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-            facts,
-            required: shown(&required),
-            declared: show(analysis, &field("mechanism"), lang),
-            filing,
-            findings: diags
-                .iter()
-                .filter(|d| d.subject.as_deref() == Some(&*name) && d.status == Status::Active)
-                .cloned()
+        } else {
+            ev.refuel();
+            ev.field(&subject, f)
+        }
+    };
+    // Without the date whose law applies no derived fact is decided (which
+    // regime, which window): say so rather than show what a missing date
+    // evaluates to.
+    let no_date = tr(lang, "未知（未声明日期）", "unknown (no date declared)");
+    let shown = |f: &str, v: &Value| match date {
+        None if !declared(f) => no_date.to_string(),
+        _ => show(analysis, v, lang),
+    };
+    let mut r = SubjectReport {
+        name: name.to_string(),
+        file: e.file.clone(),
+        route: Vec::new(),
+        date: date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+        summary: Vec::new(),
+        facts: Vec::new(),
+        checklists: Vec::new(),
+        findings: diags
+            .iter()
+            .filter(|d| d.subject.as_deref() == Some(&**name) && d.status == Status::Active)
+            .cloned()
+            .collect(),
+        blocked: match broken.then(|| analysis.explain(name)).flatten() {
+            Some((_, outcomes)) => outcomes
+                .into_iter()
+                .filter(|o| o.status == hegui_lang::eval::rules::Status::Blocked)
+                .map(|o| o.rule)
                 .collect(),
-            blocked: match broken.then(|| analysis.explain(&name)).flatten() {
-                Some((_, outcomes)) => outcomes
-                    .into_iter()
-                    .filter(|o| o.status == hegui_lang::eval::rules::Status::Blocked)
-                    .map(|o| o.rule)
-                    .collect(),
-                None => Vec::new(),
-            },
-        });
+            None => Vec::new(),
+        },
+    };
+    for entry in &view.entries {
+        match entry.role {
+            Role::Route => r
+                .route
+                .push(subject_name(analysis, &value(&entry.name), lang)),
+            Role::Summary | Role::Show => {
+                let v = shown(&entry.name, &value(&entry.name));
+                if entry.role == Role::Summary {
+                    r.summary.push(v.clone());
+                }
+                r.facts.push((entry.label.get(lang).to_string(), v));
+            }
+            Role::Checklist => {
+                let items = match (date, value(&entry.name)) {
+                    (Some(_), Value::List(items)) => items
+                        .iter()
+                        .filter(|v| matches!(v, Value::Member { .. }))
+                        .map(|v| show(analysis, v, lang))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let of = entry.of.as_deref().map(|f| shown(f, &value(f)));
+                r.checklists.push((of, items));
+            }
+            Role::Hint => {}
+        }
     }
-    out
+    Some(r)
 }
 
 /// What the report says, block by block; `templates/report.{md,html}` lay
@@ -332,7 +375,7 @@ fn write(
     sink: &mut Doc,
     analysis: &Analysis,
     run: &RunInfo,
-    reports: &[FlowReport],
+    sections: &[Section],
     diags: &[Diagnostic],
     lang: Lang,
     header: &Header,
@@ -357,13 +400,28 @@ fn write(
             &header.input_errors,
         );
     }
-    let as_of = analysis
-        .ws
-        .as_of(&analysis.db)
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| tr(lang, "各数据流开始日期", "each flow's start date").to_string());
-    let errors: usize = reports
+    // Without `--as-of`, each subject is judged on its own date: name the
+    // date field of each kind reported (its label).
+    let own_dates: Vec<String> = sections
         .iter()
+        .filter_map(|s| {
+            let date = s.date_label.as_deref()?;
+            Some(match lang {
+                Lang::Zh => format!("各{}{date}", s.label),
+                Lang::En => format!("each {}'s {}", s.label.to_lowercase(), date.to_lowercase()),
+            })
+        })
+        .collect();
+    let as_of = match analysis.ws.as_of(&analysis.db) {
+        Some(d) => d.to_string(),
+        None if own_dates.is_empty() => {
+            tr(lang, "各对象自身的日期", "each subject's own date").to_string()
+        }
+        None => own_dates.join(tr(lang, "、", ", ")),
+    };
+    let errors: usize = sections
+        .iter()
+        .flat_map(|s| &s.subjects)
         .map(|r| {
             r.findings
                 .iter()
@@ -371,51 +429,48 @@ fn write(
                 .count()
         })
         .sum();
-    sink.para(&match lang {
-        Lang::Zh => format!(
-            "{} 个数据流，{} 项缺失（错误）；适用法律日期：{}。",
-            reports.len(),
-            errors,
-            as_of
-        ),
-        Lang::En => format!(
-            "{} flows, {} missing items (errors); judged as of: {}.",
-            reports.len(),
-            errors,
-            as_of
-        ),
-    });
-    // Summary table.
-    let rows: Vec<Vec<String>> = reports
+    let counts: Vec<String> = sections
         .iter()
-        .map(|r| {
-            let e = r
-                .findings
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            let count = if e == 0 && !r.blocked.is_empty() {
-                "?".to_string()
-            } else {
-                e.to_string()
-            };
-            vec![
-                display_name(analysis, &r.name, lang),
-                r.required.clone(),
-                r.declared.clone(),
-                count,
-            ]
+        .map(|s| match lang {
+            Lang::Zh => format!("{} 个{}", s.subjects.len(), s.label),
+            Lang::En => format!("{}: {}", s.label, s.subjects.len()),
         })
         .collect();
-    sink.table(
-        &[
-            tr(lang, "数据流", "Flow"),
-            tr(lang, "法定机制", "Required mechanism"),
-            tr(lang, "已声明机制", "Declared mechanism"),
-            tr(lang, "缺失项", "Missing items"),
-        ],
-        &rows,
-    );
+    let counts = match lang {
+        Lang::Zh => counts.iter().map(|c| format!("{c}，")).collect::<String>(),
+        Lang::En => counts.iter().map(|c| format!("{c}; ")).collect::<String>(),
+    };
+    sink.para(&match lang {
+        Lang::Zh => format!("{counts}{errors} 项缺失（错误）；适用法律日期：{as_of}。"),
+        Lang::En => format!("{counts}{errors} missing items (errors); judged as of: {as_of}."),
+    });
+    // A summary table per kind: each subject's summary entries and missing items.
+    for section in sections {
+        let rows: Vec<Vec<String>> = section
+            .subjects
+            .iter()
+            .map(|r| {
+                let e = r
+                    .findings
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                let count = if e == 0 && !r.blocked.is_empty() {
+                    "?".to_string()
+                } else {
+                    e.to_string()
+                };
+                let mut row = vec![display_name(analysis, &r.name, lang)];
+                row.extend(r.summary.iter().cloned());
+                row.push(count);
+                row
+            })
+            .collect();
+        let mut head: Vec<&str> = vec![&section.label];
+        head.extend(section.columns.iter().map(String::as_str));
+        head.push(tr(lang, "缺失项", "Missing items"));
+        sink.table(&head, &rows);
+    }
     // Deadline calendar: the obligations of every subject (flows, parties,
     // datasets), each marked overdue when due before the evaluation date.
     sink.h2(tr(lang, "截止日期", "Deadlines"));
@@ -461,101 +516,8 @@ fn write(
         );
     }
     other_subjects(sink, analysis, diags, lang);
-    for r in reports {
-        sink.h2(&display_name(analysis, &r.name, lang));
-        sink.para(&match lang {
-            Lang::Zh => format!(
-                "{} → {}；适用法律日期 {}；声明于 {}",
-                r.from, r.to, r.date, r.file
-            ),
-            Lang::En => format!(
-                "{} → {}; judged as of {}; declared in {}",
-                r.from, r.to, r.date, r.file
-            ),
-        });
-        let mut rows = vec![
-            vec![
-                tr(lang, "法定机制", "Required mechanism").to_string(),
-                r.required.clone(),
-            ],
-            vec![
-                tr(lang, "已声明机制", "Declared mechanism").to_string(),
-                r.declared.clone(),
-            ],
-        ];
-        rows.extend(r.facts.iter().map(|(k, v)| vec![k.clone(), v.clone()]));
-        sink.table(&[tr(lang, "事实", "Fact"), tr(lang, "值", "Value")], &rows);
-        sink.h3(tr(lang, "缺失项", "Missing items"));
-        let cite = |d: &Diagnostic| {
-            let c: Vec<&str> = d.citations().iter().map(|c| c.get(lang)).collect();
-            if c.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", c.join("; "))
-            }
-        };
-        let missing: Vec<String> = r
-            .findings
-            .iter()
-            .filter(|d| d.severity >= Severity::Warning)
-            .map(|d| {
-                let sev = if d.severity == Severity::Error {
-                    ""
-                } else {
-                    tr(lang, "（警告）", "(warning) ")
-                };
-                format!("{sev}`{}`: {}{}", d.code, d.message(lang), cite(d))
-            })
-            .collect();
-        let not_judged = (!r.blocked.is_empty()).then(|| match lang {
-            Lang::Zh => format!("未判定：{} 读取了有误的输入。", r.blocked.join("、")),
-            Lang::En => format!("Not judged: {} read an input error.", r.blocked.join(", ")),
-        });
-        if !missing.is_empty() {
-            sink.list(&missing, false);
-        }
-        match &not_judged {
-            Some(text) => sink.para(text),
-            None if missing.is_empty() => sink.para(tr(lang, "无。", "None.")),
-            None => {}
-        }
-        exposure(sink, analysis, &r.findings, lang);
-        sink.h3(tr(lang, "备案与提交清单", "Filing checklist"));
-        if !r.filing.is_empty() {
-            sink.para(&match lang {
-                Lang::Zh => format!("{}：", r.required),
-                Lang::En => format!("{}:", r.required),
-            });
-            sink.list(&r.filing, true);
-        }
-        let mut check: Vec<String> = r
-            .findings
-            .iter()
-            .filter_map(|d| {
-                let o = d.obligation.as_ref()?;
-                let due = o.due_text().unwrap_or_else(|| "—".into());
-                Some(match lang {
-                    Lang::Zh => format!("{}（截止 {}；`{}`）", o.text.zh, due, d.code),
-                    Lang::En => format!("{} (due {}; `{}`)", o.text.en, due, d.code),
-                })
-            })
-            .collect();
-        check.extend(
-            r.findings
-                .iter()
-                .filter(|d| d.severity == Severity::Error && d.obligation.is_none())
-                .map(|d| format!("`{}`: {}", d.code, d.message(lang))),
-        );
-        if !check.is_empty() {
-            sink.list(&check, true);
-        }
-        match &not_judged {
-            Some(text) => sink.para(text),
-            None if check.is_empty() && r.filing.is_empty() => {
-                sink.para(tr(lang, "无待办事项。", "Nothing to file or fix."))
-            }
-            None => {}
-        }
+    for r in sections.iter().flat_map(|s| &s.subjects) {
+        subject_section(sink, analysis, r, lang);
     }
     undetermined_section(sink, analysis, diags, lang);
     waived_section(sink, analysis, diags, lang);
@@ -564,6 +526,100 @@ fn write(
         "免责声明：本报告由 hegui 根据工作区中的声明和所示版本的标准库自动生成，仅供合规评估参考，不构成法律意见；结论取决于声明的完整与准确，签署前应由专业人员复核。",
         "Disclaimer: this report was generated by hegui from the workspace's declarations and the standard library version shown. It supports a compliance assessment and is not legal advice; its conclusions depend on the declarations being complete and accurate, and a qualified person should review it before signing.",
     ));
+}
+
+/// One subject's section: its route, its facts, what is missing, its
+/// exposure and its checklist.
+fn subject_section(sink: &mut Doc, analysis: &Analysis, r: &SubjectReport, lang: Lang) {
+    sink.h2(&display_name(analysis, &r.name, lang));
+    let route = match r.route.is_empty() {
+        true => String::new(),
+        false => format!("{}{}", r.route.join(" → "), tr(lang, "；", "; ")),
+    };
+    sink.para(&match lang {
+        Lang::Zh => format!("{route}适用法律日期 {}；声明于 {}", r.date, r.file),
+        Lang::En => format!("{route}judged as of {}; declared in {}", r.date, r.file),
+    });
+    let rows: Vec<Vec<String>> = r
+        .facts
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect();
+    if !rows.is_empty() {
+        sink.table(&[tr(lang, "事实", "Fact"), tr(lang, "值", "Value")], &rows);
+    }
+    sink.h3(tr(lang, "缺失项", "Missing items"));
+    let cite = |d: &Diagnostic| {
+        let c: Vec<&str> = d.citations().iter().map(|c| c.get(lang)).collect();
+        if c.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", c.join("; "))
+        }
+    };
+    let missing: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+        .map(|d| {
+            let sev = if d.severity == Severity::Error {
+                ""
+            } else {
+                tr(lang, "（警告）", "(warning) ")
+            };
+            format!("{sev}`{}`: {}{}", d.code, d.message(lang), cite(d))
+        })
+        .collect();
+    let not_judged = (!r.blocked.is_empty()).then(|| match lang {
+        Lang::Zh => format!("未判定：{} 读取了有误的输入。", r.blocked.join("、")),
+        Lang::En => format!("Not judged: {} read an input error.", r.blocked.join(", ")),
+    });
+    if !missing.is_empty() {
+        sink.list(&missing, false);
+    }
+    match &not_judged {
+        Some(text) => sink.para(text),
+        None if missing.is_empty() => sink.para(tr(lang, "无。", "None.")),
+        None => {}
+    }
+    exposure(sink, analysis, &r.findings, lang);
+    sink.h3(tr(lang, "备案与提交清单", "Filing checklist"));
+    let mut listed = false;
+    for (of, items) in r.checklists.iter().filter(|(_, items)| !items.is_empty()) {
+        if let Some(of) = of {
+            sink.para(&format!("{of}{}", tr(lang, "：", ":")));
+        }
+        sink.list(items, true);
+        listed = true;
+    }
+    let mut check: Vec<String> = r
+        .findings
+        .iter()
+        .filter_map(|d| {
+            let o = d.obligation.as_ref()?;
+            let due = o.due_text().unwrap_or_else(|| "—".into());
+            Some(match lang {
+                Lang::Zh => format!("{}（截止 {}；`{}`）", o.text.zh, due, d.code),
+                Lang::En => format!("{} (due {}; `{}`)", o.text.en, due, d.code),
+            })
+        })
+        .collect();
+    check.extend(
+        r.findings
+            .iter()
+            .filter(|d| d.severity == Severity::Error && d.obligation.is_none())
+            .map(|d| format!("`{}`: {}", d.code, d.message(lang))),
+    );
+    if !check.is_empty() {
+        sink.list(&check, true);
+    }
+    match &not_judged {
+        Some(text) => sink.para(text),
+        None if check.is_empty() && !listed => {
+            sink.para(tr(lang, "无待办事项。", "Nothing to file or fix."))
+        }
+        None => {}
+    }
 }
 
 /// An entity as the report names it: its display name in the report's
@@ -585,8 +641,8 @@ fn display_name(analysis: &Analysis, name: &str, lang: Lang) -> String {
     }
 }
 
-/// The findings about subjects that are not flows (parties, datasets, …),
-/// grouped by subject.
+/// The findings about subjects of the kinds without a report section of
+/// their own (in the stdlib: parties, datasets, …), grouped by subject.
 fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lang: Lang) {
     let index = analysis.entity_index();
     let mut by_subject: std::collections::BTreeMap<&str, Vec<&Diagnostic>> = Default::default();
@@ -595,7 +651,14 @@ fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lan
             continue;
         };
         let kind = index.by_name.get(s).map(|l| l.kind.as_str());
-        if kind.is_some_and(|k| k != "flow") {
+        let sectioned = |k: &str| {
+            analysis
+                .defs()
+                .views
+                .get(k)
+                .is_some_and(|v| v.has_section())
+        };
+        if kind.is_some_and(|k| !sectioned(k)) {
             by_subject.entry(s).or_default().push(d);
         }
     }
@@ -776,9 +839,9 @@ pub fn run(
             })
             .collect(),
     };
-    let reports = flows(analysis, &diags, lang);
+    let sections = sections(analysis, &diags, lang);
     let mut doc = Doc::default();
-    write(&mut doc, analysis, run, &reports, &diags, lang, &header);
+    write(&mut doc, analysis, run, &sections, &diags, lang, &header);
     let env = templates();
     let name = if html { "report.html" } else { "report.md" };
     let page = env.get_template(name).and_then(|t| {

@@ -267,8 +267,10 @@ impl Analysis {
         self.files.get(path).map(|f| db::parse_file(&self.db, *f))
     }
 
+    /// The definitions with their positions (what the IDE, diagnostics and
+    /// policy tests read; the evaluator's queries read them without).
     pub fn defs(&self) -> Arc<Defs> {
-        db::definitions(&self.db, self.ws)
+        db::def_positions(&self.db, self.ws)
     }
 
     pub fn entity_index(&self) -> Arc<EntityIndex> {

@@ -148,8 +148,11 @@ pub fn file_def_items(db: &dyn Db, file: SourceFile) -> Arc<Vec<Item>> {
     )
 }
 
+/// The definitions with their positions (origins, clause and expression
+/// spans), diagnostics, tests and resolved names: the side table diagnostics
+/// and the IDE read. It changes whenever a definition's text moves.
 #[salsa::tracked(returns(clone))]
-pub fn definitions(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
+pub fn def_positions(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
     let items: Vec<(SourceFile, Arc<Vec<Item>>)> = ws
         .files(db)
         .iter()
@@ -164,6 +167,14 @@ pub fn definitions(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
         })
         .collect();
     Arc::new(defs::build(&refs))
+}
+
+/// The definitions the evaluator reads: the table without positions
+/// (`defs::without_positions`), equal (so backdated) after an edit that only
+/// moves text, so that no entity is lowered or evaluated again for it.
+#[salsa::tracked(returns(clone))]
+pub fn definitions(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
+    Arc::new(defs::without_positions(&def_positions(db, ws)))
 }
 
 /// A file's entities: (name, kind, item position, name span). The span moves
@@ -424,7 +435,7 @@ pub fn group_tables<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<Grou
 
 #[salsa::tracked(returns(clone))]
 pub fn def_checks(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>> {
-    let defs = definitions(db, ws);
+    let defs = def_positions(db, ws);
     let index = entity_index(db, ws);
     let names: BTreeSet<String> = index.by_name.keys().cloned().collect();
     let mut out = defs.diagnostics.clone();

@@ -259,6 +259,12 @@ fn plan(text: &str, items: &[Item], toks: &[Tok]) -> Plan {
                     p.rule_bodies.insert(b);
                 }
             }
+            // One entry a line, each a statement of the body.
+            ItemKind::View(v) => {
+                for e in &v.entries {
+                    p.stmts.insert(e.role.span.start as usize);
+                }
+            }
             ItemKind::Waive(_) => {
                 if let Some(b) = first_brace(item.span.start) {
                     p.waive_bodies.insert(b);

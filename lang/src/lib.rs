@@ -4,15 +4,16 @@
 //! Layers, in order: `syntax` (text → AST), the resolved IR (`model::defs`,
 //! `hir`, `model::entity`; it chooses `eval::plan`'s prefix-sum plans), `check`
 //! and `eval`, the incremental `db`, then `ide` and [`Analysis`], the API the
-//! CLI and the language server share; `diag` is shared by all. Every module is still public: see ARCHITECTURE.md
-//! ("Layers") for what outside callers reach into and why.
-pub mod analysis;
-pub mod check;
+//! CLI and the language server share; `diag` is shared by all. The resolved IR
+//! (`hir`) and the checker are private; the modules still public are those
+//! outside callers reach into (ARCHITECTURE.md, "Layers", says who and why).
+mod analysis;
+pub(crate) mod check;
 pub mod db;
 pub mod diag;
 pub mod eval;
 pub mod fmt;
-pub mod hir;
+pub(crate) mod hir;
 pub mod ide;
 pub mod model;
 pub mod stdlib;

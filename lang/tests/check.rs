@@ -266,3 +266,25 @@ fn message_templates_may_hold_any_expression() {
         .expect("fires");
     assert_eq!(d.message(hegui_lang::diag::Lang::En), "50");
 }
+
+#[test]
+fn a_view_names_fields_and_facts_of_its_kind() {
+    // A known field and a known derived fact: no diagnostic.
+    assert_eq!(
+        check(&with_base(
+            "view flow {\n  show storage\n  hint persons\n}\n"
+        )),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        check(&with_base(
+            "view flwo {\n  show persons\n}\nview flow {\n  show persns\n  hint persons for cross_border\n  checklist filing_checklist for nothing\n}\n"
+        )),
+        [
+            "unknown-kind: flwo",
+            "unknown-field: persns",
+            "invalid-view: cross_border",
+            "unknown-field: nothing",
+        ]
+    );
+}

@@ -194,3 +194,65 @@ rule X-CROSS "甲" "A" {
         .collect();
     assert_eq!(again, fired);
 }
+
+/// A user policy file: a derived fact and a rule over flows.
+const POLICY: &str = "derive flow.local_big = flow.from.persons_processed >= 5_000\nrule LOCAL-1 \"本地\" \"Local\" {\n  cite \"c\" \"c\"\n  when flow.local_big\n  require flow.notice == false\n}\n";
+
+/// Positions are a side table: a blank line atop a policy file (the stdlib's
+/// or the user's) moves every definition in it, yet no entity is lowered or
+/// evaluated again, and the results equal a fresh database's.
+#[test]
+fn a_blank_line_atop_a_policy_file_reevaluates_nothing() {
+    use salsa::Setter;
+    let mut a = workspace();
+    a.set_file("policy.hegui", POLICY);
+    let mut stdlib: Vec<(String, String)> = hegui_lang::stdlib::FILES
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    let rules_file = stdlib
+        .iter()
+        .position(|(_, t)| t.contains("\nrule "))
+        .expect("a stdlib file with rules");
+    let before = a.diagnostics();
+    let local =
+        |d: &[hegui_lang::diag::Diagnostic]| d.iter().filter(|x| x.code == "LOCAL-1").count();
+    assert_eq!(local(&before), 3, "the user's rule fires on every flow");
+
+    // The stdlib file, edited in place.
+    let (path, text) = stdlib[rules_file].clone();
+    let moved = format!("\n{text}");
+    a.db.start_log();
+    let file = a.source(&path).expect("stdlib file");
+    file.set_text(&mut a.db)
+        .to(std::sync::Arc::from(moved.as_str()));
+    let after = a.diagnostics();
+    let log = a.db.take_log();
+    assert!(
+        count(&log, "def_positions") > 0,
+        "the edit is seen: {log:#?}"
+    );
+    assert_eq!(count(&log, "file_findings"), 0, "{log:#?}");
+    assert_eq!(count(&log, "entity_data"), 0, "{log:#?}");
+    stdlib[rules_file].1 = moved;
+    let refs: Vec<(&str, &str)> = stdlib
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut fresh = Analysis::with_stdlib(&refs);
+    for p in a.user_paths() {
+        let t = a.text(&p).expect("user file").to_string();
+        fresh.set_file(&p, &t);
+    }
+    assert_eq!(*after, *fresh.diagnostics(), "after moving {path}");
+
+    // The user's policy file.
+    a.db.start_log();
+    a.set_file("policy.hegui", &format!("\n{POLICY}"));
+    let after = a.diagnostics();
+    let log = a.db.take_log();
+    assert_eq!(count(&log, "file_findings"), 0, "{log:#?}");
+    fresh.set_file("policy.hegui", &format!("\n{POLICY}"));
+    assert_eq!(*after, *fresh.diagnostics(), "after moving policy.hegui");
+    assert_eq!(local(&after), 3);
+}

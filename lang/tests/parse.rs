@@ -53,6 +53,7 @@ fn summary(path: &str, text: &str) -> String {
             ItemKind::Rule(_) => "rule",
             ItemKind::Test(_) => "test",
             ItemKind::Waive(_) => "waive",
+            ItemKind::View(_) => "view",
             ItemKind::Entity(_) => "entity",
             ItemKind::Error => "ERROR",
         };

@@ -55,10 +55,10 @@ pub fn read(path: &Path, key: &str) -> Result<Vec<(String, String)>, Text> {
             format!("cannot read the stdlib archive {}: {en}", path.display()),
         )
     };
-    let file = std::fs::File::open(path).map_err(|e| cannot(e.to_string(), e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| cannot(io_zh(&e).into(), e.to_string()))?;
     let size = file
         .metadata()
-        .map_err(|e| cannot(e.to_string(), e.to_string()))?
+        .map_err(|e| cannot(io_zh(&e).into(), e.to_string()))?
         .len();
     if size > MAX_ARCHIVE_BYTES {
         return Err(cannot(
@@ -107,9 +107,25 @@ impl Refusal {
     }
     fn io(e: std::io::Error) -> Refusal {
         Refusal::new(
-            format!("归档已损坏或无法解压：{e}"),
+            format!("归档已损坏或无法解压（{}）", io_zh(&e)),
             format!("it is damaged or cannot be decompressed: {e}"),
         )
+    }
+}
+
+/// The kind of an I/O error in Chinese: the operating system's own text is
+/// English (or the locale's), so it goes into the English message only.
+fn io_zh(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件不存在",
+        K::PermissionDenied => "没有读取权限",
+        K::IsADirectory => "这是一个文件夹，不是归档文件",
+        K::UnexpectedEof => "数据意外结束",
+        K::InvalidData | K::InvalidInput => "数据无效",
+        K::OutOfMemory => "内存不足",
+        K::Interrupted | K::TimedOut => "读取被中断",
+        _ => "读取时出错",
     }
 }
 
@@ -229,9 +245,10 @@ fn read_tar_gz(file: std::fs::File, budget: &Budget, out: &mut Entries) -> Resul
 }
 
 fn read_zip(file: std::fs::File, budget: &Budget, out: &mut Entries) -> Result<(), Refusal> {
+    // The zip reader's text is English: the Chinese message describes it.
     let damaged = |e: zip::result::ZipError| {
         Refusal::new(
-            format!("归档已损坏或无法解压：{e}"),
+            "归档已损坏或无法解压".into(),
             format!("it is damaged or cannot be decompressed: {e}"),
         )
     };

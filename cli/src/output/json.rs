@@ -14,12 +14,11 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
         "citations": d.citations(),
         "file": d.location.file,
         "span": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
-        "flow": d.subject,
         "notes": d.notes().collect::<Vec<_>>(),
         "status": d.status.as_str(),
         "suppressed": d.status == Status::Waived,
     });
-    // The subject named by its kind (`flow` above is kept for compatibility).
+    // The subject named by its kind (absent for no entity).
     if let Some(name) = &d.subject {
         let kind = sources
             .analysis

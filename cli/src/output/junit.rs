@@ -1,5 +1,6 @@
 //! `hegui check --format junit`: JUnit XML for CI dashboards. One test case per
-//! flow; findings at or above the failing severity make it a `<failure>`, others
+//! subject of a kind the stdlib reports on (its view has a report section: in
+//! the stdlib, each flow), classname the kind; findings at or above the failing severity make it a `<failure>`, others
 //! go to `<system-out>`; waived and undetermined findings are skipped cases
 //! of their own. Findings about other entities (datasets, parties) get
 //! a case of their own, and diagnostics about no entity one case per file.
@@ -32,10 +33,14 @@ pub fn render(
     fail_at: Severity,
 ) -> String {
     let index = analysis.entity_index();
-    // (order key, name) → case: flows first, then other entities, then files.
+    // (order key, name) → case: the subjects of the kinds the stdlib's views
+    // give a report section (flows) first, each a case even without
+    // findings, then other entities, then files.
     let mut cases: BTreeMap<(u8, String), Case> = BTreeMap::new();
-    if let Some(flows) = index.by_kind.get("flow") {
-        for f in flows {
+    let defs = analysis.defs();
+    let reported = defs.views.iter().filter(|(_, v)| v.has_section());
+    for (kind, _) in reported {
+        for f in index.by_kind.get(kind).into_iter().flatten() {
             let file = index
                 .by_name
                 .get(&**f)
@@ -44,7 +49,7 @@ pub fn render(
             cases.insert(
                 (0, f.to_string()),
                 Case {
-                    classname: "flow".into(),
+                    classname: kind.clone(),
                     name: f.to_string(),
                     file,
                     diags: Vec::new(),

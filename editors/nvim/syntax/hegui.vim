@@ -12,12 +12,14 @@ set cpo&vim
 syn case match
 
 " Items (top-level declarations).
-syn keyword heguiItem package use enum extend tree schema derive const calendar rule test waive
+syn keyword heguiItem package use enum extend tree schema derive const calendar rule test waive view
 
 " Clauses of rules and tests.
 syn keyword heguiClause cite effective until severity for let when require message obligation fix penalty unconfirmed due at as_of today expect on version
 " Clauses of waivers.
 syn keyword heguiClause reason approved
+" Entries of views.
+syn keyword heguiClause route summary show checklist hint
 
 " Expressions.
 syn keyword heguiOperator    and or not in under

@@ -2,7 +2,7 @@
 //! fuel), pure (no I/O, no clock: dates come from declarations or `--as-of`)
 //! and deterministic (collections iterate in name order).
 
-pub mod calendar;
+pub(crate) mod calendar;
 pub mod plan;
 pub mod rules;
 pub mod tests;

@@ -507,7 +507,7 @@ fn primary_span(rule: &RuleDef, e: &EntityData) -> Span {
     }
     if let Some(req) = &rule.decl.require {
         let mut found = None;
-        crate::model::walk(req, &mut |x| {
+        crate::syntax::ast::walk(req, &mut |x| {
             if found.is_some() {
                 return;
             }

@@ -103,7 +103,8 @@ impl Builtin {
     }
 }
 
-/// Visits every node, iteratively.
+/// Visits every node of a resolved expression, iteratively (the written
+/// tree has its own, `syntax::ast::walk`, for what needs spans).
 pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     let mut stack = vec![e];
     while let Some(x) = stack.pop() {

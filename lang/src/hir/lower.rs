@@ -7,6 +7,7 @@
 //! diagnostics are kept apart, to be dropped for names the workspace declares.
 
 use super::expr::{Aggregate, Builtin, Expr};
+use super::names::{Names, Occurrence, Target};
 use super::{Part, RuleBody};
 use crate::diag::{Diagnostic, Text};
 use crate::eval::calendar::BUILTINS;
@@ -28,6 +29,8 @@ pub struct Lowered {
     pub unless_entity: Vec<(String, Diagnostic)>,
     /// The prefix-sum plans chosen, numbered.
     pub plans: crate::eval::plan::Plans,
+    /// What each name written in an expression resolved to, per file.
+    pub names: Names,
 }
 
 pub fn lower_defs(defs: &Defs) -> Lowered {
@@ -55,8 +58,17 @@ pub fn lower_defs(defs: &Defs) -> Lowered {
             } else {
                 None
             };
+            if parts.len() == 2 && parts[0].text == r.subject {
+                cx.mark(parts[0].span, Target::Kind(r.subject.clone()));
+            }
             match field {
-                Some(f) if defs.field(&r.subject, &f.text).is_some() => {}
+                Some(f) if defs.field(&r.subject, &f.text).is_some() => {
+                    let t = Target::Field {
+                        kind: r.subject.clone(),
+                        field: f.text.clone(),
+                    };
+                    cx.mark(f.span, t);
+                }
                 Some(f) => cx.unknown_field(&r.subject, f),
                 None => cx.out.diagnostics.push(Diagnostic::error(
                     "unknown-field",
@@ -69,6 +81,9 @@ pub fn lower_defs(defs: &Defs) -> Lowered {
                 )),
             }
         }
+        // A hole's offsets are approximate after an escape: its names are not
+        // recorded, so a rename never edits inside a message.
+        cx.record = false;
         let template = |cx: &mut Cx, t: &crate::model::defs::Template| -> Vec<Part> {
             t.iter()
                 .map(|p| match p {
@@ -85,6 +100,7 @@ pub fn lower_defs(defs: &Defs) -> Lowered {
             .fix_title
             .as_ref()
             .map(|(zh, en)| (template(&mut cx, zh), template(&mut cx, en)));
+        cx.record = true;
         if let Some(at) = &r.decl.at {
             let parts = &at.parts;
             let field = if parts.len() >= 2 && parts[0].text == r.subject {
@@ -92,11 +108,10 @@ pub fn lower_defs(defs: &Defs) -> Lowered {
             } else {
                 &parts[0]
             };
-            if defs.field(&r.subject, &field.text).is_none()
-                && !defs
-                    .derives
-                    .contains_key(&(r.subject.clone(), field.text.clone()))
-            {
+            if parts.len() >= 2 && parts[0].text == r.subject {
+                cx.mark(parts[0].span, Target::Kind(r.subject.clone()));
+            }
+            if !cx.member_of(&r.subject, field) {
                 cx.unknown_field(&r.subject, field);
             }
         }
@@ -118,7 +133,8 @@ pub fn lower_defs(defs: &Defs) -> Lowered {
 }
 
 /// Resolves one expression with the given locals in scope (slots in order),
-/// with its diagnostics (for tests and tools that evaluate a fragment).
+/// with its diagnostics (for tests that evaluate a fragment).
+#[cfg(test)]
 pub fn lower_expr(
     defs: &Defs,
     file: &str,
@@ -127,6 +143,7 @@ pub fn lower_expr(
 ) -> (Expr, Vec<Diagnostic>) {
     let mut out = Lowered::default();
     let mut cx = Cx::new(defs, file, &mut out);
+    cx.record = false;
     cx.scope = locals
         .iter()
         .map(|(n, t)| (n.to_string(), t.clone()))
@@ -143,6 +160,8 @@ struct Cx<'a> {
     /// Locals in scope: a local's slot is its position here.
     scope: Vec<(String, Ty)>,
     out: &'a mut Lowered,
+    /// Whether resolved names are recorded in `out.names`.
+    record: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -152,7 +171,43 @@ impl<'a> Cx<'a> {
             file,
             scope: Vec::new(),
             out,
+            record: true,
         }
+    }
+
+    /// Records what the name at `span` resolved to.
+    fn mark(&mut self, span: ast::Span, target: Target) {
+        if self.record {
+            let v = self.out.names.entry(self.file.to_string()).or_default();
+            v.push(Occurrence {
+                span,
+                target,
+                decl: false,
+            });
+        }
+    }
+
+    /// Whether `f` is a field or derived fact of `kind`; records it if so.
+    fn member_of(&mut self, kind: &str, f: &ast::Name) -> bool {
+        let target = if self.defs.field(kind, &f.text).is_some() {
+            Target::Field {
+                kind: kind.to_string(),
+                field: f.text.clone(),
+            }
+        } else if self
+            .defs
+            .derives
+            .contains_key(&(kind.to_string(), f.text.clone()))
+        {
+            Target::Derive {
+                kind: kind.to_string(),
+                name: f.text.clone(),
+            }
+        } else {
+            return false;
+        };
+        self.mark(f.span, target);
+        true
     }
 
     fn local(&self, name: &str) -> Option<usize> {
@@ -187,18 +242,12 @@ impl<'a> Cx<'a> {
     fn field_ty(&mut self, base: &Ty, f: &ast::Name) -> Ty {
         match base {
             Ty::Entity(kind) => {
-                if let Some(fd) = self.defs.field(kind, &f.text) {
-                    return fd.ty.clone();
+                if !self.member_of(kind, f) {
+                    self.unknown_field(kind, f);
                 }
-                if self
-                    .defs
-                    .derives
-                    .contains_key(&(kind.clone(), f.text.clone()))
-                {
-                    return Ty::Any;
-                }
-                self.unknown_field(kind, f);
-                Ty::Any
+                self.defs
+                    .field(kind, &f.text)
+                    .map_or(Ty::Any, |fd| fd.ty.clone())
             }
             Ty::List(inner) => match self.field_ty(inner, f) {
                 Ty::List(t) => Ty::List(t),
@@ -346,6 +395,14 @@ impl<'a> Cx<'a> {
         if let ExprKind::Name(n) = &base.kind {
             if self.local(&n.text).is_none() {
                 if let Some(en) = self.defs.enums.get(&n.text) {
+                    self.mark(n.span, Target::Enum(en.name.clone()));
+                    if en.member(&f.text).is_some() {
+                        let t = Target::Member {
+                            ty: en.name.clone(),
+                            member: f.text.clone(),
+                        };
+                        self.mark(f.span, t);
+                    }
                     let v = match en.member(&f.text) {
                         Some(m) => Value::Member {
                             ty: Arc::from(en.name.as_str()),
@@ -415,6 +472,24 @@ impl<'a> Cx<'a> {
         }
         let (bt, b) = self.lower(base);
         let t = self.field_ty(&bt, f);
+        // `health.genetic`: a category written by its path from a root.
+        if let (Ty::Tree(tree), Some(path)) = (&bt, dotted(e)) {
+            let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+            let found = self.local(&path[0]).is_none()
+                && self
+                    .defs
+                    .trees
+                    .get(tree)
+                    .and_then(|t| t.node(&path))
+                    .is_some();
+            if found {
+                let t = Target::Node {
+                    tree: tree.clone(),
+                    path,
+                };
+                self.mark(f.span, t);
+            }
+        }
         let subject = matches!(
             (&base.kind, &bt),
             (ExprKind::Name(n), Ty::Entity(k)) if n.text == *k && self.local(&n.text).is_some()
@@ -541,12 +616,15 @@ impl<'a> Cx<'a> {
         let x = self.global(&n.text);
         let d = self.defs;
         if d.consts.contains_key(&n.text) {
+            self.mark(n.span, Target::Const(n.text.clone()));
             return (Ty::Any, x);
         }
         if let Some(k) = d.plurals.get(&n.text) {
+            self.mark(n.span, Target::Kind(k.clone()));
             return (Ty::List(Box::new(Ty::Entity(k.clone()))), x);
         }
         if d.enums.contains_key(&n.text) {
+            self.mark(n.span, Target::Enum(n.text.clone()));
             return (Ty::List(Box::new(Ty::Enum(n.text.clone()))), x);
         }
         for t in d.trees.values() {
@@ -554,11 +632,21 @@ impl<'a> Cx<'a> {
                 .iter()
                 .any(|node| node.path.len() == 1 && node.path[0] == n.text)
             {
+                let target = Target::Node {
+                    tree: t.name.clone(),
+                    path: vec![n.text.clone()],
+                };
+                self.mark(n.span, target);
                 return (Ty::Tree(t.name.clone()), x);
             }
         }
         if let Some(owners) = d.member_owners.get(&n.text) {
             if owners.len() == 1 {
+                let target = Target::Member {
+                    ty: owners[0].clone(),
+                    member: n.text.clone(),
+                };
+                self.mark(n.span, target);
                 return (Ty::Enum(owners[0].clone()), x);
             }
             self.out.diagnostics.push(Diagnostic::error(

@@ -6,6 +6,7 @@
 
 pub mod expr;
 pub mod lower;
+pub mod names;
 
 pub use expr::{Aggregate, Builtin, Expr};
 

@@ -1,17 +1,13 @@
-//! Inlay hints: derived facts shown after an entity's name (a flow's required
-//! mechanism and cumulative persons, a dataset's minimum grade).
+//! Inlay hints: the facts the kind's view marks `hint`, shown after an
+//! entity's name (in the stdlib: a flow's required mechanism and cumulative
+//! persons, a dataset's minimum grade).
 
 use super::facts::derived_facts;
 use crate::diag::Lang;
+use crate::model::defs::Role;
 use crate::model::Value;
 use crate::syntax::ast::ItemKind;
 use crate::Analysis;
-
-/// The facts hinted for each entity kind.
-const HINTED: &[(&str, &[&str])] = &[
-    ("flow", &["required_mechanism", "cumulative_persons"]),
-    ("dataset", &["min_grade"]),
-];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InlayHint {
@@ -27,6 +23,7 @@ pub fn inlay_hints(a: &Analysis, path: &str, start: u32, end: u32, lang: Lang) -
         return Vec::new();
     };
     let index = a.entity_index();
+    let defs = a.defs();
     let mut out = Vec::new();
     for item in &parsed.ast.items {
         let ItemKind::Entity(e) = &item.kind else {
@@ -44,26 +41,39 @@ pub fn inlay_hints(a: &Analysis, path: &str, start: u32, end: u32, lang: Lang) -
         {
             continue;
         }
-        let Some((_, names)) = HINTED.iter().find(|(k, _)| *k == e.kind.text) else {
+        let Some(view) = defs.views.get(&e.kind.text) else {
             continue;
         };
-        let facts = derived_facts(a, &e.name.text, Some(names));
-        let shown: Vec<_> = names
+        let hints: Vec<_> = view.with(Role::Hint).collect();
+        if hints.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = hints.iter().map(|h| h.name.as_str()).collect();
+        let facts = derived_facts(a, &e.name.text, Some(&names));
+        let entity = a.entity(&e.name.text);
+        // Each hinted field as declared, each hinted fact as derived; by the view's label.
+        let shown: Vec<(&str, &str, Value)> = hints
             .iter()
-            .filter_map(|n| facts.iter().find(|f| f.name == *n))
-            .filter(|f| !f.value.is_none() && f.value != Value::Int(0))
+            .filter_map(|h| {
+                let value = match facts.iter().find(|f| f.name == h.name) {
+                    Some(f) => f.value.clone(),
+                    None => entity.as_ref()?.fields.get(&h.name)?.value.clone(),
+                };
+                Some((h.name.as_str(), h.label.get(lang), value))
+            })
+            .filter(|(_, _, v)| !v.is_none() && *v != Value::Int(0))
             .collect();
         if shown.is_empty() {
             continue;
         }
         let label = shown
             .iter()
-            .map(|f| format!("{}: {}", f.label.get(lang), f.value))
+            .map(|(_, label, value)| format!("{label}: {value}"))
             .collect::<Vec<_>>()
             .join(" · ");
         let tooltip = shown
             .iter()
-            .map(|f| format!("{}.{} = {}", e.kind.text, f.name, f.value))
+            .map(|(name, _, value)| format!("{}.{name} = {value}", e.kind.text))
             .collect::<Vec<_>>()
             .join("\n");
         out.push(InlayHint {

@@ -3,16 +3,16 @@
 //! semantic tokens), computed on an `Analysis`. Positions are byte offsets
 //! and results carry byte spans; the language server converts them.
 
-pub mod actions;
-pub mod complete;
-pub mod facts;
-pub mod goto;
-pub mod hover;
-pub mod inlay;
-pub mod refs;
-pub mod symbols;
-pub mod tokens;
-pub mod waive;
+mod actions;
+mod complete;
+mod facts;
+mod goto;
+mod hover;
+mod inlay;
+mod refs;
+mod symbols;
+mod tokens;
+mod waive;
 
 #[cfg(test)]
 mod tests;

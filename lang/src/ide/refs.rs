@@ -1,51 +1,19 @@
 //! Name occurrences: every name written in a file, resolved to what it means
 //! (an entity, a schema field, an enum member, a rule, …). Hover, go to
-//! definition, references, rename and semantic tokens all read this one walk.
+//! definition, references, rename and semantic tokens all read this. The
+//! names inside expressions are the resolution pass's own (`Defs::names`);
+//! this walk adds the declarations, written types and entity bodies.
 
 use crate::db::{self, Db, SourceFile, Workspace};
 use crate::diag::Location;
 use crate::model::defs::Defs;
 use crate::model::types::Ty;
-use crate::syntax::ast::{self, Expr, ExprKind, ItemKind, Span, TypeExpr, ValueKind};
+use crate::syntax::ast::{self, ItemKind, Span, TypeExpr, ValueKind};
 use crate::Analysis;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// What a name means.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Target {
-    Entity(String),
-    /// An entity kind: a schema (`flow`).
-    Kind(String),
-    Field {
-        kind: String,
-        field: String,
-    },
-    Derive {
-        kind: String,
-        name: String,
-    },
-    Enum(String),
-    Member {
-        ty: String,
-        member: String,
-    },
-    Tree(String),
-    Node {
-        tree: String,
-        path: Vec<String>,
-    },
-    Rule(String),
-    Const(String),
-}
-
-/// One written name and its meaning; `decl` when this is where it is declared.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Occurrence {
-    pub span: Span,
-    pub target: Target,
-    pub decl: bool,
-}
+pub use crate::hir::names::{Occurrence, Target};
 
 /// Every resolved name of a file, in source order: memoised per file, so
 /// references, rename and semantic tokens read it without walking (or
@@ -61,17 +29,20 @@ pub fn occurrences(a: &Analysis, path: &str) -> Arc<Vec<Occurrence>> {
 #[salsa::tracked(returns(clone))]
 fn file_occurrences(db: &dyn Db, ws: Workspace, file: SourceFile) -> Arc<Vec<Occurrence>> {
     let parsed = db::parse_file(db, file);
-    Arc::new(walk(&parsed.ast, &db::definitions(db, ws)))
+    Arc::new(walk(file.path(db), &parsed.ast, &db::def_positions(db, ws)))
 }
 
 /// The walk itself, from scratch.
-pub fn walk(ast: &ast::SourceAst, defs: &Defs) -> Vec<Occurrence> {
+pub fn walk(path: &str, ast: &ast::SourceAst, defs: &Defs) -> Vec<Occurrence> {
     let mut w = Walker {
         defs,
         out: Vec::new(),
     };
     for item in &ast.items {
         w.item(item, true);
+    }
+    if let Some(names) = defs.names.get(path) {
+        w.out.extend(names.iter().cloned());
     }
     w.out.sort_by_key(|o| (o.span.start, o.span.end));
     w.out
@@ -125,37 +96,10 @@ pub fn definition(a: &Analysis, t: &Target) -> Option<Location> {
     }
 }
 
-/// The type of an expression, as far as names need it.
-#[derive(Clone, Debug, PartialEq)]
-enum ETy {
-    Any,
-    Entity(String),
-    Enum(String),
-    /// The enumeration itself, written by name (`mechanism.exempt`).
-    EnumName(String),
-    Node(String, Vec<String>),
-    Tree(String),
-    List(Box<ETy>),
-}
-
-impl ETy {
-    fn of(t: &Ty) -> ETy {
-        match t {
-            Ty::Entity(k) => ETy::Entity(k.clone()),
-            Ty::Enum(e) => ETy::Enum(e.clone()),
-            Ty::Tree(t) => ETy::Tree(t.clone()),
-            Ty::List(x) => ETy::List(Box::new(ETy::of(x))),
-            _ => ETy::Any,
-        }
-    }
-}
-
 struct Walker<'a> {
     defs: &'a Defs,
     out: Vec<Occurrence>,
 }
-
-type Env = Vec<(String, ETy)>;
 
 impl Walker<'_> {
     fn push(&mut self, span: Span, target: Target, decl: bool) {
@@ -202,12 +146,9 @@ impl Walker<'_> {
                     name: d.name.text.clone(),
                 };
                 self.push(d.name.span, t, true);
-                let mut env = vec![(kind.clone(), ETy::Entity(kind))];
-                self.expr(&d.expr, &mut env);
             }
             ItemKind::Const(d) => {
                 self.push(d.name.span, Target::Const(d.name.text.clone()), true);
-                self.expr(&d.expr, &mut Vec::new());
             }
             ItemKind::Rule(d) => self.rule(d),
             ItemKind::Test(d) => {
@@ -362,175 +303,8 @@ impl Walker<'_> {
 
     fn rule(&mut self, d: &ast::RuleDecl) {
         self.push(d.id.span, Target::Rule(d.id.text.clone()), true);
-        let kind = self
-            .defs
-            .rules
-            .get(&d.id.text)
-            .map(|r| r.subject.clone())
-            .or_else(|| d.subject.as_ref().map(|s| s.text.clone()))
-            .unwrap_or_else(|| "flow".to_string());
         if let Some(s) = &d.subject {
             self.push(s.span, Target::Kind(s.text.clone()), false);
-        }
-        let mut env: Env = vec![(kind.clone(), ETy::Entity(kind.clone()))];
-        for (name, e) in &d.lets {
-            let t = self.expr(e, &mut env);
-            env.push((name.text.clone(), t));
-        }
-        for e in [&d.when, &d.require].into_iter().flatten() {
-            self.expr(e, &mut env);
-        }
-        if let Some(o) = &d.obligation {
-            self.expr(&o.due, &mut env);
-        }
-        if let Some(at) = &d.at {
-            if let [var, field, ..] = at.parts.as_slice() {
-                if var.text == kind {
-                    self.push(var.span, Target::Kind(kind.clone()), false);
-                    self.field_of(&kind, field);
-                }
-            }
-        }
-    }
-
-    /// `kind.name`: a schema field or a derived fact. Returns the field's type.
-    fn field_of(&mut self, kind: &str, name: &ast::Name) -> ETy {
-        if let Some(f) = self.defs.field(kind, &name.text) {
-            let ty = ETy::of(&f.ty);
-            let t = Target::Field {
-                kind: kind.to_string(),
-                field: name.text.clone(),
-            };
-            self.push(name.span, t, false);
-            return ty;
-        }
-        let key = (kind.to_string(), name.text.clone());
-        if self.defs.derives.contains_key(&key) {
-            let t = Target::Derive {
-                kind: kind.to_string(),
-                name: name.text.clone(),
-            };
-            self.push(name.span, t, false);
-        }
-        ETy::Any
-    }
-
-    fn name(&mut self, n: &ast::Name, env: &Env) -> ETy {
-        let text = n.text.as_str();
-        if let Some((_, t)) = env.iter().rev().find(|(v, _)| v == text) {
-            return t.clone();
-        }
-        let d = self.defs;
-        if d.consts.contains_key(text) {
-            self.push(n.span, Target::Const(text.to_string()), false);
-            return ETy::Any;
-        }
-        if d.enums.contains_key(text) {
-            self.push(n.span, Target::Enum(text.to_string()), false);
-            return ETy::EnumName(text.to_string());
-        }
-        if let Some(kind) = d.plurals.get(text) {
-            self.push(n.span, Target::Kind(kind.clone()), false);
-            return ETy::List(Box::new(ETy::Entity(kind.clone())));
-        }
-        if let Some([owner]) = d.member_owners.get(text).map(|v| v.as_slice()) {
-            self.member(n, owner);
-            return ETy::Enum(owner.clone());
-        }
-        let root = vec![text.to_string()];
-        if let Some(t) = d.trees.values().find(|t| t.node(&root).is_some()) {
-            let target = Target::Node {
-                tree: t.name.clone(),
-                path: root.clone(),
-            };
-            self.push(n.span, target, false);
-            return ETy::Node(t.name.clone(), root);
-        }
-        ETy::Any
-    }
-
-    fn expr(&mut self, e: &Expr, env: &mut Env) -> ETy {
-        match &e.kind {
-            ExprKind::Name(n) => self.name(n, env),
-            ExprKind::Field(base, name) => {
-                let bt = self.expr(base, env);
-                self.field(bt, name)
-            }
-            ExprKind::Aggregate(agg) => {
-                let src = self.expr(&agg.source, env);
-                let elem = match &src {
-                    ETy::List(t) => (**t).clone(),
-                    _ => ETy::Any,
-                };
-                env.push((agg.var.text.clone(), elem));
-                if let Some(f) = &agg.filter {
-                    self.expr(f, env);
-                }
-                let vt = agg.value.as_ref().map(|x| self.expr(x, env));
-                env.pop();
-                match (agg.kind, vt) {
-                    (ast::AggKind::Filter, _) => src,
-                    (ast::AggKind::Union, None) => src,
-                    (ast::AggKind::Union, Some(t @ ETy::List(_))) => t,
-                    (ast::AggKind::Union, Some(ETy::Any)) => ETy::Any,
-                    (ast::AggKind::Union, Some(t)) => ETy::List(Box::new(t)),
-                    _ => ETy::Any,
-                }
-            }
-            ExprKind::Not(x) | ExprKind::Neg(x) => {
-                self.expr(x, env);
-                ETy::Any
-            }
-            ExprKind::Binary(_, x, y) => {
-                self.expr(x, env);
-                self.expr(y, env);
-                ETy::Any
-            }
-            ExprKind::If(c, x, y) => {
-                self.expr(c, env);
-                let t = self.expr(x, env);
-                self.expr(y, env);
-                t
-            }
-            ExprKind::List(items) | ExprKind::Call(_, items) => {
-                for x in items {
-                    self.expr(x, env);
-                }
-                ETy::Any
-            }
-            _ => ETy::Any,
-        }
-    }
-
-    fn field(&mut self, base: ETy, name: &ast::Name) -> ETy {
-        match base {
-            ETy::Entity(k) => self.field_of(&k, name),
-            ETy::List(inner) => match *inner {
-                ETy::Entity(k) => match self.field_of(&k, name) {
-                    ETy::List(t) => ETy::List(t),
-                    ETy::Any => ETy::Any,
-                    t => ETy::List(Box::new(t)),
-                },
-                _ => ETy::Any,
-            },
-            ETy::EnumName(e) => {
-                self.member(name, &e);
-                ETy::Enum(e)
-            }
-            ETy::Node(tree, mut path) => {
-                path.push(name.text.clone());
-                let found = self.defs.trees.get(&tree).and_then(|t| t.node(&path));
-                if found.is_none() {
-                    return ETy::Any;
-                }
-                let t = Target::Node {
-                    tree: tree.clone(),
-                    path: path.clone(),
-                };
-                self.push(name.span, t, false);
-                ETy::Node(tree, path)
-            }
-            _ => ETy::Any,
         }
     }
 }

@@ -269,6 +269,30 @@ fn inlay_hints_for_flows_and_datasets() {
     assert!(text[..hints[0].offset as usize].ends_with("glucose_trial"));
 }
 
+/// The hints are the views' `hint` entries: a workspace's own view adds a
+/// declared field (by the view's label) and a derived fact after the stdlib's.
+#[test]
+fn inlay_hints_follow_the_views() {
+    let src = format!(
+        "{S1}\nview dataset {{\n  hint grade \"声明分级\" \"Declared\"\n}}\nview flow {{\n  hint persons\n}}\n$0"
+    );
+    let (a, _) = fixture(&src);
+    let hints = inlay_hints(&a, FILE, 0, u32::MAX, Lang::En);
+    let labels: Vec<&str> = hints.iter().map(|h| h.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Minimum grade: 3 · Declared: 2",
+            "Required mechanism: standard_contract · Cumulative PI persons exported: 3,200 · Persons: 3,200"
+        ]
+    );
+    assert!(
+        hints[0].tooltip.contains("dataset.grade = 2"),
+        "{:?}",
+        hints[0]
+    );
+}
+
 #[test]
 fn code_action_raises_the_grade() {
     let (a, off) = fixture(&at("grade = 2", 0));
@@ -410,7 +434,7 @@ fn from_scratch(texts: &[(&str, String)]) -> (AllReferences, Vec<(String, Symbol
     let mut syms = Vec::new();
     for p in fresh.all_paths() {
         let parsed = fresh.parsed(&p).expect("parsed");
-        for o in refs::walk(&parsed.ast, &defs) {
+        for o in refs::walk(&p, &parsed.ast, &defs) {
             let e = refs.entry(format!("{:?}", o.target));
             e.or_insert_with(|| (o.target.clone(), Vec::new()))
                 .1

@@ -79,6 +79,7 @@ pub enum ItemKind {
     Rule(RuleDecl),
     Test(TestDecl),
     Waive(WaiveDecl),
+    View(ViewDecl),
     Entity(EntityDecl),
     /// A region that did not parse; its diagnostic is in the parse result.
     Error,
@@ -113,6 +114,25 @@ pub struct WaiveDecl {
     pub until: Option<(Date, Span)>,
     /// Clauses given twice (each an error).
     pub repeated: Vec<Span>,
+}
+
+/// `view flow { route from  summary required_mechanism "法定机制" "Required mechanism" … }`:
+/// what the report and the inlay hints show of an entity kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewDecl {
+    pub kind: Name,
+    pub entries: Vec<ViewEntry>,
+}
+
+/// One line of a view: its role (`route`, `summary`, `show`, `checklist`,
+/// `hint`), the field or derived fact it shows, the fact a checklist belongs
+/// to (`for`), and a label replacing the fact's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewEntry {
+    pub role: Name,
+    pub name: Name,
+    pub of: Option<Name>,
+    pub label: Label,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -446,6 +466,40 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+        }
+    }
+}
+
+/// Visits every node of a written expression, iteratively (trees are
+/// depth-bounded by the parser, but an explicit stack costs nothing). The
+/// resolved IR has its own (`hir::expr::walk`): this one is for what needs
+/// spans or runs before resolution (a rule's subject, a finding's field).
+pub fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    let mut stack = vec![e];
+    while let Some(x) = stack.pop() {
+        f(x);
+        match &x.kind {
+            ExprKind::Field(a, _) | ExprKind::Not(a) | ExprKind::Neg(a) => stack.push(a),
+            ExprKind::Binary(_, a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            ExprKind::If(a, b, c) => {
+                stack.push(c);
+                stack.push(b);
+                stack.push(a);
+            }
+            ExprKind::List(items) | ExprKind::Call(_, items) => stack.extend(items.iter().rev()),
+            ExprKind::Aggregate(agg) => {
+                if let Some(v) = &agg.value {
+                    stack.push(v);
+                }
+                if let Some(v) = &agg.filter {
+                    stack.push(v);
+                }
+                stack.push(&agg.source);
+            }
+            _ => {}
         }
     }
 }

@@ -5,11 +5,14 @@
 /// Words that start an item at the top level.
 pub const ITEM: &[&str] = &[
     "package", "use", "enum", "extend", "tree", "schema", "derive", "const", "calendar", "rule",
-    "test", "waive",
+    "test", "waive", "view",
 ];
 
 /// Words that start a clause in a waiver body.
 pub const WAIVE_CLAUSE: &[&str] = &["reason", "approved", "until"];
+
+/// Words that start an entry of a view body (`view flow { show persons }`).
+pub const VIEW_CLAUSE: &[&str] = &["route", "summary", "show", "checklist", "hint"];
 
 /// Words that start a clause in a rule body.
 pub const RULE_CLAUSE: &[&str] = &[

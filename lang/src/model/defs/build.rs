@@ -132,6 +132,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
             collect_item(&mut d, &mut dup, f, item);
         }
     }
+    super::view::collect_views(&mut d, files);
     for (name, e) in &d.enums {
         for m in &e.members {
             d.member_owners
@@ -167,6 +168,7 @@ pub fn build(files: &[SourceRef]) -> Defs {
     d.checks = lowered.diagnostics;
     d.plans = lowered.plans;
     d.unless_entity = lowered.unless_entity;
+    d.names = lowered.names;
     d
 }
 

@@ -17,7 +17,7 @@ pub(super) fn date_free_derives(d: &Defs) -> BTreeSet<String> {
     let mut reads: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut collect = |name: &str, e: &ast::Expr, own_kind: Option<&str>| {
         let entry = reads.entry(name.to_string()).or_default();
-        crate::model::walk(e, &mut |x| match &x.kind {
+        crate::syntax::ast::walk(e, &mut |x| match &x.kind {
             ast::ExprKind::Field(base, f) => {
                 // `flow.x` inside `derive flow.…` reads this kind's fact `x`.
                 let on_self = matches!(&base.kind, ast::ExprKind::Name(n) if Some(n.text.as_str()) == own_kind);

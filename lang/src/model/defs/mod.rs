@@ -1,6 +1,6 @@
 //! Definitions: everything a workspace declares that is not an entity — schemas,
 //! enumerations, category trees, derived facts, constants, calendars, rules and
-//! tests — gathered from the stdlib and the user's files into one table.
+//! tests, views — gathered from the stdlib and the user's files into one table.
 //!
 //! The entries are in `entries`; `build` fills the table from the files' items
 //! (`collect`, `rule`, `calendar`, `template` for the pieces), then derives
@@ -12,8 +12,10 @@ mod collect;
 mod date_free;
 mod entries;
 mod globals;
+mod positions;
 mod rule;
 mod template;
+mod view;
 
 pub use build::{build, SourceRef};
 pub use collect::unknown_kind;
@@ -22,7 +24,9 @@ pub use entries::{
     TreeDef, TreeNodeDef,
 };
 pub use globals::Global;
+pub use positions::without_positions;
 pub use template::{template, Part, Template};
+pub use view::{Role, View, ViewEntry};
 
 use crate::diag::Diagnostic;
 use crate::model::types::{FieldDef, Ty};
@@ -42,6 +46,8 @@ pub struct Defs {
     pub rules: BTreeMap<String, RuleDef>,
     pub calendar: Calendar,
     pub tests: Vec<TestDef>,
+    /// Entity kind → what people are shown of it (`view` items).
+    pub views: BTreeMap<String, View>,
     /// Enum member name → enums that have it.
     pub member_owners: BTreeMap<String, Vec<String>>,
     pub packages: BTreeMap<String, Vec<String>>,
@@ -60,6 +66,8 @@ pub struct Defs {
     pub checks: Vec<Diagnostic>,
     /// "Unknown name" diagnostics, void where an entity has the name.
     pub unless_entity: Vec<(String, Diagnostic)>,
+    /// What the names of the resolved expressions mean, per file (for the IDE).
+    pub names: crate::hir::names::Names,
 }
 
 impl Defs {

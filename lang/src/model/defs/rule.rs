@@ -199,7 +199,7 @@ fn pieces(zh: &super::Template, en: &super::Template) -> [Box<[Piece]>; 2] {
 fn infer_subject(d: &Defs, r: &ast::RuleDecl) -> Option<String> {
     let mut kinds = BTreeSet::new();
     let mut visit = |e: &ast::Expr| {
-        crate::model::walk(e, &mut |x| {
+        crate::syntax::ast::walk(e, &mut |x| {
             if let ast::ExprKind::Name(n) = &x.kind {
                 if d.schemas.contains_key(&n.text) {
                     kinds.insert(n.text.clone());

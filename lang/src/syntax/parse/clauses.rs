@@ -185,6 +185,38 @@ impl Lower<'_> {
         w
     }
 
+    pub(super) fn view_decl<'i>(&mut self, p: P<'i>) -> ViewDecl {
+        let mut it = p.into_inner();
+        let kind = self.name(it.next().expect("grammar: view kind"));
+        let mut entries = Vec::new();
+        for c in it {
+            match c.as_rule() {
+                Rule::view_clause => {
+                    let mut ci = c.into_inner().peekable();
+                    let role = self.name(ci.next().expect("grammar: view keyword"));
+                    let name = self.name(ci.next().expect("grammar: view entry"));
+                    let of = match ci.peek().map(|x| x.as_rule()) {
+                        Some(Rule::for_kw) => {
+                            ci.next();
+                            Some(self.name(ci.next().expect("grammar: for name")))
+                        }
+                        _ => None,
+                    };
+                    let label = self.label(&mut ci);
+                    entries.push(ViewEntry {
+                        role,
+                        name,
+                        of,
+                        label,
+                    });
+                }
+                Rule::clause_error => self.syntax_error(&c, Rule::strict_clause),
+                _ => {}
+            }
+        }
+        ViewDecl { kind, entries }
+    }
+
     pub(super) fn test_decl<'i>(&mut self, p: P<'i>) -> TestDecl {
         let mut it = p.into_inner();
         let name = self.string(it.next().expect("grammar: test name"));

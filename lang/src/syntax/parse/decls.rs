@@ -30,6 +30,7 @@ impl Lower<'_> {
             Rule::rule_decl => ItemKind::Rule(self.rule_decl(p)),
             Rule::test_decl => ItemKind::Test(self.test_decl(p)),
             Rule::waive_decl => ItemKind::Waive(self.waive_decl(p)),
+            Rule::view_decl => ItemKind::View(self.view_decl(p)),
             Rule::entity_decl => ItemKind::Entity(self.entity_decl(p)),
             _ => {
                 self.syntax_error(&p, Rule::strict_item);
