@@ -255,7 +255,14 @@ pub fn language_errors(a: &hegui_lang::Analysis) -> Vec<String> {
     a.diagnostics()
         .iter()
         .filter(|d| !defs.rules.contains_key(&d.code))
-        .map(|d| format!("{}: {} ({})", d.code, d.message.en, d.location.file))
+        .map(|d| {
+            format!(
+                "{}: {} ({})",
+                d.code,
+                d.message(hegui_lang::diag::Lang::En),
+                d.location.file
+            )
+        })
         .collect()
 }
 

@@ -27,7 +27,7 @@ fn key(d: &Diagnostic) -> (String, String) {
 
 fn differs(a: &Diagnostic, b: &Diagnostic) -> bool {
     a.severity != b.severity
-        || a.message != b.message
+        || a.message_text() != b.message_text()
         || a.obligation.as_ref().map(|o| o.due_text())
             != b.obligation.as_ref().map(|o| o.due_text())
 }
@@ -69,8 +69,8 @@ fn finding_json(d: &Diagnostic) -> Value {
     json!({
         "rule": d.code,
         "severity": d.severity.as_str(),
-        "message": {"zh": d.message.zh, "en": d.message.en},
-        "citations": d.citations.iter().map(|c| json!({"zh": c.zh, "en": c.en})).collect::<Vec<_>>(),
+        "message": {"zh": d.message(Lang::Zh), "en": d.message(Lang::En)},
+        "citations": d.citations().iter().map(|c| json!({"zh": c.zh, "en": c.en})).collect::<Vec<_>>(),
         "due": due(d),
     })
 }
@@ -112,7 +112,7 @@ pub fn print(from: &Side, to: &Side, lang: Lang, as_json: bool) -> bool {
         }
     };
     let cite = |d: &Diagnostic| -> String {
-        let c: Vec<&str> = d.citations.iter().map(|c| c.get(lang)).collect();
+        let c: Vec<&str> = d.citations().iter().map(|c| c.get(lang)).collect();
         if c.is_empty() {
             String::new()
         } else {
@@ -128,14 +128,14 @@ pub fn print(from: &Side, to: &Side, lang: Lang, as_json: bool) -> bool {
                     "+ {} {}: {}{}\n",
                     d.code,
                     sev(d.severity),
-                    d.message.get(lang),
+                    d.message(lang),
                     cite(d)
                 )),
                 Change::Disappeared(d) => s.push_str(&format!(
                     "- {} {}: {}{}\n",
                     d.code,
                     sev(d.severity),
-                    d.message.get(lang),
+                    d.message(lang),
                     cite(d)
                 )),
                 Change::Changed(a, b) => {
@@ -144,7 +144,7 @@ pub fn print(from: &Side, to: &Side, lang: Lang, as_json: bool) -> bool {
                         b.code,
                         sev(a.severity),
                         sev(b.severity),
-                        b.message.get(lang),
+                        b.message(lang),
                         cite(b)
                     ));
                     if due(a) != due(b) {

@@ -516,7 +516,7 @@ fn explain_to(
             say!(buf, "    {}", threshold_line(t, &defs, lang));
         }
         if let Some(f) = &o.finding {
-            say!(buf, "    → {}", f.message.get(lang));
+            say!(buf, "    → {}", f.message(lang));
             for l in &f.labels {
                 let what = analysis
                     .text_of(&l.location.file)
@@ -529,7 +529,7 @@ fn explain_to(
                     l.location.file
                 );
             }
-            for n in f.notes.iter().skip(1) {
+            for n in f.notes().skip(1) {
                 say!(buf, "    + {}", n.get(lang));
             }
             // What would make it pass: the rule's requirement, as written.

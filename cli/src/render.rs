@@ -43,13 +43,15 @@ pub fn to_string(
         };
         // A waived finding is shown, quietly: as help, its message marked.
         let (sev, message) = match (d.status, lang) {
-            (Status::Waived, Lang::Zh) => {
-                (cd::Severity::Help, format!("[已豁免] {}", d.message.zh))
-            }
-            (Status::Waived, Lang::En) => {
-                (cd::Severity::Help, format!("[waived] {}", d.message.en))
-            }
-            _ => (sev, d.message.get(lang).to_string()),
+            (Status::Waived, Lang::Zh) => (
+                cd::Severity::Help,
+                format!("[已豁免] {}", d.message(Lang::Zh)),
+            ),
+            (Status::Waived, Lang::En) => (
+                cd::Severity::Help,
+                format!("[waived] {}", d.message(Lang::En)),
+            ),
+            _ => (sev, d.message(lang).to_string()),
         };
         let mut cdiag = cd::Diagnostic::new(sev)
             .with_code(d.code.clone())
@@ -72,8 +74,8 @@ pub fn to_string(
                 );
             }
         }
-        let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
-        for c in d.citations.iter() {
+        let mut notes: Vec<String> = d.notes().map(|n| n.get(lang).to_string()).collect();
+        for c in d.citations().iter() {
             notes.push(match lang {
                 Lang::Zh => format!("依据：{}", c.zh),
                 Lang::En => format!("cite: {}", c.en),

@@ -547,7 +547,7 @@ fn subject_section(sink: &mut Doc, analysis: &Analysis, r: &SubjectReport, lang:
     }
     sink.h3(tr(lang, "缺失项", "Missing items"));
     let cite = |d: &Diagnostic| {
-        let c: Vec<&str> = d.citations.iter().map(|c| c.get(lang)).collect();
+        let c: Vec<&str> = d.citations().iter().map(|c| c.get(lang)).collect();
         if c.is_empty() {
             String::new()
         } else {
@@ -564,7 +564,7 @@ fn subject_section(sink: &mut Doc, analysis: &Analysis, r: &SubjectReport, lang:
             } else {
                 tr(lang, "（警告）", "(warning) ")
             };
-            format!("{sev}`{}`: {}{}", d.code, d.message.get(lang), cite(d))
+            format!("{sev}`{}`: {}{}", d.code, d.message(lang), cite(d))
         })
         .collect();
     let not_judged = (!r.blocked.is_empty()).then(|| match lang {
@@ -605,7 +605,7 @@ fn subject_section(sink: &mut Doc, analysis: &Analysis, r: &SubjectReport, lang:
         r.findings
             .iter()
             .filter(|d| d.severity == Severity::Error && d.obligation.is_none())
-            .map(|d| format!("`{}`: {}", d.code, d.message.get(lang))),
+            .map(|d| format!("`{}`: {}", d.code, d.message(lang))),
     );
     if !check.is_empty() {
         sink.list(&check, true);
@@ -688,8 +688,8 @@ fn other_subjects(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lan
         let items: Vec<String> = ds
             .iter()
             .map(|d| {
-                let c: Vec<&str> = d.citations.iter().map(|c| c.get(lang)).collect();
-                let mut line = format!("`{}`: {}", d.code, d.message.get(lang));
+                let c: Vec<&str> = d.citations().iter().map(|c| c.get(lang)).collect();
+                let mut line = format!("`{}`: {}", d.code, d.message(lang));
                 if !c.is_empty() {
                     line.push_str(&format!(" [{}]", c.join("; ")));
                 }
@@ -755,7 +755,7 @@ fn waived_section(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic], lan
                     .map(|s| display_name(analysis, s, lang))
                     .unwrap_or_default(),
                 format!("`{}`", d.code),
-                d.message.get(lang).to_string(),
+                d.message(lang).to_string(),
                 w.describe(lang),
             ])
         })
@@ -789,7 +789,7 @@ fn undetermined_section(sink: &mut Doc, analysis: &Analysis, diags: &[Diagnostic
                     .map(|s| display_name(analysis, s, lang))
                     .unwrap_or_default(),
                 format!("`{}`", d.code),
-                d.message.get(lang).to_string(),
+                d.message(lang).to_string(),
             ]
         })
         .collect();
@@ -832,7 +832,7 @@ pub fn run(
             .map(|d| {
                 let ((line, _), _) =
                     crate::output::position(&sources, &d.location.file, d.location.span);
-                format!("{}:{line}: {}", d.location.file, d.message.get(lang))
+                format!("{}:{line}: {}", d.location.file, d.message(lang))
             })
             .collect(),
     };

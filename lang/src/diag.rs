@@ -5,6 +5,7 @@
 use crate::syntax::ast::Span;
 use jiff::civil::Date;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A text in both languages the tool speaks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -116,9 +117,10 @@ pub struct Fix {
 }
 
 /// What a finding obliges the processor to do, and by when.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ObligationDue {
-    pub text: Text,
+    /// The rule's obligation label, shared by its findings.
+    pub text: Arc<Text>,
     /// The day it falls due: overdue is judged against the evaluation day.
     pub due: Option<Date>,
     /// The exact time (Beijing time) where the rule counts the deadline in
@@ -138,19 +140,55 @@ impl ObligationDue {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+/// The constant part of a rule's findings, built once per rule and shared
+/// (`Arc`) by all of them: what each finding would otherwise copy.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct RuleInfo {
+    pub title: Text,
+    pub citations: Arc<[Text]>,
+    /// The message templates (zh, en) with holes for the values a finding
+    /// computes; `None`: the message is the title.
+    pub message: Option<[Box<[Piece]>; 2]>,
+    /// The obligation's label, where the rule has one.
+    pub obligation: Option<Arc<Text>>,
+}
+
+/// A piece of a message template: text, or the `n`th value of the finding
+/// (counted over the zh template, then the en one).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Piece {
+    Text(Box<str>),
+    Hole(u16),
+}
+
+/// A diagnostic's message. A rule finding keeps only the values of its
+/// template's holes, each already written in its template's language (an
+/// enumeration member by its label); the text is put together when output
+/// is written ([`Diagnostic::message`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Message {
+    /// A language diagnostic's or a computed text.
+    Text(Text),
+    /// The rule's title (a rule with no `message`).
+    Title,
+    /// The rule's message template, filled with these values.
+    Filled(Arc<[Box<str>]>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// A rule id (`PIPL-38`) or a language diagnostic code (`syntax`, `unknown-field`).
     pub code: String,
     pub severity: Severity,
     pub status: Status,
-    pub message: Text,
+    /// Read it with [`Diagnostic::message`] (rule findings render it from their rule).
+    pub message: Message,
     pub location: Location,
     pub labels: Vec<SecondaryLabel>,
+    /// The diagnostic's own notes; [`Diagnostic::notes`] adds the rule's title.
     pub notes: Vec<Text>,
-    /// The rule's citations, shared by all its findings.
-    #[serde(serialize_with = "shared_slice")]
-    pub citations: std::sync::Arc<[Text]>,
+    /// The rule a finding is of (`None` for language diagnostics).
+    pub rule: Option<Arc<RuleInfo>>,
     pub obligation: Option<ObligationDue>,
     pub fixes: Vec<Fix>,
     /// The entity (flow, dataset, …) a rule finding is about.
@@ -161,15 +199,6 @@ pub struct Diagnostic {
     /// An undetermined finding's facts not declared, each with what value
     /// would decide it where that is computable.
     pub missing: Vec<MissingFact>,
-}
-
-/// Serialises a shared slice as its elements (serde's `rc` feature would do
-/// it for every `Arc`; this keeps the build's features as they are).
-fn shared_slice<S: serde::Serializer, T: Serialize>(
-    v: &std::sync::Arc<[T]>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    v.as_ref().serialize(s)
 }
 
 /// A deciding fact not declared, named by its entity and field.
@@ -196,14 +225,14 @@ impl Diagnostic {
             code: code.to_string(),
             severity,
             status: Status::Active,
-            message,
+            message: Message::Text(message),
             location: Location {
                 file: file.to_string(),
                 span,
             },
             labels: Vec::new(),
             notes: Vec::new(),
-            citations: std::sync::Arc::from([]),
+            rule: None,
             obligation: None,
             fixes: Vec::new(),
             subject: None,
@@ -247,18 +276,64 @@ impl Diagnostic {
         self
     }
 
+    /// The message in `lang`: a rule finding's put together from its
+    /// rule's template and its values.
+    pub fn message(&self, lang: Lang) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        let i = usize::from(lang == Lang::En);
+        match (&self.message, &self.rule) {
+            (Message::Text(t), _) => Cow::Borrowed(t.get(lang)),
+            (Message::Title, Some(r)) => Cow::Borrowed(r.title.get(lang)),
+            (Message::Filled(values), Some(r)) => match &r.message {
+                Some(templates) => {
+                    // A rule with an en message only says it in zh too.
+                    let i = if templates[0].is_empty() { 1 } else { i };
+                    let mut out = String::new();
+                    for piece in templates[i].iter() {
+                        match piece {
+                            Piece::Text(t) => out.push_str(t),
+                            Piece::Hole(n) => {
+                                out.push_str(values.get(*n as usize).map_or("", |v| v))
+                            }
+                        }
+                    }
+                    Cow::Owned(out)
+                }
+                None => Cow::Borrowed(r.title.get(lang)),
+            },
+            (_, None) => Cow::Borrowed(""),
+        }
+    }
+    /// The message in both languages.
+    pub fn message_text(&self) -> Text {
+        Text::new(self.message(Lang::Zh), self.message(Lang::En))
+    }
+    /// The rule's citations (none for a language diagnostic).
+    pub fn citations(&self) -> &[Text] {
+        self.rule.as_ref().map_or(&[], |r| &r.citations)
+    }
+    /// The notes: the rule's title first where the message is not the
+    /// title, then the diagnostic's own.
+    pub fn notes(&self) -> impl Iterator<Item = &Text> {
+        let title = match (&self.rule, &self.message) {
+            (Some(r), Message::Text(_) | Message::Filled(_)) => Some(&r.title),
+            _ => None,
+        };
+        title.into_iter().chain(&self.notes)
+    }
+
     /// The deterministic order of output: by file, position, code, message.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (
-            &self.location.file,
-            self.location.span.start,
-            self.location.span.end,
-            &self.code,
-            &self.message.en,
-        )
+    pub fn cmp_order(&self, other: &Diagnostic) -> std::cmp::Ordering {
+        fn key(d: &Diagnostic) -> (&str, u32, u32, &str) {
+            let l = &d.location;
+            (&l.file, l.span.start, l.span.end, &d.code)
+        }
+        key(self)
+            .cmp(&key(other))
+            .then_with(|| self.message(Lang::En).cmp(&other.message(Lang::En)))
     }
 }
 
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.sort_by(|a, b| a.cmp_order(b));
 }

@@ -48,7 +48,7 @@ fn unknown_field_suggests_the_close_one() {
         .into_iter()
         .find(|d| d.code == "unknown-field")
         .expect("diagnostic");
-    assert!(d.notes.iter().any(|n| n.en.contains("`purpose`")));
+    assert!(d.notes().any(|n| n.en.contains("`purpose`")));
     assert_eq!(d.fixes[0].edits[0].new_text, "purpose");
 }
 
@@ -264,7 +264,7 @@ fn message_templates_may_hold_any_expression() {
         .into_iter()
         .find(|d| d.code == "X-10")
         .expect("fires");
-    assert_eq!(d.message.en, "50");
+    assert_eq!(d.message(hegui_lang::diag::Lang::En), "50");
 }
 
 #[test]

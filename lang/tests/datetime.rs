@@ -135,12 +135,15 @@ fn messages_show_date_times_as_written() {
         .iter()
         .find(|d| d.code == "T-ANSWER")
         .expect("T-ANSWER fires");
-    assert_eq!(f.message.en, "answer by 2025-11-01T13:30");
+    assert_eq!(
+        f.message(hegui_lang::diag::Lang::En),
+        "answer by 2025-11-01T13:30"
+    );
     let h = d
         .iter()
         .find(|d| d.code == "T-HOURS")
         .expect("T-HOURS fires");
-    assert_eq!(h.message.en, "4 hours apart");
+    assert_eq!(h.message(hegui_lang::diag::Lang::En), "4 hours apart");
 }
 
 /// Each bad literal gives one `invalid-datetime` error at the literal.
@@ -176,8 +179,12 @@ fn bad_literals_are_reported_where_they_are() {
                 (start, start + lit.len()),
                 "{lit}"
             );
-            assert!(d.message.en.contains(why), "{lit}: {}", d.message.en);
-            assert!(!d.message.zh.is_empty());
+            assert!(
+                d.message(hegui_lang::diag::Lang::En).contains(why),
+                "{lit}: {}",
+                d.message(hegui_lang::diag::Lang::En)
+            );
+            assert!(!d.message(hegui_lang::diag::Lang::Zh).is_empty());
         }
     }
 }
@@ -191,7 +198,7 @@ fn a_date_for_a_date_time_field_is_a_type_error() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].code, "type-mismatch");
     assert_eq!(
-        errs[0].message.en,
+        errs[0].message(hegui_lang::diag::Lang::En),
         "wrong type: expected datetime, found a date"
     );
     assert_eq!(
@@ -230,9 +237,9 @@ fn dates_and_date_times_do_not_mix() {
         assert_eq!(errs.len(), 1, "{expr}: {errs:?}");
         assert_eq!(errs[0].code, "type-mismatch", "{expr}");
         assert!(
-            errs[0].message.en.contains(why),
+            errs[0].message(hegui_lang::diag::Lang::En).contains(why),
             "{expr}: {}",
-            errs[0].message.en
+            errs[0].message(hegui_lang::diag::Lang::En)
         );
         let start = src.find(expr).unwrap();
         assert_eq!(errs[0].location.span.start as usize, start, "{expr}");

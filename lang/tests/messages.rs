@@ -25,6 +25,9 @@ rule T-MSG "标题" "Title" {
         .iter()
         .find(|d| d.code == "T-MSG")
         .unwrap_or_else(|| panic!("{all:?}"));
-    assert_eq!(d.message.en, "unknown records, 10 persons");
-    assert_eq!(d.message.zh, "共 未知 条，10 人");
+    assert_eq!(
+        d.message(hegui_lang::diag::Lang::En),
+        "unknown records, 10 persons"
+    );
+    assert_eq!(d.message(hegui_lang::diag::Lang::Zh), "共 未知 条，10 人");
 }

@@ -20,7 +20,9 @@ fn plain(diags: &[Diagnostic], text: &str) -> String {
         let (l2, c2, _) = line_col(span.end as usize);
         out.push_str(&format!(
             "{:?}[{}] {l1}:{c1}-{l2}:{c2}: {}\n",
-            d.severity, d.code, d.message.en
+            d.severity,
+            d.code,
+            d.message(hegui_lang::diag::Lang::En)
         ));
         let line = text[start..].lines().next().unwrap_or("");
         out.push_str(&format!("    | {line}\n    | {}^\n", " ".repeat(c1 - 1)));
@@ -28,7 +30,7 @@ fn plain(diags: &[Diagnostic], text: &str) -> String {
             let (l, c, _) = line_col(label.location.span.start as usize);
             out.push_str(&format!("    = {l}:{c}: {}\n", label.message.en));
         }
-        for n in &d.notes {
+        for n in d.notes() {
             out.push_str(&format!("    = {}\n", n.en));
         }
     }

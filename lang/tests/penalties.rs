@@ -27,7 +27,7 @@ fn penalty_clauses_become_the_rules_penalties() {
         .file_diagnostics("t.hegui")
         .iter()
         .filter(|d| !d.code.starts_with("T-"))
-        .map(|d| format!("{}: {}", d.code, d.message.en))
+        .map(|d| format!("{}: {}", d.code, d.message(hegui_lang::diag::Lang::En)))
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let defs = a.defs();

@@ -95,7 +95,10 @@ flow f { from = h to = us data = [d] start = 2026-03-01
         a.set_file("t.hegui", src);
         let d = a.diagnostics();
         let sc7 = d.iter().find(|d| d.code == "CAC-SC-7").expect("CAC-SC-7");
-        (sc7.message.en.clone(), sc7.message.zh.clone())
+        (
+            sc7.message(hegui_lang::diag::Lang::En).into_owned(),
+            sc7.message(hegui_lang::diag::Lang::Zh).into_owned(),
+        )
     };
     for today in [None, Some(date(2026, 3, 2))] {
         let (en, zh) = message(today);

@@ -111,8 +111,18 @@ fn an_absent_deciding_fact_is_undetermined_and_named() {
         Severity::Info,
         "an open question, not a failure"
     );
-    assert!(big.message.en.contains("`persons`"), "{:?}", big.message);
-    assert!(big.message.zh.contains("`persons`"), "{:?}", big.message);
+    assert!(
+        big.message(hegui_lang::diag::Lang::En)
+            .contains("`persons`"),
+        "{:?}",
+        big.message_text()
+    );
+    assert!(
+        big.message(hegui_lang::diag::Lang::Zh)
+            .contains("`persons`"),
+        "{:?}",
+        big.message_text()
+    );
 }
 
 #[test]
@@ -204,7 +214,12 @@ fn an_aggregate_is_unknown_only_when_an_unknown_element_could_matter() {
         .find(|d| d.code == "RECORDS" && d.subject.as_deref() == Some("g"))
         .expect("finding");
     assert_eq!(g.status, Status::Undetermined);
-    assert!(g.message.en.contains("`b.records`"), "{:?}", g.message);
+    assert!(
+        g.message(hegui_lang::diag::Lang::En)
+            .contains("`b.records`"),
+        "{:?}",
+        g.message_text()
+    );
     assert_eq!(g.labels.len(), 1, "labelled where b is declared");
 }
 

@@ -20,12 +20,12 @@ fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 
 /// The message with everything a terminal shows as notes.
 pub fn message(d: &Diagnostic, lang: Lang) -> String {
-    let mut m = d.message.get(lang).to_string();
-    for n in &d.notes {
+    let mut m = d.message(lang).to_string();
+    for n in d.notes() {
         m.push('\n');
         m.push_str(n.get(lang));
     }
-    for c in d.citations.iter() {
+    for c in d.citations().iter() {
         m.push_str(match lang {
             Lang::Zh => "\n依据：",
             Lang::En => "\ncite: ",

@@ -131,8 +131,12 @@ fn unreadable_and_non_utf8_files_are_located_errors() {
     assert_eq!(e.code, "encoding");
     assert!(e.location.file.ends_with("gbk.hegui"));
     assert_eq!(e.location.span.start, 3);
-    assert!(e.message.en.contains("re-save the file as UTF-8"));
-    assert!(e.message.zh.contains("另存为 UTF-8"));
+    assert!(e
+        .message(hegui_lang::diag::Lang::En)
+        .contains("re-save the file as UTF-8"));
+    assert!(e
+        .message(hegui_lang::diag::Lang::Zh)
+        .contains("另存为 UTF-8"));
     assert!(load(&[d.join("missing")], None).is_err());
 }
 

@@ -10,11 +10,11 @@ pub fn finding(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
     let mut v = json!({
         "rule": d.code,
         "severity": d.severity.as_str(),
-        "message": d.message,
-        "citations": &*d.citations,
+        "message": d.message_text(),
+        "citations": d.citations(),
         "file": d.location.file,
         "span": {"start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec}},
-        "notes": d.notes,
+        "notes": d.notes().collect::<Vec<_>>(),
         "status": d.status.as_str(),
         "suppressed": d.status == Status::Waived,
     });
@@ -132,7 +132,7 @@ impl serde::Serialize for Findings<'_> {
 /// An obligation: its text, its due day, and its exact time (Beijing time)
 /// where the rule counts the deadline in hours.
 pub(crate) fn obligation(o: &hegui_lang::diag::ObligationDue) -> serde_json::Value {
-    let mut v = json!({"text": o.text, "due": o.due.map(|d| d.to_string())});
+    let mut v = json!({"text": &*o.text, "due": o.due.map(|d| d.to_string())});
     if let Some(t) = o.due_at {
         v["due_at"] = json!(hegui_lang::syntax::datetime::display(&t));
     }

@@ -64,7 +64,7 @@ pub fn render(
         let skip = match (d.status, &d.waiver) {
             (DiagStatus::Waived, Some(w)) => Some(w.describe(lang)),
             (DiagStatus::Undetermined, _) if d.severity < fail_at => {
-                Some(d.message.get(lang).to_string())
+                Some(d.message(lang).to_string())
             }
             _ => None,
         };
@@ -188,7 +188,7 @@ fn test_case(
                 "[{}] {}: {}",
                 d.severity.as_str(),
                 d.code,
-                d.message.get(lang)
+                d.message(lang)
             ));
         }
         return case;
@@ -199,14 +199,8 @@ fn test_case(
     for &i in &c.diags {
         let d = &diags[i];
         let ((line, col), _) = position(sources, &d.location.file, d.location.span);
-        let mut body = format!(
-            "{}:{}:{}: {}",
-            d.location.file,
-            line,
-            col,
-            d.message.get(lang)
-        );
-        for cite in d.citations.iter() {
+        let mut body = format!("{}:{}:{}: {}", d.location.file, line, col, d.message(lang));
+        for cite in d.citations().iter() {
             body.push_str(&format!("\n{}", cite.get(lang)));
         }
         if let Some(o) = &d.obligation {
@@ -229,7 +223,7 @@ fn test_case(
             let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
             let codes: Vec<&str> = failed.iter().map(|d| d.code.as_str()).collect();
             st.set_type(codes.join(" "));
-            st.set_message(format!("{}: {}", first.code, first.message.get(lang)));
+            st.set_message(format!("{}: {}", first.code, first.message(lang)));
             st.set_description(failure_text);
             st
         }

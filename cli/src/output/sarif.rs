@@ -176,7 +176,7 @@ pub fn log(
     let results: Vec<Value> = diags
         .iter()
         .map(|d| {
-            let mut text = d.message.get(lang).to_string();
+            let mut text = d.message(lang).to_string();
             if let Some(o) = &d.obligation {
                 let due = o.due_text().unwrap_or_else(|| "—".into());
                 text.push_str(&match lang {
@@ -188,15 +188,15 @@ pub fn log(
                 "ruleId": d.code,
                 "ruleIndex": index.get(d.code.as_str()).copied().unwrap_or(0),
                 "level": level(d.severity),
-                "message": {"text": text, "properties": {"zh": d.message.zh, "en": d.message.en}},
+                "message": {"text": text, "properties": {"zh": d.message(Lang::Zh), "en": d.message(Lang::En)}},
                 "locations": [{"physicalLocation": physical(sources, &d.location.file, d.location.span)}],
                 "partialFingerprints": {
                     "hegui/v1": format!("{}:{}:{}", d.code, d.subject.as_deref().unwrap_or(""), d.location.file),
                 },
                 "properties": {
-                    "citations": &*d.citations,
+                    "citations": d.citations(),
                     "subject": d.subject,
-                    "notes": d.notes,
+                    "notes": d.notes().collect::<Vec<_>>(),
                 },
             });
             // SARIF's "could not determine pass or fail": an open result,

@@ -32,7 +32,7 @@ pub fn render(open: &[Diagnostic], sources: &Sources, lang: Lang, color: bool) -
         .with_status(Status::Undetermined);
         for m in members {
             let subject = m.subject.as_deref().unwrap_or("");
-            let title = m.notes.first().map(|t| t.get(lang)).unwrap_or("");
+            let title = m.notes().next().map(|t| t.get(lang)).unwrap_or("");
             let decides = m
                 .missing
                 .iter()

@@ -3,10 +3,11 @@
 
 use super::plan::LazyRange;
 use super::{Abort, Decider, Evaluator, World};
-use crate::diag::Severity;
-use crate::diag::{Diagnostic, Fix, Location, MissingFact, ObligationDue, Text};
+use crate::diag::{
+    Diagnostic, Fix, Lang, Location, Message, MissingFact, ObligationDue, Severity, Text,
+};
 use crate::hir::{Part, Template};
-use crate::model::defs::RuleDef;
+use crate::model::defs::{Defs, RuleDef};
 use crate::model::unknown::{FactSet, Truth};
 use crate::model::{EntityData, Value};
 use crate::syntax::ast::{BinOp, ExprKind, Span};
@@ -239,42 +240,36 @@ fn abort_diag(rule: &RuleDef, e: &EntityData, abort: &Abort) -> Diagnostic {
 }
 
 fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
+    // The values of the template's holes only: the text is the rule's,
+    // put together when output is written.
     let message = match &rule.body.message {
         Some((zh, en)) => {
-            let zh = render_zh(ev, zh);
-            let en = render(ev, en);
-            Text::new(if zh.is_empty() { en.clone() } else { zh }, en)
+            let mut values = holes(ev, zh, Lang::Zh);
+            values.extend(holes(ev, en, Lang::En));
+            Message::Filled(values.into())
         }
-        None => rule.title.clone(),
+        None => Message::Title,
     };
     let span = primary_span(rule, e);
-    let mut d = Diagnostic::new(&rule.id, rule.severity, &e.file, span, message);
+    let mut d = Diagnostic::new(&rule.id, rule.severity, &e.file, span, Text::default());
+    d.message = message;
     d.subject = Some(e.name.clone());
-    d.citations = rule.cites.clone();
-    if rule.decl.message.is_some() {
-        d.notes.push(rule.title.clone());
-    }
-    if let (Some(ob), Some(due)) = (&rule.decl.obligation, &rule.body.due) {
+    d.rule = Some(rule.info.clone());
+    if let (Some(text), Some(due)) = (&rule.info.obligation, &rule.body.due) {
         let (due, due_at) = match ev.eval(due) {
             Value::Date(d) => (Some(d), None),
             // An hour deadline: its exact time, and its day for "overdue".
             Value::DateTime(t) => (Some(t.date()), Some(t)),
             _ => (None, None),
         };
-        let l = &ob.label;
-        let zh = l.zh.as_ref().map(|s| s.text.clone()).unwrap_or_default();
-        let en =
-            l.en.as_ref()
-                .map(|s| s.text.clone())
-                .unwrap_or_else(|| zh.clone());
         d.obligation = Some(ObligationDue {
-            text: Text::new(zh, en),
+            text: text.clone(),
             due,
             due_at,
         });
     }
     if let (Some(fix), Some((zh, en))) = (&rule.decl.fix, &rule.body.fix_title) {
-        let (zh, en) = (render_zh(ev, zh), render(ev, en));
+        let (zh, en) = (render_in(ev, zh, Lang::Zh), render_in(ev, en, Lang::En));
         if let Some(f) = quick_fix(ev, rule, fix, e, zh, en) {
             d = d.with_fix(f);
         }
@@ -462,8 +457,7 @@ fn undetermined(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, facts: FactS
     let mut d = Diagnostic::new(&rule.id, Severity::Info, &e.file, e.name_span, message)
         .with_status(crate::diag::Status::Undetermined);
     d.subject = Some(e.name.clone());
-    d.citations = rule.cites.clone();
-    d.notes.push(rule.title.clone());
+    d.rule = Some(rule.info.clone());
     d.missing = missing;
     let mut labelled = std::collections::BTreeSet::new();
     for f in facts.iter() {
@@ -571,34 +565,68 @@ fn quick_fix(
     })
 }
 
-/// `render` for a Chinese text: an absent value reads 无, not `none`, and an
-/// unknown one 未知.
-pub fn render_zh(ev: &mut Evaluator, template: &Template) -> String {
-    let mut out = String::new();
-    for part in template {
-        match part {
-            Part::Text(t) => out.push_str(t),
-            Part::Expr(e) => match ev.eval(e) {
-                crate::model::Value::None => out.push('无'),
-                crate::model::Value::Unknown(_) => out.push_str("未知"),
-                v => out.push_str(&v.to_string()),
-            },
-        }
-    }
-    out
+/// The values of a template's holes, each written in `lang`.
+fn holes(ev: &mut Evaluator, template: &Template, lang: Lang) -> Vec<Box<str>> {
+    template
+        .iter()
+        .filter_map(|part| match part {
+            Part::Text(_) => None,
+            Part::Expr(x) => {
+                let v = ev.eval(x);
+                Some(shown(ev.world.defs(), &v, lang).into())
+            }
+        })
+        .collect()
 }
 
-/// A message template with each `{expr}` replaced by its value; an unknown
-/// value (a deciding fact not declared) reads "unknown".
-pub fn render(ev: &mut Evaluator, template: &Template) -> String {
+/// A value as a message in `lang` writes it: an enumeration member or a tree
+/// node by its label in that language, a list as its items, an absent value
+/// as 无 / none, an unknown one as 未知 / unknown; anything else (numbers,
+/// dates, names) as in the source.
+pub fn shown(defs: &Defs, v: &Value, lang: Lang) -> String {
+    let label = |t: &Text, name: &str| match t.get(lang) {
+        "" => name.to_string(),
+        l => l.to_string(),
+    };
+    match v {
+        Value::None => tr(lang, "无", "none").to_string(),
+        Value::Unknown(_) => tr(lang, "未知", "unknown").to_string(),
+        Value::Member { ty, name, .. } => defs
+            .enums
+            .get(&**ty)
+            .and_then(|d| d.members.iter().find(|m| *m.name == **name))
+            .map_or_else(|| name.to_string(), |m| label(&m.label, name)),
+        Value::Node { tree, path } => defs
+            .trees
+            .get(&**tree)
+            .and_then(|t| t.node(path))
+            .map_or_else(|| v.to_string(), |n| label(&n.label, &path.join("."))),
+        Value::List(items) => items
+            .iter()
+            .map(|x| shown(defs, x, lang))
+            .collect::<Vec<_>>()
+            .join(tr(lang, "、", ", ")),
+        v => v.to_string(),
+    }
+}
+
+fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A template (a quick fix's title) written out in `lang`.
+pub fn render_in(ev: &mut Evaluator, template: &Template, lang: Lang) -> String {
     let mut out = String::new();
     for part in template {
         match part {
             Part::Text(t) => out.push_str(t),
-            Part::Expr(e) => match ev.eval(e) {
-                crate::model::Value::Unknown(_) => out.push_str("unknown"),
-                v => out.push_str(&v.to_string()),
-            },
+            Part::Expr(e) => {
+                let v = ev.eval(e);
+                out.push_str(&shown(ev.world.defs(), &v, lang));
+            }
         }
     }
     out

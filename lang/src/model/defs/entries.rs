@@ -131,6 +131,8 @@ pub struct RuleDef {
     pub body: hir::RuleBody,
     /// What the statute provides for a breach of the duty (`penalty` clauses).
     pub penalties: Vec<Penalty>,
+    /// What every finding of the rule shares (title, citations, templates).
+    pub info: std::sync::Arc<crate::diag::RuleInfo>,
     pub origin: Origin,
     pub doc: Option<String>,
     pub stdlib: bool,

@@ -3,7 +3,7 @@
 use super::build::{text, SourceRef};
 use super::collect::unknown_kind;
 use super::{template, Defs, Origin, Penalty, RuleDef};
-use crate::diag::{Diagnostic, Severity, Text};
+use crate::diag::{Diagnostic, Piece, RuleInfo, Severity, Text};
 use crate::hir;
 use crate::syntax::ast::{self, Item};
 use std::collections::BTreeSet;
@@ -125,13 +125,35 @@ pub(super) fn rule_def(
             .unwrap_or_else(|| zh.clone());
         (zh, en)
     });
+    let title = text(&r.title);
+    let cites: std::sync::Arc<[Text]> = r.cites.iter().map(text).collect();
+    let info = std::sync::Arc::new(RuleInfo {
+        title: title.clone(),
+        citations: cites.clone(),
+        message: message.as_ref().map(|(zh, en)| pieces(zh, en)),
+        obligation: r.obligation.as_ref().map(|o| {
+            let zh = o
+                .label
+                .zh
+                .as_ref()
+                .map(|s| s.text.clone())
+                .unwrap_or_default();
+            let en = o
+                .label
+                .en
+                .as_ref()
+                .map_or_else(|| zh.clone(), |s| s.text.clone());
+            std::sync::Arc::new(Text::new(zh, en))
+        }),
+    });
     Some(RuleDef {
         message,
         fix_title,
+        info,
         body: hir::RuleBody::default(),
         id: r.id.text.clone(),
-        title: text(&r.title),
-        cites: r.cites.iter().map(text).collect(),
+        title,
+        cites,
         penalties: r
             .penalties
             .iter()
@@ -153,6 +175,24 @@ pub(super) fn rule_def(
         doc: item.doc.clone(),
         stdlib: f.stdlib,
     })
+}
+
+/// The zh and en templates as the findings' messages are put together from
+/// them: text, and holes numbered over both (the values a finding keeps).
+fn pieces(zh: &super::Template, en: &super::Template) -> [Box<[Piece]>; 2] {
+    let mut n = 0u16;
+    let mut one = |t: &super::Template| -> Box<[Piece]> {
+        t.iter()
+            .map(|p| match p {
+                super::Part::Text(s) => Piece::Text(s.as_str().into()),
+                super::Part::Expr(_) => {
+                    n += 1;
+                    Piece::Hole(n - 1)
+                }
+            })
+            .collect()
+    };
+    [one(zh), one(en)]
 }
 
 /// The subject of a rule without `for`: the one entity kind its conditions name.
