@@ -239,3 +239,78 @@ fn json_names_each_subject_by_its_kind() {
     let flow = fs.iter().find(|f| f["rule"] == "HGR-22").expect("HGR-22");
     assert_eq!(flow["subject"]["kind"], "flow");
 }
+
+/// Runs of CJK letters and punctuation in a text.
+fn cjk_runs(s: &str) -> Vec<String> {
+    let cjk = |c: char| matches!(c as u32, 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF);
+    let mut runs = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        if cjk(c) {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            runs.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        runs.push(cur);
+    }
+    runs
+}
+
+fn texts_under(dir: &std::path::Path, out: &mut String) {
+    for e in std::fs::read_dir(dir).expect("read example dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            texts_under(&p, out);
+        } else if let Ok(t) = std::fs::read_to_string(&p) {
+            out.push_str(&t);
+        }
+    }
+}
+
+/// An English message or note holds Chinese only where the workspace itself
+/// wrote it (a name declared only in Chinese): every rule's template, and every
+/// value it prints (members, tree nodes, authorities), comes in English.
+#[test]
+fn english_messages_carry_no_chinese_the_workspace_did_not_write() {
+    let mut checked = 0;
+    for e in std::fs::read_dir(root().join("examples"))
+        .expect("examples")
+        .flatten()
+    {
+        let dir = e.path();
+        if !dir.is_dir() {
+            continue;
+        }
+        // Only folders holding a workspace (examples/ci holds a CI template).
+        let holds_policy = std::fs::read_dir(&dir)
+            .expect("read example dir")
+            .flatten()
+            .any(|f| f.file_name().to_string_lossy().contains(".hegui"));
+        if !holds_policy {
+            continue;
+        }
+        let mut source = String::new();
+        texts_under(&dir, &mut source);
+        let rel = format!("examples/{}", e.file_name().to_string_lossy());
+        let v = json(&["check", &rel, "--format", "json", "--today", "2026-12-01"]);
+        for f in v["findings"].as_array().expect("findings") {
+            let mut en = vec![f["message"]["en"].as_str().unwrap_or("").to_string()];
+            for n in f["notes"].as_array().into_iter().flatten() {
+                en.push(n["en"].as_str().unwrap_or("").to_string());
+            }
+            for text in en {
+                for run in cjk_runs(&text) {
+                    assert!(
+                        source.contains(&run),
+                        "{rel}: `{run}` in the English text of {}: {text}",
+                        f["rule"]
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} English texts checked");
+}
