@@ -6,7 +6,7 @@
 
 use crate::check;
 use crate::diag::Diagnostic;
-use crate::eval::plan::{PlanKey, RangeTable};
+use crate::eval::plan::{self, PlanKey, RangeTable, TablePart};
 use crate::eval::rules::findings_in_pass;
 use crate::eval::{Evaluator, World};
 use crate::model::defs::{self, Defs, SourceRef};
@@ -348,11 +348,16 @@ pub fn group_index<'db>(
     )
 }
 
+/// The bucket of the entities whose grouped field is unknown.
+fn unknown_group() -> Value {
+    Value::Unknown(Unknown::of(FactSet::EMPTY))
+}
+
 /// Members group by name: their fields do not take part in equality. Every
 /// unknown value falls in one bucket (its entities may belong to any group).
 fn group_value(v: &Value) -> Value {
     match v {
-        Value::Unknown(_) => Value::Unknown(Unknown::of(FactSet::EMPTY)),
+        Value::Unknown(_) => unknown_group(),
         Value::Member { ty, name, .. } => Value::Member {
             ty: ty.clone(),
             name: name.clone(),
@@ -422,8 +427,26 @@ pub fn entity_findings<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Arc<Vec<Dia
     }
 }
 
+#[salsa::interned(debug)]
+pub struct PartKey<'db> {
+    #[returns(copy)]
+    pub ws: Workspace,
+    #[returns(copy)]
+    pub file: SourceFile,
+    /// A plan set (`Defs::plans.sets`).
+    #[returns(copy)]
+    pub set: u32,
+    #[returns(ref)]
+    pub group: Value,
+}
+
 /// Tables whose members' facts need the tables themselves: the evaluator scans.
 fn no_tables(_db: &dyn Db, _id: salsa::Id, _key: TableKey<'_>) -> Option<Arc<GroupTables>> {
+    None
+}
+
+/// A part in such a cycle: its tables are not built either.
+fn no_part(_db: &dyn Db, _id: salsa::Id, _key: PartKey<'_>) -> Option<Arc<FileTableParts>> {
     None
 }
 
@@ -431,24 +454,86 @@ fn no_tables(_db: &dyn Db, _id: salsa::Id, _key: TableKey<'_>) -> Option<Arc<Gro
 /// (`None`: that plan's build ran out of fuel or met a cycle; it scans).
 pub type GroupTables = Vec<Option<Arc<RangeTable>>>;
 
-/// The tables of every plan of a set for one group, built in one evaluation
-/// pass: each member's date-free facts are computed once for all of them, and
-/// each table once per definition set and workspace state. Its dependents are
-/// cut off early when an edit leaves the tables equal.
+/// One file's parts of a group's tables, by position in the set (`None` as
+/// for `GroupTables`).
+pub type FileTableParts = Vec<Option<TablePart>>;
+
+/// The rows one file adds to the tables of a plan set for one group: its
+/// members of the group (and those whose key is unknown, which may belong),
+/// evaluated in one pass that computes their date-free facts once for every
+/// plan. It holds only what the tables read, so an edit to a field no filter
+/// or value reads leaves it equal and `group_tables` is not run again.
+#[salsa::tracked(returns(clone), cycle_result = no_part)]
+pub fn table_part<'db>(db: &'db dyn Db, key: PartKey<'db>) -> Option<Arc<FileTableParts>> {
+    let ws = key.ws(db);
+    let defs = definitions(db, ws);
+    let set = defs.plans.sets.get(key.set(db) as usize)?.clone();
+    let grouped = file_groups(
+        db,
+        FileGroupKey::new(
+            db,
+            ws,
+            key.file(db),
+            set.kind.to_string(),
+            set.eq_field.to_string(),
+        ),
+    );
+    let group = key.group(db);
+    let maybe = unknown_group();
+    let mut members: Vec<Arc<str>> = grouped
+        .iter()
+        .filter(|(v, _)| v == group || *v == maybe)
+        .map(|(_, n)| n.clone())
+        .collect();
+    members.sort();
+    let world = SalsaWorld { db, ws, defs };
+    let mut ev = Evaluator::new(&world);
+    let parts = set
+        .plans
+        .iter()
+        .map(|&id| {
+            let plan = world.defs.plans.plans.get(id as usize)?;
+            plan::table_part(&mut ev, plan, &members)
+        })
+        .collect();
+    Some(Arc::new(parts))
+}
+
+/// The tables of every plan of a set for one group, merged from the parts of
+/// the files declaring its members (found through the group and entity
+/// indices, without reading any member): each table once per definition set
+/// and workspace state. Its dependents are cut off early when an edit leaves
+/// the tables equal, and it is not run at all when the parts are.
 #[salsa::tracked(returns(clone), cycle_result = no_tables)]
 pub fn group_tables<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<GroupTables>> {
     let ws = key.ws(db);
     let defs = definitions(db, ws);
     let set = defs.plans.sets.get(key.set(db) as usize)?.clone();
-    let world = SalsaWorld { db, ws, defs };
+    let world = SalsaWorld {
+        db,
+        ws,
+        defs: defs.clone(),
+    };
     let members = world.group_by(&set.kind, &set.eq_field, key.group(db));
-    let mut ev = Evaluator::new(&world);
-    let tables = set
-        .plans
+    let index = entity_index(db, ws);
+    let files: BTreeSet<usize> = members
         .iter()
-        .map(|&id| {
-            let plan = world.defs.plans.plans.get(id as usize)?;
-            crate::eval::plan::build_table(&mut ev, plan, &members).map(Arc::new)
+        .filter_map(|n| index.by_name.get(&**n).map(|l| l.file_index))
+        .collect();
+    let mut parts = Vec::with_capacity(files.len());
+    for i in files {
+        let file = *ws.files(db).get(i)?;
+        parts.push(table_part(
+            db,
+            PartKey::new(db, ws, file, key.set(db), key.group(db).clone()),
+        )?);
+    }
+    let tables = (0..set.plans.len())
+        .map(|at| {
+            let plan = defs.plans.plans.get(*set.plans.get(at)? as usize)?;
+            let of_plan: Option<Vec<&TablePart>> =
+                parts.iter().map(|p| p.get(at)?.as_ref()).collect();
+            plan::merge_parts(plan, &of_plan?).map(Arc::new)
         })
         .collect();
     Some(Arc::new(tables))
@@ -550,7 +635,7 @@ impl World for SalsaWorld<'_> {
         );
         let known = groups.get(&group_value(key)).cloned().unwrap_or_default();
         // Entities whose key is unknown may belong to this group too.
-        match groups.get(&group_value(&Value::Unknown(Unknown::of(FactSet::EMPTY)))) {
+        match groups.get(&unknown_group()) {
             None => known,
             Some(maybe) => {
                 let mut all: Vec<Arc<str>> = known.iter().chain(maybe.iter()).cloned().collect();

@@ -256,3 +256,54 @@ fn a_blank_line_atop_a_policy_file_reevaluates_nothing() {
     assert_eq!(*after, *fresh.diagnostics(), "after moving policy.hegui");
     assert_eq!(local(&after), 3);
 }
+
+/// A flow whose PIA date is `pia` (no cumulative sum reads it).
+fn flow_pia(name: &str, from: &str, data: &str, start: &str, pia: &str) -> String {
+    flow(name, from, data, start).replace("pia = 2025-01-01", &format!("pia = {pia}"))
+}
+
+/// The tables are merged from per-file parts holding only what the plans
+/// read: a PIA edit re-evaluates the edited flow's part, which stays equal, so
+/// no group table is rebuilt; a start edit
+/// changes the part, the table and the findings of the exporter's other flows.
+#[test]
+fn a_field_no_sum_reads_leaves_the_group_tables_alone() {
+    let mut a = workspace();
+    a.diagnostics();
+    a.db.start_log();
+    let edited = flow_pia("fb", "h2", "d2", "2025-03-01", "2025-01-02");
+    a.set_file("b.hegui", &edited);
+    let after = a.diagnostics();
+    let log = a.db.take_log();
+    assert!(executed(&a, &log, "entity_data", "fb"), "{log:#?}");
+    assert_eq!(count(&log, "group_tables"), 0, "{log:#?}");
+    assert!(
+        count(&log, "table_part") > 0,
+        "fb's part is re-evaluated: {log:#?}"
+    );
+    // (c.hegui is still re-evaluated: h2's `important_data_processor`, which
+    // fc's rules read, scans h2's flows.)
+    assert!(
+        !executed_file(&a, &log, "file_findings", "a.hegui"),
+        "{log:#?}"
+    );
+    let mut fresh = Analysis::new();
+    fresh.set_file("parties.hegui", PARTIES);
+    fresh.set_file("a.hegui", &flow("fa", "h1", "d1", "2025-02-01"));
+    fresh.set_file("b.hegui", &edited);
+    fresh.set_file("c.hegui", &flow("fc", "h2", "d1", "2025-04-01"));
+    assert_eq!(*after, *fresh.diagnostics());
+
+    a.db.start_log();
+    a.set_file(
+        "b.hegui",
+        &flow_pia("fb", "h2", "d2", "2025-03-05", "2025-01-02"),
+    );
+    a.diagnostics();
+    let log = a.db.take_log();
+    assert!(count(&log, "group_tables") > 0, "{log:#?}");
+    assert!(
+        executed_file(&a, &log, "file_findings", "c.hegui"),
+        "fc sums fb's persons by start: {log:#?}"
+    );
+}

@@ -551,11 +551,40 @@ fn bind_and_filter(ev: &mut Evaluator, plan: &PlanKey, item: &Value) -> Truth {
     pass
 }
 
+/// One file's share of a plan's table: the rows of the group's members it
+/// declares, with everything the table reads of them (range key, value,
+/// distinct elements) and nothing else. Equal after an edit to a field no
+/// filter or value reads, so the table is not merged again (see `db::table_part`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TablePart {
+    Sum {
+        /// (range key, value, entity), in member order.
+        rows: Vec<(Value, i64, Arc<str>)>,
+        unknown: Vec<UnknownRow>,
+        tainted: FactSet,
+    },
+    Distinct {
+        /// (range key, the row's distinct elements, entity), in member order.
+        rows: Vec<(Value, Vec<Value>, Arc<str>)>,
+        /// What each element of the rows adds (elements are date-free, so
+        /// two parts agree on a shared one).
+        values: Vec<(Value, i64)>,
+        tainted: FactSet,
+    },
+}
+
 /// The table of a plan over the members of one group (`None` when an
 /// evaluation ran out of fuel or met a cycle: the caller then scans).
 pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> Option<RangeTable> {
+    let part = table_part(ev, plan, members)?;
+    merge_parts(plan, &[&part])
+}
+
+/// The rows of `members` (sorted by name) for one plan (`None` as for
+/// `build_table`, or for a distinct plan meeting an unknown).
+pub fn table_part(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> Option<TablePart> {
     if let Some(d) = &plan.distinct {
-        return build_distinct(ev, plan, d, members);
+        return distinct_part(ev, plan, d, members);
     }
     let mut rows = Vec::with_capacity(members.len());
     let mut unknown = Vec::new();
@@ -609,8 +638,47 @@ pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> 
             }),
         }
     }
+    Some(TablePart::Sum {
+        rows,
+        unknown,
+        tainted: ev.tainted,
+    })
+}
+
+/// A plan's table from the parts of the files declaring its group's members
+/// (`None` if a part is of the other shape): the same table as one built over
+/// all members at once. Sorting the rows is the only super-linear step.
+pub fn merge_parts(plan: &PlanKey, parts: &[&TablePart]) -> Option<RangeTable> {
+    if plan.distinct.is_some() {
+        return merge_distinct(parts);
+    }
+    let n = parts
+        .iter()
+        .map(|p| match p {
+            TablePart::Sum { rows, .. } => rows.len(),
+            TablePart::Distinct { .. } => 0,
+        })
+        .sum();
+    let mut rows = Vec::with_capacity(n);
+    let mut unknown = Vec::new();
+    let mut tainted = FactSet::EMPTY;
+    for p in parts {
+        let TablePart::Sum {
+            rows: r,
+            unknown: u,
+            tainted: t,
+        } = p
+        else {
+            return None;
+        };
+        rows.extend(r.iter().cloned());
+        unknown.extend(u.iter().cloned());
+        tainted = tainted.union(*t);
+    }
+    // In member (name) order, as one pass over the whole group leaves them.
+    unknown.sort_by(|a, b| a.entity.cmp(&b.entity));
     let mut table = RangeTable::with_unknown(rows, unknown);
-    table.tainted = ev.tainted;
+    table.tainted = tainted;
     Some(table)
 }
 
@@ -621,19 +689,18 @@ fn pass_facts(t: Truth) -> FactSet {
     }
 }
 
-/// The table of a distinct plan: rows sorted by the range field, each with the
-/// elements its value lists; each element's own value computed once. A group
-/// where anything is unknown is not tabled (`None`: the caller scans, which
-/// carries the unknowns).
-fn build_distinct(
+/// The rows of a distinct plan: each with the elements its value lists, each
+/// element's own value computed once. Anything unknown makes the group
+/// untabled (`None`: the caller scans, which carries the unknowns).
+fn distinct_part(
     ev: &mut Evaluator,
     plan: &PlanKey,
     outer: &DistinctPart,
     members: &[Arc<str>],
-) -> Option<RangeTable> {
-    let mut rows: Vec<(Value, Vec<u32>, Arc<str>)> = Vec::with_capacity(members.len());
-    let mut ids: std::collections::HashMap<Value, u32> = std::collections::HashMap::new();
-    let mut values: Vec<i64> = Vec::new();
+) -> Option<TablePart> {
+    let mut rows: Vec<(Value, Vec<Value>, Arc<str>)> = Vec::with_capacity(members.len());
+    let mut seen: std::collections::HashSet<Value> = std::collections::HashSet::new();
+    let mut values: Vec<(Value, i64)> = Vec::new();
     ev.tainted = FactSet::EMPTY;
     for name in members.iter() {
         let item = Value::Entity(name.clone());
@@ -664,31 +731,72 @@ fn build_distinct(
             Value::None => Vec::new(),
             x => vec![x],
         };
-        let mut row = Vec::with_capacity(elements.len());
+        let mut row: Vec<Value> = Vec::with_capacity(elements.len());
         for x in elements {
             if x.is_unknown() {
                 return None;
             }
-            let id = match ids.get(&x) {
-                Some(id) => *id,
-                None => {
-                    let v = element_value(ev, outer, &x)?;
-                    let id = values.len() as u32;
-                    values.push(v);
-                    ids.insert(x, id);
-                    id
-                }
-            };
-            if !row.contains(&id) {
-                row.push(id);
+            if !seen.contains(&x) {
+                let v = element_value(ev, outer, &x)?;
+                values.push((x.clone(), v));
+                seen.insert(x.clone());
+            }
+            if !row.contains(&x) {
+                row.push(x);
             }
         }
         rows.push((sort, row, name.clone()));
     }
+    Some(TablePart::Distinct {
+        rows,
+        values,
+        tainted: ev.tainted,
+    })
+}
+
+/// A distinct table from its parts: elements numbered in member order as one
+/// pass over the group numbers them, then rows sorted by the range field.
+fn merge_distinct(parts: &[&TablePart]) -> Option<RangeTable> {
+    let mut all: Vec<&(Value, Vec<Value>, Arc<str>)> = Vec::new();
+    let mut value_of: std::collections::HashMap<&Value, i64> = std::collections::HashMap::new();
+    let mut tainted = FactSet::EMPTY;
+    for p in parts {
+        let TablePart::Distinct {
+            rows,
+            values,
+            tainted: t,
+        } = p
+        else {
+            return None;
+        };
+        all.extend(rows.iter());
+        value_of.extend(values.iter().map(|(x, v)| (x, *v)));
+        tainted = tainted.union(*t);
+    }
+    all.sort_by(|a, b| a.2.cmp(&b.2));
+    let mut ids: std::collections::HashMap<&Value, u32> = std::collections::HashMap::new();
+    let mut values: Vec<i64> = Vec::new();
+    let mut rows: Vec<(&Value, Vec<u32>, &Arc<str>)> = Vec::with_capacity(all.len());
+    for (k, elements, n) in all {
+        let mut row = Vec::with_capacity(elements.len());
+        for x in elements {
+            let id = match ids.get(x) {
+                Some(id) => *id,
+                None => {
+                    let id = values.len() as u32;
+                    values.push(*value_of.get(x)?);
+                    ids.insert(x, id);
+                    id
+                }
+            };
+            row.push(id);
+        }
+        rows.push((k, row, n));
+    }
     rows.sort_by(|a, b| {
-        compare(&a.0, &b.0)
+        compare(a.0, b.0)
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| a.2.cmp(&b.2))
+            .then_with(|| a.2.cmp(b.2))
     });
     let mut acc: i64 = 0;
     let mut table_rows = Vec::with_capacity(rows.len());
@@ -696,14 +804,14 @@ fn build_distinct(
     for (k, row, n) in rows {
         let len = row.len() as i64;
         acc = acc.saturating_add(len);
-        table_rows.push((k, len, acc, n));
+        table_rows.push((k.clone(), len, acc, n.clone()));
         elements.push(row);
     }
     Some(RangeTable {
         names: Arc::new(NameIndex::new(&table_rows)),
         rows: table_rows,
         unknown: Vec::new(),
-        tainted: ev.tainted,
+        tainted,
         distinct: Some(Arc::new(DistinctIndex::new(elements, values))),
     })
 }
