@@ -51,3 +51,18 @@ impl Drop for Span {
         }
     }
 }
+
+/// When something was asked, to say how long it waited (0 when tracing is off).
+#[derive(Clone, Copy)]
+pub struct Waited(Option<Instant>);
+
+impl Waited {
+    pub fn now() -> Waited {
+        Waited(on().then(Instant::now))
+    }
+
+    /// µs since [`Waited::now`].
+    pub fn since(self) -> u128 {
+        self.0.map_or(0, |t| t.elapsed().as_micros())
+    }
+}

@@ -24,7 +24,7 @@ use crate::trace;
 use hegui_lang::diag::{Diagnostic, Lang};
 use hegui_lang::Analysis;
 use jiff::civil::Date;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -93,7 +93,7 @@ pub struct State {
     pass: Arc<AtomicU64>,
     /// The way back to this thread, for the pass's results (none in the
     /// unit tests).
-    jobs: Option<mpsc::Sender<Job>>,
+    jobs: Option<mpsc::Sender<Msg>>,
     publish: tmpsc::UnboundedSender<Out>,
 }
 
@@ -253,9 +253,9 @@ impl State {
                             catch_unwind(AssertUnwindSafe(|| analysis.file_diagnostics(&path)));
                         match found {
                             Ok(d) => {
-                                let _ = jobs.send(Box::new(move |s: &mut State| {
+                                let _ = jobs.send(Msg::Pass(Box::new(move |s: &mut State| {
                                     s.publish_checked(pass, &path, d)
-                                }));
+                                })));
                             }
                             // An edit came: the pass is over.
                             Err(p) if p.is::<salsa::Cancelled>() => return,
@@ -371,9 +371,18 @@ impl State {
 type Job = Box<dyn FnOnce(&mut State) + Send>;
 type Read = Box<dyn FnOnce() + Send>;
 
+/// What the analysis thread is handed. The client's jobs (edits, and the
+/// snapshots of requests) go before the pass's results: a pass over 1,000
+/// files sends 1,000 results at once, and a hover queued behind them waited
+/// for all their conversions.
+enum Msg {
+    Client(Job),
+    Pass(Job),
+}
+
 #[derive(Clone)]
 pub struct Worker {
-    tx: mpsc::Sender<Job>,
+    tx: mpsc::Sender<Msg>,
     pool: mpsc::Sender<Read>,
 }
 
@@ -438,7 +447,7 @@ fn read<R>(f: impl FnOnce() -> R) -> jsonrpc::Result<R> {
 impl Worker {
     /// Starts the thread; published diagnostics come out of `publish`.
     pub fn spawn(options: Options, publish: tmpsc::UnboundedSender<Out>) -> Worker {
-        let (tx, rx) = mpsc::channel::<Job>();
+        let (tx, rx) = mpsc::channel::<Msg>();
         let jobs = tx.clone();
         let spawned = std::thread::Builder::new()
             .name("hegui-analysis".into())
@@ -482,7 +491,7 @@ impl State {
 impl Worker {
     /// Queues a job (a notification's work).
     pub fn send(&self, job: impl FnOnce(&mut State) + Send + 'static) {
-        let _ = self.tx.send(Box::new(job));
+        let _ = self.tx.send(Msg::Client(Box::new(job)));
     }
 }
 
@@ -520,17 +529,26 @@ impl Worker {
     ) -> impl Future<Output = jsonrpc::Result<R>> {
         let (tx, rx) = oneshot::channel();
         let pool = self.pool.clone();
+        let asked = trace::Waited::now();
         self.send(move |s| {
             // Cancelled (`$/cancelRequest`) or abandoned while queued: not computed.
             if tx.is_closed() {
                 return;
             }
             let snaps = take(s);
+            let taken = asked.since();
             let _ = pool.send(Box::new(move || {
                 if tx.is_closed() {
                     return;
                 }
+                let mut span = trace::span("read");
+                let pooled = asked.since();
+                span.note(|| {
+                    let what = std::any::type_name::<R>();
+                    format!("{what} snapshot after {taken}us, on the pool after {pooled}us")
+                });
                 let answer = read(|| f(&snaps));
+                drop(span);
                 // The snapshot goes before the answer: a waiting write may proceed.
                 drop(snaps);
                 let _ = tx.send(answer);
@@ -540,23 +558,36 @@ impl Worker {
     }
 }
 
-fn run(state: &mut State, rx: mpsc::Receiver<Job>) {
+fn run(state: &mut State, rx: mpsc::Receiver<Msg>) {
+    let (mut client, mut pass) = (VecDeque::new(), VecDeque::new());
+    fn take(msg: Msg, client: &mut VecDeque<Job>, pass: &mut VecDeque<Job>) {
+        match msg {
+            Msg::Client(job) => client.push_back(job),
+            Msg::Pass(job) => pass.push_back(job),
+        }
+    }
     loop {
-        let job = match rx.recv_timeout(CLOCK_TICK) {
-            Ok(job) => job,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                guarded(state, Box::new(State::clock_tick));
-                continue;
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        guarded(state, job);
-        // Take every queued job (edits typed in a burst) before publishing.
-        while let Ok(job) = rx.try_recv() {
+        while let Ok(msg) = rx.try_recv() {
+            take(msg, &mut client, &mut pass);
+        }
+        // Every queued client job (edits typed in a burst) before publishing.
+        if let Some(job) = client.pop_front() {
             guarded(state, job);
+            continue;
         }
         if state.dirty {
             guarded(state, Box::new(State::publish_changes));
+            continue;
+        }
+        // One result, then a look for the client's jobs again.
+        if let Some(job) = pass.pop_front() {
+            guarded(state, job);
+            continue;
+        }
+        match rx.recv_timeout(CLOCK_TICK) {
+            Ok(msg) => take(msg, &mut client, &mut pass),
+            Err(mpsc::RecvTimeoutError::Timeout) => guarded(state, Box::new(State::clock_tick)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
         }
     }
 }

@@ -176,14 +176,18 @@ pub fn completions(a: &Analysis, path: &str, offset: usize, lang: Lang) -> Vec<C
         if let Some((base, _)) = token.rsplit_once('.') {
             return facts_of(&defs, base, lang);
         }
+        // `view |`: the kind the view is of.
+        let words: Vec<&str> = cx.line.split_whitespace().collect();
+        if words.first() == Some(&"view") && (words.len() > 1 || cx.line.ends_with([' ', '\t'])) {
+            return kinds(&defs, lang);
+        }
         let mut out = keywords(ITEM_KEYWORDS);
-        out.extend(defs.schemas.values().map(|s| Completion {
-            label: s.name.clone(),
-            kind: CompletionKind::Kind,
-            detail: Some(s.label.get(lang).to_string()),
-            insert: None,
-        }));
+        out.extend(kinds(&defs, lang));
         return out;
+    }
+    if head_word == "view" && cx.frames.len() == 1 {
+        let kind = head.split_whitespace().nth(1).unwrap_or("");
+        return view_entry(&defs, kind, &cx.line, lang);
     }
     if head_word == "rule" {
         if let Some((base, _)) = token.rsplit_once('.') {
@@ -258,6 +262,36 @@ pub fn completions(a: &Analysis, path: &str, offset: usize, lang: Lang) -> Vec<C
             Some(f) => values(a, &defs, &f.ty, token, lang),
             None => Vec::new(),
         },
+    }
+}
+
+/// The entity kinds (schemas), with their labels.
+fn kinds(defs: &Defs, lang: Lang) -> Vec<Completion> {
+    defs.schemas
+        .values()
+        .map(|s| Completion {
+            label: s.name.clone(),
+            kind: CompletionKind::Kind,
+            detail: Some(s.label.get(lang).to_string()),
+            insert: None,
+        })
+        .collect()
+}
+
+/// Inside `view KIND { … }`, by the words already written on the line: a
+/// role keyword, then a field or derived fact of the kind; a checklist
+/// entry's `for`, then the fact it belongs to.
+fn view_entry(defs: &Defs, kind: &str, line: &str, lang: Lang) -> Vec<Completion> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // The last word is still being typed unless the line ends in a space.
+    let typing = !line.is_empty() && !line.ends_with(char::is_whitespace);
+    let done = &words[..words.len() - usize::from(typing && !words.is_empty())];
+    match done {
+        [] => keywords(crate::syntax::keywords::VIEW_CLAUSE),
+        [_] => facts_of(defs, kind, lang),
+        ["checklist", _] => keywords(&["for"]),
+        ["checklist", _, "for"] => facts_of(defs, kind, lang),
+        _ => Vec::new(),
     }
 }
 

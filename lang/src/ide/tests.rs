@@ -524,3 +524,108 @@ fn references_and_symbols_reuse_the_memos_of_unchanged_files() {
     assert_eq!(count("file_occurrences"), 1, "{log:#?}");
     assert_eq!(count("file_outline"), 1, "{log:#?}");
 }
+
+/// A kind of the user's own, with a derived fact and a view listing both.
+const GADGETS: &str = r#"schema gadget "器件" "Gadget" as gadgets {
+  size: int "尺寸" "Size"
+}
+
+derive gadget.big "大件" "Big" = gadget.size > 3
+
+gadget g {
+  size = 4
+}
+
+view gadget {
+  show size
+  checklist big for size
+  hint big
+}
+"#;
+
+/// Puts `$0` `skip` bytes into the `nth` occurrence of `needle` in `src`.
+fn at_in(src: &str, needle: &str, nth: usize, skip: usize) -> String {
+    let i = src.match_indices(needle).nth(nth).expect("needle").0 + skip;
+    format!("{}$0{}", &src[..i], &src[i..])
+}
+
+#[test]
+fn view_names_go_to_their_definitions_and_hover() {
+    let (a, off) = fixture(&at_in(GADGETS, "show size", 0, 6));
+    let loc = goto_definition(&a, FILE, off).expect("the field");
+    assert_eq!(underlined(&a, &loc.file, loc.span), "size");
+    assert!(loc.span.start < 60, "the schema's field: {loc:?}");
+    let (a, off) = fixture(&at_in(GADGETS, "hint big", 0, 6));
+    let loc = goto_definition(&a, FILE, off).expect("the derived fact");
+    assert_eq!(
+        &a.text(FILE).expect("file")[loc.span.start as usize - 7..][..10],
+        "gadget.big"
+    );
+    let (a, off) = fixture(&at_in(GADGETS, "view gadget", 0, 6));
+    let loc = goto_definition(&a, FILE, off).expect("the kind");
+    assert_eq!(loc.span.start, 7, "the schema's name");
+    // `for size`: the fact a checklist belongs to.
+    let (a, off) = fixture(&at_in(GADGETS, "for size", 0, 5));
+    let loc = goto_definition(&a, FILE, off).expect("the field");
+    assert!(loc.span.start < 60, "{loc:?}");
+    assert!(hover_text(&at_in(GADGETS, "hint big", 0, 6)).contains("Big"));
+    assert!(hover_text(&at_in(GADGETS, "show size", 0, 6)).contains("Size"));
+    // The stdlib's own views too.
+    let a = Analysis::new();
+    let file = "stdlib/core/schema.hegui";
+    let text = a.text(file).expect("stdlib file");
+    let off = text.find("show cumulative_persons").expect("listed") + 6;
+    let loc = goto_definition(&a, file, off).expect("definition");
+    assert_eq!(underlined(&a, &loc.file, loc.span), "cumulative_persons");
+    assert_ne!(loc.file, file, "declared with the derived facts");
+}
+
+#[test]
+fn view_names_are_references_and_are_renamed() {
+    let (a, off) = fixture(&at_in(GADGETS, "size:", 0, 0));
+    let refs = references(&a, FILE, off, true);
+    let at: Vec<u32> = refs.iter().map(|l| l.span.start).collect();
+    let view = GADGETS.find("show size").expect("view") as u32 + 5;
+    let of = GADGETS.find("for size").expect("view") as u32 + 4;
+    assert!(at.contains(&view) && at.contains(&of), "{refs:?}");
+    assert_eq!(
+        refs.len(),
+        5,
+        "declaration, derive, entity, two in the view"
+    );
+    let edits = rename(&a, FILE, off, "width").expect("renamed");
+    assert_eq!(edits.len(), 5, "{edits:?}");
+    let (a, off) = fixture(&at_in(GADGETS, "big", 0, 0));
+    assert_eq!(
+        references(&a, FILE, off, true).len(),
+        3,
+        "declaration, checklist, hint"
+    );
+}
+
+#[test]
+fn complete_inside_a_view() {
+    let src = |body: &str| format!("{GADGETS}\nview gadget {{\n  {body}$0\n}}\n");
+    let l = labels(&src(""));
+    assert_eq!(l, ["route", "summary", "show", "checklist", "hint"]);
+    let l = labels(&src("sh"));
+    assert!(l.contains(&"show".to_string()), "{l:?}");
+    let l = labels(&src("show "));
+    assert_eq!(l, ["size", "big"]);
+    let l = labels(&src("checklist big "));
+    assert_eq!(l, ["for"]);
+    let l = labels(&src("checklist big for s"));
+    assert_eq!(l, ["size", "big"]);
+    let l = labels(&format!("{GADGETS}\nview $0"));
+    assert!(
+        l.contains(&"gadget".to_string()) && l.contains(&"flow".to_string()),
+        "{l:?}"
+    );
+    assert!(!l.contains(&"rule".to_string()), "{l:?}");
+    // A stdlib kind: its fields and the derived facts of the stdlib.
+    let l = labels("view flow {\n  show $0\n}\n");
+    assert!(
+        l.contains(&"mechanism".to_string()) && l.contains(&"cumulative_persons".to_string()),
+        "{l:?}"
+    );
+}

@@ -168,7 +168,10 @@ pub fn build(files: &[SourceRef]) -> Defs {
     d.checks = lowered.diagnostics;
     d.plans = lowered.plans;
     d.unless_entity = lowered.unless_entity;
-    d.names = lowered.names;
+    // The views' names are recorded already (`view::collect_views`).
+    for (file, names) in lowered.names {
+        d.names.entry(file).or_default().extend(names);
+    }
     d
 }
 

@@ -6,6 +6,7 @@ use super::build::{text, SourceRef};
 use super::collect::unknown_kind;
 use super::Defs;
 use crate::diag::{Diagnostic, Text};
+use crate::hir::names::{Occurrence, Target};
 use crate::model::suggest;
 use crate::syntax::ast::{self, ItemKind};
 
@@ -78,6 +79,7 @@ pub(super) fn collect_views(d: &mut Defs, files: &[SourceRef]) {
                 d.diagnostics.push(unknown_kind(d, f.path, &v.kind));
                 continue;
             }
+            mark(d, f.path, v.kind.span, Target::Kind(v.kind.text.clone()));
             for e in &v.entries {
                 if let Some(entry) = entry(d, f.path, &v.kind.text, e) {
                     d.views
@@ -98,6 +100,11 @@ fn entry(d: &mut Defs, file: &str, kind: &str, e: &ast::ViewEntry) -> Option<Vie
         d.diagnostics.push(unknown_fact(d, file, kind, &e.name));
         return None;
     };
+    for n in std::iter::once(&e.name).chain(&e.of) {
+        if let Some(t) = fact_target(d, kind, &n.text) {
+            mark(d, file, n.span, t);
+        }
+    }
     let of = match (&e.of, role) {
         (None, _) => None,
         (Some(n), Role::Checklist) => {
@@ -127,6 +134,36 @@ fn entry(d: &mut Defs, file: &str, kind: &str, e: &ast::ViewEntry) -> Option<Vie
         label: if given { text(&e.label) } else { own },
         of,
     })
+}
+
+/// Records what a name written in a view means, beside the resolution pass's
+/// names (`Defs::names`), so every IDE feature reads view names the same way.
+fn mark(d: &mut Defs, file: &str, span: ast::Span, target: Target) {
+    d.names
+        .entry(file.to_string())
+        .or_default()
+        .push(Occurrence {
+            span,
+            target,
+            decl: false,
+        });
+}
+
+/// What a field or derived fact of `kind` named `name` is, if there is one
+/// (a field first, as `fact_label` reads it).
+fn fact_target(d: &Defs, kind: &str, name: &str) -> Option<Target> {
+    if d.field(kind, name).is_some() {
+        return Some(Target::Field {
+            kind: kind.to_string(),
+            field: name.to_string(),
+        });
+    }
+    d.derives
+        .contains_key(&(kind.to_string(), name.to_string()))
+        .then(|| Target::Derive {
+            kind: kind.to_string(),
+            name: name.to_string(),
+        })
 }
 
 /// The label of a field or derived fact of `kind`, if it has one by that name.
