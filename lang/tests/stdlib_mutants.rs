@@ -1,5 +1,5 @@
 //! Mutation check of the standard library: every threshold constant moved by
-//! one, every date moved by one day, every `<`/`<=` and `>`/`>=` flipped, in
+//! one (a period or offset of 1 too: `1 hours`, `year(d) - 1`), every date moved by one day, every `<`/`<=` and `>`/`>=` flipped, in
 //! the rule files (not the tests, not the holiday calendar), must make some
 //! stdlib test fail. A mutant no test notices is a boundary nobody tests.
 //!
@@ -59,6 +59,33 @@ fn code_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
+/// The text after a number starts with a duration unit: the number is a period.
+fn is_period(after: &str) -> bool {
+    let word: String = after
+        .trim_start_matches([' ', '\t'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    matches!(
+        word.as_str(),
+        "hour"
+            | "hours"
+            | "day"
+            | "days"
+            | "working_day"
+            | "working_days"
+            | "month"
+            | "months"
+            | "year"
+            | "years"
+    )
+}
+
+/// The code before a number ends with `+` or `-`: the number is an offset.
+fn is_offset(before: &str) -> bool {
+    before.trim_end().ends_with(['+', '-'])
+}
+
 fn mutants() -> Vec<Mutant> {
     let mut out = Vec::new();
     for (fi, (path, text)) in FILES.iter().enumerate() {
@@ -109,8 +136,9 @@ fn mutants() -> Vec<Mutant> {
                         .count();
                     let lit = &rest[..len];
                     let n: i64 = lit.replace('_', "").parse().unwrap_or(0);
-                    // 0 and 1 are counts and indices, not thresholds.
-                    if n >= 2 {
+                    // 0 and 1 are counts and indices, not thresholds, except
+                    // a period (`1 hours`, `1 year`) or an offset (`year(d) - 1`).
+                    if n >= 2 || (n == 1 && (is_period(&rest[len..]) || is_offset(&code[..i]))) {
                         for m in [n - 1, n + 1] {
                             out.push(Mutant {
                                 file: fi,

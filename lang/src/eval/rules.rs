@@ -586,6 +586,7 @@ fn holes(ev: &mut Evaluator, template: &Template, lang: Lang) -> Vec<Box<str>> {
 pub fn shown(defs: &Defs, v: &Value, lang: Lang) -> String {
     let label = |t: &Text, name: &str| match t.get(lang) {
         "" => name.to_string(),
+        l if lang == Lang::En => in_running_text(l),
         l => l.to_string(),
     };
     match v {
@@ -610,6 +611,29 @@ pub fn shown(defs: &Defs, v: &Value, lang: Lang) -> String {
     }
 }
 
+/// An English label as a message's running text writes it: a vocabulary label
+/// is capitalised ("Security assessment") for where it stands alone, but a
+/// message (which starts in lower case) writes it mid-sentence, so its initial
+/// capital goes — unless the label is a name: its first word is an acronym
+/// ("NHC (…)", "PI protection certification") or another of its words is
+/// capitalised ("China (Beijing) Pilot Free Trade Zone").
+fn in_running_text(label: &str) -> String {
+    let mut words = label.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let capitalised = |w: &str| {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        letters.next().is_some_and(char::is_uppercase) && letters.all(char::is_lowercase)
+    };
+    if !capitalised(first) || words.any(capitalised) {
+        return label.to_string();
+    }
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
@@ -630,4 +654,32 @@ pub fn render_in(ev: &mut Evaluator, template: &Template, lang: Lang) -> String 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod running_text {
+    use super::in_running_text;
+
+    #[test]
+    fn a_label_mid_sentence_loses_its_capital_unless_it_is_a_name() {
+        assert_eq!(
+            in_running_text("Security assessment"),
+            "security assessment"
+        );
+        assert_eq!(in_running_text("Website"), "website");
+        assert_eq!(
+            in_running_text("Necessary for cross-border HR management"),
+            "necessary for cross-border HR management"
+        );
+        assert_eq!(in_running_text("Re-export of PI"), "re-export of PI");
+        for name in [
+            "PI protection certification",
+            "NHC (National Health Commission)",
+            "China (Beijing) Pilot Free Trade Zone",
+            "Hainan Free Trade Port",
+            "数据出境安全评估",
+        ] {
+            assert_eq!(in_running_text(name), name);
+        }
+    }
 }
