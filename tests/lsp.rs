@@ -660,7 +660,7 @@ fn formatting_rename_and_inlay_hints() {
     assert!(
         labels
             .iter()
-            .any(|l| l.contains("Required mechanism: standard_contract")),
+            .any(|l| l.contains("Required mechanism: Standard contract")),
         "{labels:?}"
     );
     assert!(
