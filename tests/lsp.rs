@@ -660,7 +660,7 @@ fn formatting_rename_and_inlay_hints() {
     assert!(
         labels
             .iter()
-            .any(|l| l.contains("Required mechanism: standard_contract")),
+            .any(|l| l.contains("Required mechanism: Standard contract")),
         "{labels:?}"
     );
     assert!(
@@ -849,6 +849,15 @@ fn runs(text: &str, pred: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
     out
 }
 
+fn is_date(b: Option<&[u8]>) -> bool {
+    b.is_some_and(|b| {
+        b.iter().enumerate().all(|(k, c)| match k {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+    })
+}
+
 /// One random edit of `text`: (byte start, byte end, new text).
 fn random_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -862,7 +871,9 @@ fn random_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
         }
         // A date.
         1 => match text.match_indices("20").find(|_| rng.below(4) == 0) {
-            Some((i, _)) if text.len() >= i + 10 && text.as_bytes()[i + 4] == b'-' => {
+            // A whole `dddd-dd-dd` (a `20` before a Chinese character would
+            // end the range inside it).
+            Some((i, _)) if is_date(text.as_bytes().get(i..i + 10)) => {
                 let d = rng.pick(&[
                     "2021-06-01",
                     "2022-09-01",

@@ -624,7 +624,7 @@ impl Settings {
         } else {
             load.config.fail_on.unwrap_or(Severity::Error)
         };
-        let mut run = output::RunInfo::new(&analysis.stdlib_id(), as_of, today);
+        let mut run = output::RunInfo::new(&analysis, as_of, today);
         run.waivers = !self.no_waivers;
         // The dates and the waiver switch, on the analysis too (waiver expiry).
         run.configure(&mut analysis);

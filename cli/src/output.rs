@@ -155,10 +155,13 @@ pub fn position(sources: &Sources, file: &str, span: Span) -> ((usize, usize), (
 }
 
 /// What a check found, counted by severity (for the summary line and `--each`'s total).
-#[derive(Clone, Copy, Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Counts {
     pub files: usize,
-    pub flows: usize,
+    /// The entities checked, per kind (every kind the schemas declare, in
+    /// declaration order, the stdlib's first): the summary names each kind
+    /// by its schema's labels, so Rust names none.
+    pub subjects: Vec<KindCount>,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -168,10 +171,37 @@ pub struct Counts {
     pub waived: usize,
 }
 
+/// How many entities of one kind a workspace declares.
+#[derive(Clone, Debug)]
+pub struct KindCount {
+    pub kind: String,
+    pub label: hegui_lang::diag::Text,
+    pub n: usize,
+}
+
+/// The entities of the workspace per kind, in the kinds' declaration order.
+fn subjects(analysis: &Analysis) -> Vec<KindCount> {
+    let defs = analysis.defs();
+    let index = analysis.entity_index();
+    defs.schemas_in_order(|f| analysis.is_stdlib(f))
+        .into_iter()
+        .map(|s| KindCount {
+            kind: s.name.clone(),
+            label: s.label.clone(),
+            n: index.by_kind.get(&s.name).map_or(0, |v| v.len()),
+        })
+        .collect()
+}
+
 impl Counts {
     pub fn add(&mut self, o: Counts) {
         self.files += o.files;
-        self.flows += o.flows;
+        for k in o.subjects {
+            match self.subjects.iter_mut().find(|s| s.kind == k.kind) {
+                Some(s) => s.n += k.n,
+                None => self.subjects.push(k),
+            }
+        }
         self.errors += o.errors;
         self.warnings += o.warnings;
         self.infos += o.infos;
@@ -179,29 +209,71 @@ impl Counts {
         self.waived += o.waived;
     }
 
+    /// The kinds that have entities, each its label and count: "主体 2、数据流 1"
+    /// or "Party 2, Data flow 1" (`None`: no entity at all).
+    fn tally(&self, lang: Lang) -> Option<String> {
+        let sep = match lang {
+            Lang::Zh => "、",
+            Lang::En => ", ",
+        };
+        let parts: Vec<String> = self
+            .subjects
+            .iter()
+            .filter(|k| k.n > 0)
+            .map(|k| format!("{} {}", k.label.get(lang), k.n))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(sep))
+    }
+
     /// The grand total of `check --each`: the workspaces first, then what
     /// they held.
     pub fn total_line(&self, workspaces: usize, lang: Lang) -> String {
-        let Counts { files, flows, .. } = *self;
+        let files = self.files;
         let held = self.findings(lang);
-        match lang {
-            Lang::Zh => format!(
-                "检查了 {workspaces} 个工作区（{files} 个文件、{flows} 个数据流）：{held}\n"
-            ),
-            Lang::En => {
-                format!("checked {workspaces} workspaces ({files} files, {flows} flows): {held}\n")
+        let tally = self.tally(lang);
+        match (lang, tally) {
+            (Lang::Zh, Some(t)) => {
+                format!("检查了 {workspaces} 个工作区（{files} 个文件；{t}）：{held}\n")
+            }
+            (Lang::Zh, None) => format!("检查了 {workspaces} 个工作区（{files} 个文件）：{held}\n"),
+            (Lang::En, Some(t)) => {
+                format!("checked {workspaces} workspaces ({files} files; {t}): {held}\n")
+            }
+            (Lang::En, None) => {
+                format!("checked {workspaces} workspaces ({files} files): {held}\n")
             }
         }
     }
 
     /// The human summary line.
     pub fn line(&self, lang: Lang) -> String {
-        let Counts { files, flows, .. } = *self;
+        let files = self.files;
         let held = self.findings(lang);
-        match lang {
-            Lang::Zh => format!("检查了 {files} 个文件、{flows} 个数据流：{held}\n"),
-            Lang::En => format!("checked {files} files, {flows} flows: {held}\n"),
+        let tally = self.tally(lang);
+        match (lang, tally) {
+            (Lang::Zh, Some(t)) => format!("检查了 {files} 个文件（{t}）：{held}\n"),
+            (Lang::Zh, None) => format!("检查了 {files} 个文件：{held}\n"),
+            (Lang::En, Some(t)) => format!("checked {files} files ({t}): {held}\n"),
+            (Lang::En, None) => format!("checked {files} files: {held}\n"),
         }
+    }
+
+    /// The JSON summary: every kind of the schemas by its name, with its count.
+    fn json(&self) -> serde_json::Value {
+        let subjects: serde_json::Map<String, serde_json::Value> = self
+            .subjects
+            .iter()
+            .map(|k| (k.kind.clone(), json!(k.n)))
+            .collect();
+        json!({
+            "files": self.files,
+            "subjects": subjects,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.infos,
+            "undetermined": self.undetermined,
+            "waived": self.waived,
+        })
     }
 
     /// The findings part both summary lines end with.
@@ -248,12 +320,7 @@ pub fn check(
     };
     let counts = Counts {
         files: analysis.user_paths().len(),
-        flows: analysis
-            .entity_index()
-            .by_kind
-            .get("flow")
-            .map(|v| v.len())
-            .unwrap_or(0),
+        subjects: subjects(analysis),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
@@ -268,15 +335,7 @@ pub fn check(
                     sources: &sources,
                 },
                 run: run.json(),
-                summary: json!({
-                    "files": counts.files,
-                    "flows": counts.flows,
-                    "errors": counts.errors,
-                    "warnings": counts.warnings,
-                    "infos": counts.infos,
-                    "undetermined": counts.undetermined,
-                    "waived": counts.waived,
-                }),
+                summary: counts.json(),
             };
             emit_json(&out);
         }
@@ -441,8 +500,8 @@ fn explain_to(
         let index = analysis.entity_index();
         let guess = hegui_lang::model::suggest(name, index.by_name.keys().map(|k| k.as_str()));
         let mut msg = match lang {
-            Lang::Zh => format!("此工作区中没有名为 `{name}` 的数据流、数据集或主体"),
-            Lang::En => format!("no flow, dataset or party named `{name}` in this workspace"),
+            Lang::Zh => format!("此工作区中没有名为 `{name}` 的对象"),
+            Lang::En => format!("no subject named `{name}` in this workspace"),
         };
         if let Some(g) = guess {
             msg.push_str(&match lang {

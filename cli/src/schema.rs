@@ -160,11 +160,26 @@ pub fn generate(defs: &Defs) -> Value {
             json!({"type": "array", "items": {"$ref": format!("#/$defs/{kind}")}}),
         );
     }
+    // The kinds a file declares, by their labels (the schemas' own words).
+    let kinds = defs.schemas_in_order(|_| false);
+    let label = |lang: hegui_lang::diag::Lang, sep: &str| {
+        kinds
+            .iter()
+            .filter(|s| s.plural.is_some())
+            .map(|s| s.label.get(lang).to_string())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let description = format!(
+        "合规声明文件（*.hegui.json / *.hegui.yaml）：{} / hegui declaration files: {}",
+        label(hegui_lang::diag::Lang::Zh, "、"),
+        label(hegui_lang::diag::Lang::En, ", ")
+    );
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": ID,
         "title": "hegui declarations",
-        "description": "合规声明文件（*.hegui.json / *.hegui.yaml）：主体、数据集与数据流 / hegui declaration files: parties, datasets and flows",
+        "description": description,
         "type": "object",
         "properties": top,
         "additionalProperties": false,

@@ -8,7 +8,7 @@ use crate::check;
 use crate::diag::Diagnostic;
 use crate::eval::plan::{self, PlanKey, RangeTable, TablePart};
 use crate::eval::rules::findings_in_pass;
-use crate::eval::{Evaluator, World};
+use crate::eval::{EntityHead, Evaluator, World};
 use crate::model::defs::{self, Defs, SourceRef};
 use crate::model::entity::{lower_entity, lower_entity_with};
 use crate::model::unknown::{FactSet, Unknown};
@@ -275,6 +275,14 @@ pub fn entity_data<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Option<Arc<Enti
     Some(Arc::new(lower_entity_with(
         &defs, table, &*index, &loc.file, item, e,
     )))
+}
+
+/// An entity's kind, file and name span, backdated when an edit leaves them
+/// equal: the findings that label it (the contributors of a cumulative sum)
+/// read this, not its fields.
+#[salsa::tracked(returns(clone))]
+pub fn entity_head<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Option<Arc<EntityHead>> {
+    entity_data(db, key).map(|e| Arc::new(EntityHead::of(&e)))
 }
 
 #[salsa::interned(debug)]
@@ -615,6 +623,9 @@ impl World for SalsaWorld<'_> {
     }
     fn entity(&self, name: &str) -> Option<Arc<EntityData>> {
         entity_data(self.db, EntityKey::new(self.db, self.ws, name))
+    }
+    fn entity_head(&self, name: &str) -> Option<Arc<EntityHead>> {
+        entity_head(self.db, EntityKey::new(self.db, self.ws, name))
     }
     fn all_of_kind(&self, kind: &str) -> Arc<Vec<Arc<str>>> {
         Arc::new(

@@ -288,3 +288,30 @@ fn a_view_names_fields_and_facts_of_its_kind() {
         ]
     );
 }
+
+/// A fix whose value is `none` (or unknown: here it turns on
+/// `foreign_controlled`, deciding and not declared) offers no quick fix; the
+/// finding itself stays.
+#[test]
+fn a_fix_without_a_value_offers_no_quick_fix() {
+    let rule = |value: &str| {
+        format!(
+            "rule X-7 \"甲\" \"A\" {{\n  cite \"c\" \"c\"\n  when flow.cross_border\n  require exists(flow.storage)\n  fix flow.storage = {value} \"改\" \"change\"\n}}\n"
+        )
+    };
+    let flow = "flow f { from = h to = us data = [d] start = 2025-01-01 }\n";
+    let fixes = |value: &str| {
+        let src = with_base(&format!("{}{flow}", rule(value)));
+        assert_eq!(check(&src), Vec::<String>::new(), "well-typed");
+        let mut a = Analysis::new();
+        a.set_file("t.hegui", &src);
+        let d = a.file_diagnostics("t.hegui");
+        let x7: Vec<_> = d.iter().filter(|d| d.code == "X-7").collect();
+        assert_eq!(x7.len(), 1, "the finding stays: {d:#?}");
+        x7[0].fixes.len()
+    };
+    assert_eq!(fixes("\"SG\""), 1, "a value: a quick fix");
+    assert_eq!(fixes("none"), 0);
+    let unknown = "if flow.to.foreign_controlled then \"SG\" else \"US\"";
+    assert_eq!(fixes(unknown), 0, "unknown: none either");
+}

@@ -375,14 +375,28 @@ fn convert_inner(path: &str, text: &str, defs: &Defs) -> Result<Converted, Diagn
     } else {
         yaml_to_json(path, text)?
     };
+    // The kinds' plurals, in the schemas' declaration order.
+    let kinds: Vec<&str> = defs
+        .schemas_in_order(|_| false)
+        .into_iter()
+        .filter_map(|s| s.plural.as_deref())
+        .collect();
+    let example = format!(
+        "{{{}}}",
+        kinds
+            .iter()
+            .map(|k| format!("\"{k}\": [...]"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let not_object = || {
         Diagnostic::error(
             "syntax",
             path,
             Span::new(0, 0),
             Text::new(
-                "声明文件须为对象：{\"parties\": [...], \"datasets\": [...], \"flows\": [...]}",
-                "a declaration file is an object: {\"parties\": [...], \"datasets\": [...], \"flows\": [...]}",
+                format!("声明文件须为对象：{example}"),
+                format!("a declaration file is an object: {example}"),
             ),
         )
     };
@@ -393,14 +407,9 @@ fn convert_inner(path: &str, text: &str, defs: &Defs) -> Result<Converted, Diagn
     let mut map = Vec::new();
     let mut hints = Vec::new();
     out.push_str(&format!("// generated from {path}\n"));
-    // Kinds in a fixed order: parties, then datasets, flows, then the rest.
+    // Kinds in the schemas' declaration order, then any unknown one.
     let mut keys: Vec<&String> = top.keys().filter(|k| !k.starts_with('$')).collect();
-    let rank = |k: &str| match k {
-        "parties" => 0,
-        "datasets" => 1,
-        "flows" => 2,
-        _ => 3,
-    };
+    let rank = |k: &str| kinds.iter().position(|p| *p == k).unwrap_or(kinds.len());
     keys.sort_by_key(|k| (rank(k), (*k).clone()));
     for plural in keys {
         let items = &top[plural];

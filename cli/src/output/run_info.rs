@@ -1,8 +1,8 @@
 //! What a run was: the tool and law versions applied and the two dates, so
 //! that any output can be reproduced. Every output writer takes one.
 
-use hegui_lang::diag::Lang;
-use hegui_lang::StdlibId;
+use hegui_lang::diag::{Lang, Text};
+use hegui_lang::Analysis;
 use jiff::civil::Date;
 use serde_json::{json, Value};
 
@@ -18,12 +18,27 @@ pub struct RunInfo {
     pub today: Date,
     /// `false` with `--no-waivers`.
     pub waivers: bool,
+    /// Each kind judged on a date of its own and that date's field (`subject_date`
+    /// in the schema), by their labels: what "each subject's own date" means.
+    pub subject_dates: Vec<(Text, Text)>,
 }
 
 impl RunInfo {
-    /// The run over a stdlib (`Analysis::stdlib_id`: its declared version and hash).
-    pub fn new(stdlib: &StdlibId, as_of: Option<Date>, today: Date) -> RunInfo {
+    /// The run over a workspace's stdlib (`Analysis::stdlib_id`: its declared
+    /// version and hash) and schemas.
+    pub fn new(analysis: &Analysis, as_of: Option<Date>, today: Date) -> RunInfo {
+        let stdlib = analysis.stdlib_id();
+        let defs = analysis.defs();
+        let subject_dates = defs
+            .schemas_in_order(|f| analysis.is_stdlib(f))
+            .into_iter()
+            .filter_map(|s| {
+                let field = s.fields.get(s.subject_date.as_deref()?)?;
+                Some((s.label.clone(), field.label.clone()))
+            })
+            .collect();
         RunInfo {
+            subject_dates,
             hegui_version: env!("CARGO_PKG_VERSION"),
             stdlib_version: stdlib.version.clone(),
             stdlib_hash: stdlib.hash.clone(),
@@ -61,10 +76,27 @@ impl RunInfo {
     }
 
     pub fn as_of_text(&self, lang: Lang) -> String {
-        match (self.as_of, lang) {
-            (Some(d), _) => d.to_string(),
-            (None, Lang::Zh) => "各对象自身日期（如数据流开始日期）".into(),
-            (None, Lang::En) => "each subject's own date (a flow's start)".into(),
+        if let Some(d) = self.as_of {
+            return d.to_string();
+        }
+        let (own, sep) = match lang {
+            Lang::Zh => ("各对象自身日期", "；"),
+            Lang::En => ("each subject's own date", "; "),
+        };
+        if self.subject_dates.is_empty() {
+            return own.into();
+        }
+        let which: Vec<String> = self
+            .subject_dates
+            .iter()
+            .map(|(kind, field)| match lang {
+                Lang::Zh => format!("{}：{}", kind.get(lang), field.get(lang)),
+                Lang::En => format!("{}: {}", kind.get(lang), field.get(lang)),
+            })
+            .collect();
+        match lang {
+            Lang::Zh => format!("{own}（{}）", which.join(sep)),
+            Lang::En => format!("{own} ({})", which.join(sep)),
         }
     }
 

@@ -29,6 +29,12 @@ pub const FUEL_PER_RULE: u64 = 5_000_000;
 pub trait World {
     fn defs(&self) -> &Defs;
     fn entity(&self, name: &str) -> Option<Arc<EntityData>>;
+    /// An entity's kind and where its name is: what a finding's label of it
+    /// reads. Apart from `entity` so that a world can keep it equal across an
+    /// edit of the entity's fields (the labelled findings are then not re-run).
+    fn entity_head(&self, name: &str) -> Option<Arc<EntityHead>> {
+        self.entity(name).map(|e| Arc::new(EntityHead::of(&e)))
+    }
     /// All entities of a kind, sorted by name.
     fn all_of_kind(&self, kind: &str) -> Arc<Vec<Arc<str>>>;
     /// Entities of `kind` whose `field` equals `key` or is unknown (those may
@@ -62,6 +68,24 @@ pub trait World {
     /// the caller scans instead.
     fn range_table(&self, _plan: &PlanKey, _key: &Value) -> Option<Arc<RangeTable>> {
         None
+    }
+}
+
+/// An entity's kind, file and name span (see [`World::entity_head`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityHead {
+    pub kind: String,
+    pub file: String,
+    pub name_span: crate::syntax::ast::Span,
+}
+
+impl EntityHead {
+    pub fn of(e: &EntityData) -> EntityHead {
+        EntityHead {
+            kind: e.kind.clone(),
+            file: e.file.clone(),
+            name_span: e.name_span,
+        }
     }
 }
 

@@ -278,7 +278,7 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     // few by name order; the count of the rest in a note).
     let (first, total) = contributors(ev, &e.name);
     for c in &first {
-        if let Some(other) = ev.world.entity(c) {
+        if let Some(other) = ev.world.entity_head(c) {
             if other.kind != e.kind {
                 continue;
             }
@@ -402,7 +402,7 @@ fn undetermined(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData, facts: FactS
         .map(|f| {
             let location = ev
                 .world
-                .entity(&f.entity)
+                .entity_head(&f.entity)
                 .map(|x| Location {
                     file: x.file.clone(),
                     span: x.name_span,

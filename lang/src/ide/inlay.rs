@@ -66,9 +66,20 @@ pub fn inlay_hints(a: &Analysis, path: &str, start: u32, end: u32, lang: Lang) -
         if shown.is_empty() {
             continue;
         }
+        // People read the label: a member or category by its label in `lang`,
+        // a truth value as a word of `lang`, an unknown as `?` (the tooltip keeps
+        // the source).
+        let word = |v: &Value| match (v, lang) {
+            (Value::Bool(true), Lang::Zh) => "是".to_string(),
+            (Value::Bool(false), Lang::Zh) => "否".to_string(),
+            (Value::Bool(true), Lang::En) => "yes".to_string(),
+            (Value::Bool(false), Lang::En) => "no".to_string(),
+            (Value::Unknown(_), _) => v.to_string(),
+            _ => crate::eval::rules::shown(&defs, v, lang),
+        };
         let label = shown
             .iter()
-            .map(|(_, label, value)| format!("{label}: {value}"))
+            .map(|(_, label, value)| format!("{label}: {}", word(value)))
             .collect::<Vec<_>>()
             .join(" · ");
         let tooltip = shown

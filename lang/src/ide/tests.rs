@@ -262,11 +262,23 @@ fn inlay_hints_for_flows_and_datasets() {
         labels,
         [
             "Minimum grade: 3",
-            "Required mechanism: standard_contract · Cumulative PI persons exported: 3,200"
+            "Required mechanism: Standard contract · Cumulative PI persons exported: 3,200"
         ]
     );
     let text = a.text(FILE).expect("text");
     assert!(text[..hints[0].offset as usize].ends_with("glucose_trial"));
+    // In Chinese, the member by its Chinese label: no English word in a hint.
+    let zh = inlay_hints(&a, FILE, 0, u32::MAX, Lang::Zh);
+    assert!(zh[1].label.contains("个人信息出境标准合同"), "{:?}", zh[1]);
+    assert!(
+        !zh[1].label.contains(|c: char| c.is_ascii_alphabetic()),
+        "{:?}",
+        zh[1]
+    );
+    assert!(
+        zh[1].tooltip.contains("standard_contract"),
+        "the source in the tooltip"
+    );
 }
 
 /// The hints are the views' `hint` entries: a workspace's own view adds a
@@ -283,7 +295,7 @@ fn inlay_hints_follow_the_views() {
         labels,
         [
             "Minimum grade: 3 · Declared: 2",
-            "Required mechanism: standard_contract · Cumulative PI persons exported: 3,200 · Persons: 3,200"
+            "Required mechanism: Standard contract · Cumulative PI persons exported: 3,200 · Persons: 3,200"
         ]
     );
     assert!(

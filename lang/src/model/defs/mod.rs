@@ -101,6 +101,15 @@ impl Defs {
         })
     }
 
+    /// The schemas in declaration order (by file, then position), those of
+    /// the files `first` accepts (the stdlib's) first: the order tools list
+    /// the kinds in, so that none is named in Rust.
+    pub fn schemas_in_order(&self, first: impl Fn(&str) -> bool) -> Vec<&Schema> {
+        let mut v: Vec<&Schema> = self.schemas.values().collect();
+        v.sort_by_key(|s| (!first(&s.origin.file), &s.origin.file, s.origin.span.start));
+        v
+    }
+
     /// `std.cac.million`: the name a package-qualified path stands for, if its
     /// prefix is a declared package and that package declares the name.
     pub fn qualified<'a>(&self, segments: &[&'a str]) -> Option<&'a str> {
