@@ -591,6 +591,8 @@ pub fn shown(defs: &Defs, v: &Value, lang: Lang) -> String {
     };
     match v {
         Value::None => tr(lang, "无", "none").to_string(),
+        Value::Bool(true) => tr(lang, "是", "yes").to_string(),
+        Value::Bool(false) => tr(lang, "否", "no").to_string(),
         Value::Unknown(_) => tr(lang, "未知", "unknown").to_string(),
         Value::Member { ty, name, .. } => defs
             .enums
@@ -681,5 +683,24 @@ mod running_text {
         ] {
             assert_eq!(in_running_text(name), name);
         }
+    }
+}
+
+#[cfg(test)]
+mod shown_words {
+    use super::shown;
+    use crate::diag::Lang;
+    use crate::model::defs::Defs;
+    use crate::model::Value;
+
+    /// A truth value in a message is a word of the message's language, never
+    /// `true`/`false` in a Chinese message.
+    #[test]
+    fn a_truth_value_is_a_word_of_the_language() {
+        let defs = Defs::default();
+        assert_eq!(shown(&defs, &Value::Bool(true), Lang::Zh), "是");
+        assert_eq!(shown(&defs, &Value::Bool(false), Lang::Zh), "否");
+        assert_eq!(shown(&defs, &Value::Bool(true), Lang::En), "yes");
+        assert_eq!(shown(&defs, &Value::Bool(false), Lang::En), "no");
     }
 }

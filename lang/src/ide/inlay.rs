@@ -69,12 +69,8 @@ pub fn inlay_hints(a: &Analysis, path: &str, start: u32, end: u32, lang: Lang) -
         // People read the label: a member or category by its label in `lang`,
         // a truth value as a word of `lang`, an unknown as `?` (the tooltip keeps
         // the source).
-        let word = |v: &Value| match (v, lang) {
-            (Value::Bool(true), Lang::Zh) => "是".to_string(),
-            (Value::Bool(false), Lang::Zh) => "否".to_string(),
-            (Value::Bool(true), Lang::En) => "yes".to_string(),
-            (Value::Bool(false), Lang::En) => "no".to_string(),
-            (Value::Unknown(_), _) => v.to_string(),
+        let word = |v: &Value| match v {
+            Value::Unknown(_) => v.to_string(),
             _ => crate::eval::rules::shown(&defs, v, lang),
         };
         let label = shown
