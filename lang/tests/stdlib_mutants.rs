@@ -66,19 +66,7 @@ fn is_period(after: &str) -> bool {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
-    matches!(
-        word.as_str(),
-        "hour"
-            | "hours"
-            | "day"
-            | "days"
-            | "working_day"
-            | "working_days"
-            | "month"
-            | "months"
-            | "year"
-            | "years"
-    )
+    hegui_lang::syntax::keywords::UNIT.contains(&word.as_str())
 }
 
 /// The code before a number ends with `+` or `-`: the number is an offset.

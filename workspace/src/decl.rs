@@ -114,19 +114,7 @@ fn is_duration(s: &str) -> bool {
     };
     n.chars().all(|c| c.is_ascii_digit() || c == '_')
         && n.starts_with(|c: char| c.is_ascii_digit())
-        && matches!(
-            u,
-            "day"
-                | "days"
-                | "working_day"
-                | "working_days"
-                | "month"
-                | "months"
-                | "year"
-                | "years"
-                | "hour"
-                | "hours"
-        )
+        && hegui_lang::syntax::keywords::UNIT.contains(&u)
 }
 
 pub fn quote(s: &str) -> String {
