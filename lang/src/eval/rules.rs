@@ -584,9 +584,19 @@ fn holes(ev: &mut Evaluator, template: &Template, lang: Lang) -> Vec<Box<str>> {
 /// as 无 / none, an unknown one as 未知 / unknown; anything else (numbers,
 /// dates, names) as in the source.
 pub fn shown(defs: &Defs, v: &Value, lang: Lang) -> String {
+    written(defs, v, lang, true)
+}
+
+/// A value as it stands alone (an inlay hint, a table cell): labels keep
+/// their capital.
+pub fn shown_alone(defs: &Defs, v: &Value, lang: Lang) -> String {
+    written(defs, v, lang, false)
+}
+
+fn written(defs: &Defs, v: &Value, lang: Lang, mid_sentence: bool) -> String {
     let label = |t: &Text, name: &str| match t.get(lang) {
         "" => name.to_string(),
-        l if lang == Lang::En => in_running_text(l),
+        l if lang == Lang::En && mid_sentence => in_running_text(l),
         l => l.to_string(),
     };
     match v {
@@ -606,7 +616,7 @@ pub fn shown(defs: &Defs, v: &Value, lang: Lang) -> String {
             .map_or_else(|| v.to_string(), |n| label(&n.label, &path.join("."))),
         Value::List(items) => items
             .iter()
-            .map(|x| shown(defs, x, lang))
+            .map(|x| written(defs, x, lang, mid_sentence))
             .collect::<Vec<_>>()
             .join(tr(lang, "、", ", ")),
         v => v.to_string(),

@@ -71,7 +71,7 @@ pub fn inlay_hints(a: &Analysis, path: &str, start: u32, end: u32, lang: Lang) -
         // the source).
         let word = |v: &Value| match v {
             Value::Unknown(_) => v.to_string(),
-            _ => crate::eval::rules::shown(&defs, v, lang),
+            _ => crate::eval::rules::shown_alone(&defs, v, lang),
         };
         let label = shown
             .iter()
