@@ -469,6 +469,19 @@ fn bad_input_never_kills_the_server() {
     c.stdin.write_all(&junk).expect("write");
     let r = c.call("hegui/noSuchMethod", json!({}));
     assert_eq!(r["error"]["code"], -32601, "{r}");
+    // The request under that bad header is not run, but answered (an error),
+    // so the client is not left waiting for it.
+    let r = c.wait(|m| m["id"] == 98 && m.get("method").is_none());
+    assert_eq!(r["error"]["data"], "hegui/refusedRequest", "{r}");
+    // A request over the size limit (256 MiB): read past, and its id answered.
+    let mut big =
+        br#"{"jsonrpc":"2.0","id":97,"method":"textDocument/hover","params":{"x":""#.to_vec();
+    big.resize(big.len() + (257 << 20), b'a');
+    big.extend_from_slice(br#""}}"#);
+    c.send_raw(&big);
+    drop(big);
+    let r = c.wait(|m| m["id"] == 97 && m.get("method").is_none());
+    assert_eq!(r["error"]["data"], "hegui/refusedRequest", "{r}");
     // Unknown document, positions past the end.
     let r = c.request("textDocument/hover", pos("file:///nowhere.hegui", 0, 0));
     assert_eq!(r, Value::Null);

@@ -2,12 +2,57 @@
 //! stream at the first undecodable message (tokio-util stops a `FramedRead`
 //! after an error), so one malformed message would end the session. Here each
 //! frame is checked first: a body that is not a JSON-RPC message, or a frame
-//! with a bad header, is replaced by a notification the server ignores.
+//! with a bad header, is replaced by a notification the server ignores — or,
+//! when it was a request (its id is read from the body's start), by a request
+//! of a method the server does not have, so its id is answered with an error
+//! and the client is not left waiting.
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 
 /// Sent instead of a malformed message (`$/` notifications may be ignored).
 const IGNORED: &[u8] = br#"{"jsonrpc":"2.0","method":"$/hegui/malformedMessage","params":null}"#;
+
+/// The method a refused request (too big, or under a bad header) is replaced
+/// by: none is registered for it, so the server answers its id with an error
+/// (method not found, naming it). Not a `$/` method: tower-lsp-server drops
+/// those errors instead of sending them.
+const REFUSED: &str = "hegui/refusedRequest";
+
+/// How much of a refused body is kept to find a request's id.
+const PREFIX: usize = 4096;
+
+/// The id of a request, from the start of its body (`None` for a
+/// notification or a response). Clients write `"id"` and `"method"` before
+/// `"params"`, so only what comes before `"params"` is read: an `"id"` inside
+/// the parameters is not the request's.
+fn request_id(prefix: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(prefix);
+    let head = &text[..text.find("\"params\"").unwrap_or(text.len())];
+    if !head.contains("\"method\"") {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(at) = head[from..].find("\"id\"") {
+        let after = head[from + at + 4..].trim_start();
+        from += at + 4;
+        let Some(value) = after.strip_prefix(':') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let end = match value.strip_prefix('"') {
+            Some(s) => s.find('"').map(|i| i + 2),
+            None => value.find(|c: char| !(c.is_ascii_digit() || c == '-')),
+        }?;
+        let token = &value[..end];
+        return match serde_json::from_str::<serde_json::Value>(token) {
+            Ok(serde_json::Value::Number(_) | serde_json::Value::String(_)) => {
+                Some(token.to_string())
+            }
+            _ => None,
+        };
+    }
+    None
+}
 
 /// How much one frame may hold.
 #[derive(Clone, Copy, Debug)]
@@ -83,6 +128,7 @@ pub fn guard_with(
         loop {
             let mut len: Option<usize> = None;
             let mut bad_header = false;
+            let mut refused_id: Option<String> = None;
             loop {
                 match header_line(&mut input, &mut line, limits.header_line).await {
                     Ok(Some(cut)) => bad_header |= cut,
@@ -110,18 +156,34 @@ pub fn guard_with(
                     }
                     buf
                 }
-                // Too big: read past it, so the next frame is found.
+                // Too big, or a bad header: read past it, so the next frame is
+                // found, keeping its start (where a request's id is) to answer it.
                 Some(n) => {
-                    let mut rest = (&mut input).take(n as u64);
+                    let mut prefix = vec![0; n.min(PREFIX)];
+                    if input.read_exact(&mut prefix).await.is_err() {
+                        return;
+                    }
+                    let left = (n - prefix.len()) as u64;
+                    let mut rest = (&mut input).take(left);
                     match tokio::io::copy(&mut rest, &mut tokio::io::sink()).await {
-                        Ok(got) if got == n as u64 => Vec::new(),
+                        Ok(got) if got == left => {}
                         _ => return,
                     }
+                    refused_id = request_id(&prefix);
+                    Vec::new()
                 }
                 None => Vec::new(),
             };
+            let answer;
             let body: &[u8] = if is_message(&body) {
                 &body
+            } else if let Some(id) = refused_id {
+                // A request the server has no method for: it answers the id
+                // with an error (method not found, naming this method), so
+                // the client is not left waiting.
+                eprintln!("hegui lsp: refused an oversized or badly framed request (id {id})");
+                answer = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"{REFUSED}"}}"#);
+                answer.as_bytes()
             } else {
                 eprintln!("hegui lsp: ignored a malformed or oversized message");
                 IGNORED
@@ -137,7 +199,7 @@ pub fn guard_with(
 
 #[cfg(test)]
 mod tests {
-    use super::{guard_with, is_message, Limits};
+    use super::{guard_with, is_message, request_id, Limits};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     fn frame(body: &[u8]) -> Vec<u8> {
@@ -174,11 +236,67 @@ mod tests {
         out.read_to_end(&mut got).await.unwrap();
         let mut want = frame(super::IGNORED);
         want.extend(frame(ok));
-        want.extend(frame(super::IGNORED));
+        // The request under the bad header is still answered (with an error).
+        want.extend(frame(
+            br#"{"jsonrpc":"2.0","id":1,"method":"hegui/refusedRequest"}"#,
+        ));
         assert_eq!(
             String::from_utf8_lossy(&got),
             String::from_utf8_lossy(&want)
         );
+    }
+
+    /// An oversized request still gets an answer: it arrives as a request of
+    /// a method the server does not have, with the same id (the server answers
+    /// it with an error); an oversized notification is dropped.
+    #[tokio::test]
+    async fn an_oversized_request_keeps_its_id() {
+        let limits = Limits {
+            header_line: 64,
+            message: 100,
+        };
+        let big = format!(
+            r#"{{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":"{}"}}"#,
+            "a".repeat(500)
+        );
+        let (mut w, r) = tokio::io::duplex(1 << 12);
+        let mut out = guard_with(r, limits);
+        let input = frame(big.as_bytes());
+        tokio::spawn(async move {
+            w.write_all(&input).await.unwrap();
+            drop(w);
+        });
+        let mut got = Vec::new();
+        out.read_to_end(&mut got).await.unwrap();
+        let want = frame(br#"{"jsonrpc":"2.0","id":7,"method":"hegui/refusedRequest"}"#);
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want)
+        );
+    }
+
+    #[test]
+    fn the_id_of_a_request_from_its_start() {
+        let id = |s: &str| request_id(s.as_bytes());
+        assert_eq!(
+            id(r#"{"jsonrpc":"2.0","id":12,"method":"x","params":{"#),
+            Some("12".into())
+        );
+        assert_eq!(
+            id(r#"{"jsonrpc":"2.0","id" : "a-1","method":"x","params""#),
+            Some(r#""a-1""#.into())
+        );
+        assert_eq!(
+            id(r#"{"jsonrpc":"2.0","method":"id","id":3,"params""#),
+            Some("3".into())
+        );
+        // A notification whose parameters hold an "id"; a response; a cut id.
+        assert_eq!(
+            id(r#"{"jsonrpc":"2.0","method":"x","params":{"id":4}}"#),
+            None
+        );
+        assert_eq!(id(r#"{"jsonrpc":"2.0","id":5,"result":"aaaa"#), None);
+        assert_eq!(id(r#"{"jsonrpc":"2.0","method":"x","id":12"#), None);
     }
 
     #[test]
