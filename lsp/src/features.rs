@@ -30,6 +30,38 @@ pub fn location(s: &View, l: &Location) -> Option<lsp::Location> {
     })
 }
 
+/// [`location`] of many, one line table and URI per file: references of a
+/// large exporter are a thousand places in a few hundred files, and
+/// indexing a file's lines once per place was most of the answer's time.
+/// `locs` come grouped by file (as `references_of` gives them); a file
+/// seen again later is indexed again, nothing worse.
+fn locations<'l>(
+    s: &View,
+    locs: impl IntoIterator<Item = &'l Location>,
+) -> Vec<Option<lsp::Location>> {
+    let locs: Vec<&Location> = locs.into_iter().collect();
+    let mut out = Vec::with_capacity(locs.len());
+    for group in locs.chunk_by(|a, b| a.file == b.file) {
+        let file = &group[0].file;
+        let known = s
+            .analysis
+            .text(file)
+            .and_then(|t| Some((s.paths.uri_of(s.analysis, file)?, t)));
+        let Some((uri, text)) = known else {
+            out.extend(group.iter().map(|_| None));
+            continue;
+        };
+        let lines = Lines::new(&text, s.enc);
+        out.extend(group.iter().map(|l| {
+            Some(lsp::Location {
+                uri: uri.clone(),
+                range: lines.range(l.span),
+            })
+        }));
+    }
+    out
+}
+
 pub fn hover(s: &View, p: lsp::HoverParams) -> Option<lsp::Hover> {
     let (path, off) = at(s, &p.text_document_position_params)?;
     let h = ide::hover(s.analysis, &path, off, s.lang)?;
@@ -53,13 +85,14 @@ pub fn references(s: &View, p: lsp::ReferenceParams) -> Option<Vec<lsp::Location
     let (path, off) = at(s, &p.text_document_position)?;
     let with_decl = p.context.include_declaration;
     let refs = ide::references(s.analysis, &path, off, with_decl);
-    Some(refs.iter().filter_map(|l| location(s, l)).collect())
+    Some(locations(s, &refs).into_iter().flatten().collect())
 }
 
 fn workspace_edit(s: &View, edits: &[Edit]) -> lsp::WorkspaceEdit {
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
-    for e in edits {
-        if let Some(l) = location(s, &e.location) {
+    let placed = locations(s, edits.iter().map(|e| &e.location));
+    for (e, l) in edits.iter().zip(placed) {
+        if let Some(l) = l {
             changes.entry(l.uri).or_default().push(lsp::TextEdit {
                 range: l.range,
                 new_text: e.new_text.clone(),
@@ -246,6 +279,7 @@ pub fn code_actions(s: &View, p: lsp::CodeActionParams) -> Option<lsp::CodeActio
                 s.paths,
                 &act.diagnostics,
                 &lines,
+                &mut Default::default(),
                 s.enc,
                 s.lang,
             );

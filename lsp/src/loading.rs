@@ -142,6 +142,7 @@ fn install(s: &mut State, token: u64, dir: &Path, mut root: Root, done: usize, t
         s.edited.insert(path);
     }
     s.dirty = true;
+    s.warm(i);
     // Only the first loading, of stand-ins, is shown as progress.
     if !old.loading {
         return;

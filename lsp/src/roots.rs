@@ -16,6 +16,8 @@ use hegui_workspace::{Loaded, ROOT_FILE};
 use jiff::civil::Date;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 
 /// What the command line of `hegui lsp` says; `hegui.toml` says the rest.
 #[derive(Clone, Copy, Debug)]
@@ -54,6 +56,12 @@ pub struct Root {
     pub pending: Option<u64>,
     /// Files changed on disk while it loads, read again once it is loaded.
     pub changed: BTreeSet<String>,
+    /// How many of its files (in path order) have had their name
+    /// occurrences computed in the background (see `worker::recheck`): the
+    /// first references of a name otherwise walked every file, re-parsed,
+    /// while the editor waited. A file added later may shift the order and
+    /// be skipped: the first request that needs it computes it.
+    pub warmed: Arc<AtomicUsize>,
 }
 
 impl Root {
@@ -77,6 +85,7 @@ impl Root {
             loading: false,
             pending: None,
             changed: BTreeSet::new(),
+            warmed: Arc::default(),
         }
     }
 
@@ -95,6 +104,7 @@ impl Root {
             loading: false,
             pending: None,
             changed: BTreeSet::new(),
+            warmed: Arc::default(),
         }
     }
 

@@ -202,7 +202,12 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        self.worker.send(move |s| sync::did_change(s, params));
+        let asked = crate::trace::Waited::now();
+        self.worker.send(move |s| {
+            // How long the edit waited for the analysis thread.
+            crate::trace::span("edit_queued").note(|| format!("{}us", asked.since()));
+            sync::did_change(s, params)
+        });
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
