@@ -2,7 +2,7 @@
 //! obligation and notes, secondary labels as related information.
 
 use crate::files::Paths;
-use crate::position::{Encoding, LineCache, Lines};
+use crate::position::{Encoding, Lines};
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::Analysis;
 use std::collections::BTreeMap;
@@ -44,14 +44,12 @@ pub fn message(d: &Diagnostic, lang: Lang) -> String {
 
 /// Converts the diagnostics of one file; `lines` is its line table. The
 /// files their labels point into get one line table and URI each (a
-/// cumulative sum's labels name every flow it adds, across many files),
-/// kept in `cache` for the next conversion.
+/// cumulative sum's labels name every flow it adds, across many files).
 pub fn to_lsp(
     a: &Analysis,
     paths: &Paths,
     diags: &[Diagnostic],
     lines: &Lines,
-    cache: &mut LineCache,
     enc: Encoding,
     lang: Lang,
 ) -> Vec<lsp::Diagnostic> {
@@ -62,7 +60,7 @@ pub fn to_lsp(
         .collect();
     let related: BTreeMap<&str, (Lines, Option<lsp::Uri>)> = texts
         .iter()
-        .map(|(f, t)| (*f, (cache.lines(f, t, enc), paths.uri_of(a, f))))
+        .map(|(f, t)| (*f, (Lines::new(t, enc), paths.uri_of(a, f))))
         .collect();
     diags
         .iter()

@@ -279,7 +279,6 @@ pub fn code_actions(s: &View, p: lsp::CodeActionParams) -> Option<lsp::CodeActio
                 s.paths,
                 &act.diagnostics,
                 &lines,
-                &mut Default::default(),
                 s.enc,
                 s.lang,
             );

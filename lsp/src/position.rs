@@ -3,8 +3,6 @@
 
 use hegui_lang::syntax::ast::Span;
 use line_index::{LineCol, LineIndex, TextSize, WideEncoding, WideLineCol};
-use std::collections::HashMap;
-use std::sync::Arc;
 use tower_lsp_server::ls_types::{Position, Range};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,42 +14,15 @@ pub enum Encoding {
 /// One text's line table.
 pub struct Lines<'t> {
     text: &'t str,
-    index: Arc<LineIndex>,
+    index: LineIndex,
     enc: Encoding,
-}
-
-/// Line tables kept between conversions, per file, while its text stays the
-/// same (the same `Arc`): the findings of a cumulative sum point into every
-/// file holding a flow it adds (hundreds), and indexing each of them again at
-/// every keystroke was most of the edited file's conversion.
-#[derive(Default)]
-pub struct LineCache(HashMap<String, (Arc<str>, Arc<LineIndex>)>);
-
-impl LineCache {
-    pub fn lines<'t>(&mut self, path: &str, text: &'t Arc<str>, enc: Encoding) -> Lines<'t> {
-        let index = match self.0.get(path) {
-            Some((t, index)) if Arc::ptr_eq(t, text) => index.clone(),
-            _ => {
-                let index = Arc::new(LineIndex::new(text));
-                self.0
-                    .insert(path.to_string(), (text.clone(), index.clone()));
-                index
-            }
-        };
-        Lines { text, index, enc }
-    }
-
-    /// Forgets the files not in `keep` (gone from the workspace).
-    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
-        self.0.retain(|p, _| keep(p));
-    }
 }
 
 impl<'t> Lines<'t> {
     pub fn new(text: &'t str, enc: Encoding) -> Lines<'t> {
         Lines {
             text,
-            index: Arc::new(LineIndex::new(text)),
+            index: LineIndex::new(text),
             enc,
         }
     }
@@ -146,18 +117,5 @@ mod tests {
         // Inside a surrogate pair: back to the character's start.
         let l = Lines::new("𠮷", Encoding::Utf16);
         assert_eq!(l.offset(Position::new(0, 1)), Some(0));
-    }
-
-    /// A cached table is the one of the text as it is: a new text (another
-    /// `Arc`) is indexed again.
-    #[test]
-    fn cached_tables_follow_the_text() {
-        let mut cache = LineCache::default();
-        let old: Arc<str> = "a\nb\n".into();
-        let pos = cache.lines("f", &old, Encoding::Utf8).position(2);
-        assert_eq!(pos, Position::new(1, 0));
-        let new: Arc<str> = "a\n\nb\n".into();
-        let pos = cache.lines("f", &new, Encoding::Utf8).position(3);
-        assert_eq!(pos, Position::new(2, 0));
     }
 }

@@ -18,7 +18,7 @@
 
 use crate::diagnostics::to_lsp;
 use crate::files::Paths;
-use crate::position::{Encoding, LineCache, Lines};
+use crate::position::{Encoding, Lines};
 use crate::roots::{self, Options, Root};
 use crate::trace;
 use hegui_lang::diag::{Diagnostic, Lang};
@@ -87,8 +87,6 @@ pub struct State {
     /// An open document's are sent again after each of its edits (with
     /// its version), so the client knows they are of the text it has.
     published: BTreeMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>,
-    /// The line tables of the files findings point into (see `LineCache`).
-    lines: LineCache,
     /// Open documents edited (or opened) since the last publishing: theirs
     /// are sent first, before any other file's.
     pub edited: BTreeSet<String>,
@@ -193,8 +191,6 @@ impl State {
             .filter(|p| !self.open.contains_key(*p) && !known.contains(*p))
             .cloned()
             .collect();
-        self.lines
-            .retain(|p| known.contains(p) || self.open.contains_key(p));
         for path in gone {
             self.published.remove(&path);
             let uri = self
@@ -358,15 +354,7 @@ impl State {
         let text = r.text_of(path).unwrap_or_default();
         let lines = Lines::new(&text, self.enc);
         let a = &r.analysis;
-        let converted = to_lsp(
-            a,
-            &self.paths,
-            &diags,
-            &lines,
-            &mut self.lines,
-            self.enc,
-            r.lang,
-        );
+        let converted = to_lsp(a, &self.paths, &diags, &lines, self.enc, r.lang);
         let (uri, version) = match self.open.get(path) {
             Some(doc) => (doc.uri.clone(), Some(doc.version)),
             None => match self.paths.uri_of(a, path) {
@@ -616,7 +604,6 @@ impl State {
             open: BTreeMap::new(),
             dirty: false,
             published: BTreeMap::new(),
-            lines: LineCache::default(),
             edited: BTreeSet::new(),
             pass: Arc::new(AtomicU64::new(0)),
             reads: Arc::default(),
