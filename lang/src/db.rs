@@ -501,7 +501,7 @@ pub fn table_part<'db>(db: &'db dyn Db, key: PartKey<'db>) -> Option<Arc<FileTab
         .iter()
         .map(|&id| {
             let plan = world.defs.plans.plans.get(id as usize)?;
-            plan::table_part(&mut ev, plan, &members)
+            plan::table_part(&mut ev, plan, group, &members)
         })
         .collect();
     Some(Arc::new(parts))

@@ -310,3 +310,57 @@ fn a_field_no_sum_reads_leaves_the_group_tables_alone() {
         "fc sums fb's persons by start: {log:#?}"
     );
 }
+
+/// `party.important_data_processor` is an `any` over the party's flows, tabled
+/// per file like the cumulative sums: a PIA edit re-evaluates the edited
+/// flow's part, which holds only what the `any` reads (its truth per flow), so
+/// the parties' findings (every party's rules) are not evaluated again; a
+/// data edit that changes whether the flow carries important data does.
+#[test]
+fn a_flow_field_no_grouped_any_reads_leaves_the_parties_findings_alone() {
+    let parties = PARTIES
+        .replace("grade = 4 }", "grade = 4 records = 100 }")
+        .replace("d2 { ", "d2 { important_data = true ");
+    let mut a = workspace();
+    a.set_file("parties.hegui", &parties);
+    let before = a.diagnostics();
+    assert!(
+        before
+            .iter()
+            .any(|d| d.code == "DSL-27" && d.subject.as_deref() == Some("h2")),
+        "h2 processes important data (fb carries d2)"
+    );
+    a.db.start_log();
+    let edited = flow_pia("fb", "h2", "d2", "2025-03-01", "2025-01-02");
+    a.set_file("b.hegui", &edited);
+    let after = a.diagnostics();
+    let log = a.db.take_log();
+    assert!(executed(&a, &log, "entity_data", "fb"), "{log:#?}");
+    assert!(count(&log, "table_part") > 0, "{log:#?}");
+    assert!(
+        !executed_file(&a, &log, "file_findings", "parties.hegui"),
+        "h2's important-data fact did not change: {log:#?}"
+    );
+    let fresh_with = |b: &str| {
+        let mut fresh = Analysis::new();
+        fresh.set_file("parties.hegui", &parties);
+        fresh.set_file("a.hegui", &flow("fa", "h1", "d1", "2025-02-01"));
+        fresh.set_file("b.hegui", b);
+        fresh.set_file("c.hegui", &flow("fc", "h2", "d1", "2025-04-01"));
+        fresh.diagnostics()
+    };
+    assert_eq!(*after, *fresh_with(&edited));
+
+    // fb carried h2's only important data: h2 is no longer a processor of it.
+    a.db.start_log();
+    let edited = flow_pia("fb", "h2", "d1", "2025-03-01", "2025-01-02");
+    a.set_file("b.hegui", &edited);
+    let after = a.diagnostics();
+    let log = a.db.take_log();
+    assert!(
+        executed_file(&a, &log, "file_findings", "parties.hegui"),
+        "h2's important-data fact changed: {log:#?}"
+    );
+    assert!(!after.iter().any(|d| d.code == "DSL-27"));
+    assert_eq!(*after, *fresh_with(&edited));
+}

@@ -1006,8 +1006,9 @@ impl<'w> Evaluator<'w> {
         }
     }
 
-    /// A cumulative sum answered from the world's prefix-sum table, if the
-    /// aggregate was planned and the world keeps such tables.
+    /// A cumulative sum (or a grouped count, any, all) answered from the
+    /// world's prefix-sum table, if the aggregate was planned and the world
+    /// keeps such tables.
     fn planned_sum(&mut self, agg: &Aggregate) -> Option<Value> {
         let p = agg.plan.as_ref()?;
         let key = self.eval(&p.eq_value);
@@ -1038,6 +1039,7 @@ impl<'w> Evaluator<'w> {
             return Some(Value::Int(0));
         }
         let (lo, hi) = table.range(&lower, &upper);
+        let decided = matches!(p.key.agg, AggKind::Any | AggKind::All);
         let sum = match &table.distinct {
             Some(d) => d.sum(lo, hi),
             None => table.sum(lo, hi),
@@ -1048,12 +1050,16 @@ impl<'w> Evaluator<'w> {
             Some((_, k)) => Some(k.as_str()),
             None => self.label_kind.as_deref(),
         };
-        if kind == Some(&*p.key.kind) {
+        // The rows of an `all` are the members that refute it, not contributors.
+        if kind == Some(&*p.key.kind) && p.key.agg != AggKind::All {
             self.ranges.push(LazyRange {
                 table: table.clone(),
                 lo,
                 hi,
             });
+        }
+        if decided {
+            return Some(plan::decided(p.key.agg, &table));
         }
         Some(Value::int_between(facts, Interval::exact(sum).plus(extra)))
     }

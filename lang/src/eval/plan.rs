@@ -10,6 +10,11 @@
 //! and the value are the same for every subject, so per group the world can
 //! build a table of prefix sums sorted by the range field once; each subject
 //! then costs two binary searches instead of a scan of the group.
+//!
+//! Grouped `count`, `any` and `all` without a range are tabled the same way:
+//! each member's row says whether it decides the aggregate (certainly, or
+//! perhaps: an unknown row), so that a member's edit to a field the aggregate
+//! does not read leaves its file's part equal (see `db::table_part`).
 
 use super::{compare, Evaluator};
 use crate::hir::expr::walk;
@@ -23,6 +28,9 @@ use std::sync::Arc;
 /// What identifies a table: everything but the group key's value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PlanKey {
+    /// `Sum` (also for a distinct plan), or a grouped `Count`, `Any`, `All`
+    /// without a range: rows then count one per member that decides.
+    pub agg: AggKind,
     /// Its position in `Defs::plans` (equal plans share one), and the
     /// position of its set in `Defs::plan_sets`: the plans over the same
     /// kind grouped by the same field, whose tables are built together.
@@ -32,6 +40,10 @@ pub struct PlanKey {
     /// The element's slot (the slots below it are never read: see `element_only`).
     pub var: u32,
     pub eq_field: Arc<str>,
+    /// How many conjuncts of `filter` precede the group key's in the source:
+    /// a member whose key is unknown is compared there, as the scan does
+    /// (which facts taint depends on what the scan reads before a `false`).
+    pub eq_at: u32,
     pub range_field: Option<Arc<str>>,
     /// Conjuncts that read only the element.
     pub filter: Vec<Expr>,
@@ -358,10 +370,14 @@ pub fn plan_distinct(agg: &Aggregate, defs: &Defs) -> Option<Plan> {
     Some(p)
 }
 
-/// Plans a `sum` over a collection of `kind`, if its shape allows (chosen once,
-/// when the definitions are resolved).
+/// Plans a `sum` over a collection of `kind`, or a `count`, `any` or `all`
+/// without a range, if its shape allows (chosen once, when the definitions
+/// are resolved).
 pub fn plan(agg: &Aggregate, kind: &str, defs: &Defs) -> Option<Plan> {
-    if agg.kind != AggKind::Sum {
+    if !matches!(
+        agg.kind,
+        AggKind::Sum | AggKind::Count | AggKind::Any | AggKind::All
+    ) {
         return None;
     }
     let var = agg.slot;
@@ -385,6 +401,7 @@ pub fn plan(agg: &Aggregate, kind: &str, defs: &Defs) -> Option<Plan> {
     let mut lower = Vec::new();
     let mut upper = Vec::new();
     let mut filter = Vec::new();
+    let mut eq_at = 0;
     for c in conjuncts {
         if let Expr::Binary(op, a, b) = c {
             // Normalise to `var.field OP other`.
@@ -397,10 +414,13 @@ pub fn plan(agg: &Aggregate, kind: &str, defs: &Defs) -> Option<Plan> {
                 match op {
                     BinOp::Eq if eq.is_none() => {
                         eq = Some((field, other));
+                        eq_at = filter.len() as u32;
                         continue;
                     }
+                    // Only a sum keeps a range; elsewhere a bound is a filter.
                     BinOp::Ge | BinOp::Gt | BinOp::Le | BinOp::Lt
-                        if range_field.as_ref().is_none_or(|r| *r == field) =>
+                        if agg.kind == AggKind::Sum
+                            && range_field.as_ref().is_none_or(|r| *r == field) =>
                     {
                         range_field = Some(field);
                         let bound = (other.clone(), matches!(op, BinOp::Ge | BinOp::Le));
@@ -427,11 +447,13 @@ pub fn plan(agg: &Aggregate, kind: &str, defs: &Defs) -> Option<Plan> {
     }
     Some(Plan {
         key: PlanKey {
+            agg: agg.kind,
             id: 0,
             set: 0,
             kind: Arc::from(kind),
             var,
             eq_field,
+            eq_at,
             range_field,
             filter,
             value: agg.value.clone(),
@@ -533,22 +555,49 @@ impl Plans {
     }
 }
 
-/// Binds `item` in the plan's element slot (the slots below it are never
-/// read) and evaluates the plan's filter on it; the caller unbinds.
-fn bind_and_filter(ev: &mut Evaluator, plan: &PlanKey, item: &Value) -> Truth {
+/// Binds `item` (a member of the group `group`, or one whose key is
+/// unknown) in the plan's element slot (the slots below it are never read)
+/// and evaluates the plan's filter on it, the group key's conjunct in its
+/// place, stopping at a `false` as the scan's `and` does; the caller unbinds.
+fn bind_and_filter(ev: &mut Evaluator, plan: &PlanKey, group: &Value, item: &Value) -> Truth {
     ev.refuel();
     for _ in 0..plan.var {
         ev.push_local(Value::None);
     }
     ev.push_local(item.clone());
     let mut pass = Truth::True;
-    for c in &plan.filter {
+    for (i, c) in plan.filter.iter().enumerate() {
+        if i == plan.eq_at as usize {
+            pass = pass.and(key_matches(ev, plan, group, item));
+            if pass == Truth::False {
+                return pass;
+            }
+        }
         pass = pass.and(ev.eval(c).truth());
         if pass == Truth::False {
-            break;
+            return pass;
         }
     }
+    if plan.eq_at as usize >= plan.filter.len() {
+        pass = pass.and(key_matches(ev, plan, group, item));
+    }
     pass
+}
+
+/// The group key's conjunct for a member: true for one of the group; for one
+/// whose key is unknown, the comparison the scan makes (reading the key
+/// taints as it does).
+fn key_matches(ev: &mut Evaluator, plan: &PlanKey, group: &Value, item: &Value) -> Truth {
+    let key = ev.field(item, &plan.eq_field);
+    match &key {
+        Value::Unknown(u) => {
+            if u.facts.has_invalid() {
+                ev.tainted = ev.tainted.union(u.facts);
+            }
+            super::binary_values(BinOp::Eq, &key, group, &ev.defs().calendar).truth()
+        }
+        _ => Truth::True,
+    }
 }
 
 /// One file's share of a plan's table: the rows of the group's members it
@@ -575,39 +624,52 @@ pub enum TablePart {
 
 /// The table of a plan over the members of one group (`None` when an
 /// evaluation ran out of fuel or met a cycle: the caller then scans).
-pub fn build_table(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> Option<RangeTable> {
-    let part = table_part(ev, plan, members)?;
+pub fn build_table(
+    ev: &mut Evaluator,
+    plan: &PlanKey,
+    group: &Value,
+    members: &[Arc<str>],
+) -> Option<RangeTable> {
+    let part = table_part(ev, plan, group, members)?;
     merge_parts(plan, &[&part])
 }
 
-/// The rows of `members` (sorted by name) for one plan (`None` as for
-/// `build_table`, or for a distinct plan meeting an unknown).
-pub fn table_part(ev: &mut Evaluator, plan: &PlanKey, members: &[Arc<str>]) -> Option<TablePart> {
+/// The rows of `members` of `group` (sorted by name) for one plan (`None`
+/// as for `build_table`, or for a distinct plan meeting an unknown).
+pub fn table_part(
+    ev: &mut Evaluator,
+    plan: &PlanKey,
+    group: &Value,
+    members: &[Arc<str>],
+) -> Option<TablePart> {
     if let Some(d) = &plan.distinct {
-        return distinct_part(ev, plan, d, members);
+        return distinct_part(ev, plan, d, group, members);
+    }
+    if plan.agg != AggKind::Sum {
+        return decision_part(ev, plan, group, members);
     }
     let mut rows = Vec::with_capacity(members.len());
     let mut unknown = Vec::new();
     ev.tainted = FactSet::EMPTY;
     for name in members.iter() {
         let item = Value::Entity(name.clone());
-        let mut pass = bind_and_filter(ev, plan, &item);
-        if pass != Truth::False {
-            // The group holds the elements whose key is unknown too: they may belong.
-            if let Value::Unknown(u) = ev.field(&item, &plan.eq_field) {
-                pass = pass.and(Truth::Unknown(u.facts));
-                if u.facts.has_invalid() {
-                    ev.tainted = ev.tainted.union(u.facts);
-                }
-            }
-        }
-        let value = match &plan.value {
-            Some(v) => ev.eval(v),
-            None => item.clone(),
-        };
-        let sort = match &plan.range_field {
-            Some(f) => ev.field(&item, f),
-            None => Value::Int(0),
+        // The group holds the elements whose key is unknown too: they may belong.
+        let pass = bind_and_filter(ev, plan, group, &item);
+        // As the scan, nothing more is read of an element that does not pass.
+        // (An element out of a subject's range is read: its range key and
+        // value may taint a subject whose scan would not read them.)
+        let (value, sort) = match pass {
+            Truth::False => (Value::None, Value::None),
+            _ => (
+                match &plan.value {
+                    Some(v) => ev.eval(v),
+                    None => item.clone(),
+                },
+                match &plan.range_field {
+                    Some(f) => ev.field(&item, f),
+                    None => Value::Int(0),
+                },
+            ),
         };
         if sort.unknown_facts().has_invalid() {
             ev.tainted = ev.tainted.union(sort.unknown_facts());
@@ -682,6 +744,91 @@ pub fn merge_parts(plan: &PlanKey, parts: &[&TablePart]) -> Option<RangeTable> {
     Some(table)
 }
 
+/// The rows of a grouped `count`, `any` or `all`: one per member that
+/// decides it as the scan (`Evaluator::aggregate`) does, value 1, in a
+/// `Sum` part. For `count` and `any` a member decides when it passes the
+/// filter and its value holds; for `all`, when it passes and its value does
+/// not hold. A member that perhaps decides is an unknown row (contribution
+/// 0 or 1, with its facts); for `count`, a member that does not count but
+/// was read unknown is an unknown row adding 0, since the scan's count
+/// carries those facts too.
+fn decision_part(
+    ev: &mut Evaluator,
+    plan: &PlanKey,
+    group: &Value,
+    members: &[Arc<str>],
+) -> Option<TablePart> {
+    let mut rows = Vec::new();
+    let mut unknown = Vec::new();
+    ev.tainted = FactSet::EMPTY;
+    for name in members.iter() {
+        let item = Value::Entity(name.clone());
+        let pass = bind_and_filter(ev, plan, group, &item);
+        // As the scan: the value is read only for an element that may pass.
+        let value = match (&plan.value, pass) {
+            (_, Truth::False) => Value::None,
+            (Some(v), _) => ev.eval(v),
+            (None, _) => Value::Bool(true),
+        };
+        ev.unbind(plan.var as usize + 1);
+        if ev.abort.is_some() {
+            return None;
+        }
+        if pass == Truth::False {
+            continue;
+        }
+        let holds = match &plan.value {
+            Some(_) => value.truth(),
+            None => Truth::True,
+        };
+        let decides = match plan.agg {
+            AggKind::All => pass.and(holds.negate()),
+            _ => pass.and(holds),
+        };
+        let read = pass_facts(pass).union(value.unknown_facts());
+        let row = |contribution, facts| UnknownRow {
+            key: Value::Int(0),
+            contribution,
+            facts,
+            entity: name.clone(),
+        };
+        match decides {
+            Truth::True => rows.push((Value::Int(0), 1, name.clone())),
+            Truth::Unknown(f) => unknown.push(row(
+                Interval { lo: 0, hi: 1 },
+                if plan.agg == AggKind::Count { read } else { f },
+            )),
+            Truth::False if plan.agg == AggKind::Count && !read.is_empty() => {
+                unknown.push(row(Interval::ZERO, read))
+            }
+            Truth::False => {}
+        }
+    }
+    Some(TablePart::Sum {
+        rows,
+        unknown,
+        tainted: ev.tainted,
+    })
+}
+
+/// A grouped `any` or `all` from its table (see `decision_part`): decided by
+/// a row that certainly decides, unknown if some row perhaps does (with
+/// their facts), else the empty group's answer.
+pub fn decided(agg: AggKind, table: &RangeTable) -> Value {
+    let empty = agg == AggKind::All;
+    if !table.rows.is_empty() {
+        return Value::Bool(!empty);
+    }
+    if table.unknown.is_empty() {
+        return Value::Bool(empty);
+    }
+    let facts = table
+        .unknown
+        .iter()
+        .fold(FactSet::EMPTY, |f, r| f.union(r.facts));
+    Value::Unknown(crate::model::unknown::Unknown::of(facts))
+}
+
 fn pass_facts(t: Truth) -> FactSet {
     match t {
         Truth::Unknown(f) => f,
@@ -696,6 +843,7 @@ fn distinct_part(
     ev: &mut Evaluator,
     plan: &PlanKey,
     outer: &DistinctPart,
+    group: &Value,
     members: &[Arc<str>],
 ) -> Option<TablePart> {
     let mut rows: Vec<(Value, Vec<Value>, Arc<str>)> = Vec::with_capacity(members.len());
@@ -704,10 +852,7 @@ fn distinct_part(
     ev.tainted = FactSet::EMPTY;
     for name in members.iter() {
         let item = Value::Entity(name.clone());
-        let mut pass = bind_and_filter(ev, plan, &item);
-        if pass != Truth::False && ev.field(&item, &plan.eq_field).is_unknown() {
-            pass = Truth::Unknown(FactSet::EMPTY);
-        }
+        let pass = bind_and_filter(ev, plan, group, &item);
         let value = match (&plan.value, pass) {
             (Some(v), Truth::True) => ev.eval(v),
             _ => Value::None,
