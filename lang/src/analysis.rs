@@ -78,7 +78,16 @@ impl Analysis {
     }
 
     pub fn with_stdlib(stdlib: &[(&str, &str)]) -> Analysis {
-        let db = Database::default();
+        Analysis::on(Database::default(), stdlib)
+    }
+
+    /// The embedded standard library on a database that can record which
+    /// queries execute (`db.start_log()`): for tests and benchmarks of reuse.
+    pub fn with_query_log() -> Analysis {
+        Analysis::on(Database::with_log(), crate::stdlib::FILES)
+    }
+
+    fn on(db: Database, stdlib: &[(&str, &str)]) -> Analysis {
         let mut files = BTreeMap::new();
         for (path, text) in stdlib {
             let f = SourceFile::builder(path.to_string(), Arc::from(*text), true)

@@ -20,7 +20,7 @@ fn flow(name: &str, from: &str, data: &str, start: &str) -> String {
 }
 
 fn workspace() -> Analysis {
-    let mut a = Analysis::new();
+    let mut a = Analysis::with_query_log();
     a.set_file("parties.hegui", PARTIES);
     a.set_file("a.hegui", &flow("fa", "h1", "d1", "2025-02-01"));
     a.set_file("b.hegui", &flow("fb", "h2", "d2", "2025-03-01"));

@@ -34,10 +34,13 @@ fn main() {
         return;
     }
     let t0 = Instant::now();
-    let mut a = hegui_lang::Analysis::new();
-    if std::env::var("HEGUI_LOG").is_ok() {
+    let mut a = if std::env::var("HEGUI_LOG").is_ok() {
+        let a = hegui_lang::Analysis::with_query_log();
         a.db.start_log();
-    }
+        a
+    } else {
+        hegui_lang::Analysis::new()
+    };
     let texts: Vec<(String, String)> = files
         .iter()
         .map(|p| {

@@ -512,7 +512,7 @@ fn memoised_references_and_symbols_equal_a_fresh_walk_after_edits() {
 #[test]
 fn references_and_symbols_reuse_the_memos_of_unchanged_files() {
     let split = S1.find("/// Trial data.").expect("dataset");
-    let mut a = Analysis::new();
+    let mut a = Analysis::with_query_log();
     a.set_file("parties.hegui", &S1[..split]);
     a.set_file("flows.hegui", &S1[split..]);
     let ruijin = Target::Entity("ruijin".into());
