@@ -342,7 +342,7 @@ fn run() -> u8 {
                 }
                 return check_each(&paths, &settings);
             }
-            let w = match settings.open(&paths) {
+            let mut w = match settings.open(&paths) {
                 Ok(w) => w,
                 Err(code) => return code,
             };
@@ -352,7 +352,17 @@ fn run() -> u8 {
                 Format::Sarif => output::CheckFormat::Sarif,
                 Format::Junit => output::CheckFormat::Junit,
             };
-            let (code, _) = output::check(&w.analysis, &w.load, &w.run, w.lang, format, w.gate());
+            // One pass, shedding the memos as it goes: nothing asks again.
+            let diags = output::all_diagnostics_once(&mut w.analysis, &w.load);
+            let (code, _) = output::check_these(
+                &w.analysis,
+                &w.load,
+                diags,
+                &w.run,
+                w.lang,
+                format,
+                w.gate(),
+            );
             if format == output::CheckFormat::Human {
                 output::emit(&format!("{}\n", w.run.line(w.lang)));
             }

@@ -139,11 +139,26 @@ pub fn emit_json(value: &impl serde::Serialize) {
 /// Every diagnostic of a workspace (load errors too), re-located into the
 /// JSON/YAML files they came from, sorted.
 pub fn all_diagnostics(analysis: &Analysis, loaded: &Loaded) -> Vec<Diagnostic> {
-    let mut diags: Vec<Diagnostic> = loaded.errors.clone();
     // The workspace's list is built for this call: moved, not copied, when no
     // one else holds it.
     let all = analysis.diagnostics();
-    diags.extend(Arc::try_unwrap(all).unwrap_or_else(|a| (*a).clone()));
+    finish(
+        analysis,
+        loaded,
+        Arc::try_unwrap(all).unwrap_or_else(|a| (*a).clone()),
+    )
+}
+
+/// [`all_diagnostics`] for a run that asks once ([`Analysis::diagnostics_once`]:
+/// the memos are shed as the list is built).
+pub fn all_diagnostics_once(analysis: &mut Analysis, loaded: &Loaded) -> Vec<Diagnostic> {
+    let all = analysis.diagnostics_once();
+    finish(analysis, loaded, all)
+}
+
+fn finish(analysis: &Analysis, loaded: &Loaded, all: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diags: Vec<Diagnostic> = loaded.errors.clone();
+    diags.extend(all);
     let mut diags = loaded.finish(analysis, diags);
     hegui_lang::diag::sort(&mut diags);
     diags
@@ -306,8 +321,21 @@ pub fn check(
     format: CheckFormat,
     gate: crate::exit::Gate,
 ) -> (u8, Counts) {
-    let fail_at = gate.at;
     let diags = all_diagnostics(analysis, loaded);
+    check_these(analysis, loaded, diags, run, lang, format, gate)
+}
+
+/// [`check`] of diagnostics already collected ([`all_diagnostics`]).
+pub fn check_these(
+    analysis: &Analysis,
+    loaded: &Loaded,
+    diags: Vec<Diagnostic>,
+    run: &RunInfo,
+    lang: Lang,
+    format: CheckFormat,
+    gate: crate::exit::Gate,
+) -> (u8, Counts) {
+    let fail_at = gate.at;
     let sources = Sources::new(analysis, loaded);
     let defs = analysis.defs();
     let waived = |d: &Diagnostic| d.status == DiagStatus::Waived;
@@ -352,15 +380,18 @@ pub fn check(
             ));
         }
         CheckFormat::Human => {
+            use std::io::Write;
             let color = std::io::stdout().is_terminal();
-            let (open, shown): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+            let (open, shown): (Vec<&Diagnostic>, Vec<&Diagnostic>) = diags
                 .iter()
-                .cloned()
                 .partition(|d| d.status == DiagStatus::Undetermined);
-            let mut s = render::to_string(&shown, &sources, lang, color);
-            s.push_str(&undetermined::render(&open, &sources, lang, color));
-            s.push_str(&counts.line(lang));
-            emit(&s);
+            // Streamed to stdout as rendered; a closed pipe ends the writing
+            // and is not an error (as in `emit`).
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let _ = render::write(&mut out, shown, &sources, lang, color)
+                .and_then(|()| undetermined::write(&mut out, &open, &sources, lang, color))
+                .and_then(|()| out.write_all(counts.line(lang).as_bytes()))
+                .and_then(|()| out.flush());
         }
     }
     (crate::exit::gated(&diags, &defs, gate), counts)

@@ -8,7 +8,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Status};
 use hegui_lang::syntax::ast::Span;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Files a renderer can show snippets of: path and text.
 pub trait SourceLookup {
@@ -21,19 +21,29 @@ pub fn to_string(
     lang: Lang,
     color: bool,
 ) -> String {
-    let mut files = SimpleFiles::new();
-    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut id_of = |path: &str, files: &mut SimpleFiles<String, String>| -> Option<usize> {
-        if let Some(id) = ids.get(path) {
-            return Some(*id);
-        }
-        let text = sources.text_of(path)?;
-        let id = files.add(path.to_string(), text.to_string());
-        ids.insert(path.to_string(), id);
-        Some(id)
+    let mut out: Vec<u8> = Vec::new();
+    let _ = write(&mut out, diags, sources, lang, color);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Renders `diags` into `out` one after the other: a check's output goes to
+/// a buffered stdout as it is rendered, never held whole (at 100,000 flows it
+/// is 200 MB of text).
+pub fn write<'d, 's>(
+    out: &mut dyn std::io::Write,
+    diags: impl IntoIterator<Item = &'d Diagnostic>,
+    sources: &'s dyn SourceLookup,
+    lang: Lang,
+    color: bool,
+) -> std::io::Result<()> {
+    // The files' texts are borrowed from `sources`, not copied.
+    let mut files: SimpleFiles<&'d str, &'s str> = SimpleFiles::new();
+    let mut ids: HashMap<&'d str, Option<usize>> = HashMap::new();
+    let mut id_of = |path: &'d str, files: &mut SimpleFiles<&'d str, &'s str>| -> Option<usize> {
+        *ids.entry(path)
+            .or_insert_with(|| sources.text_of(path).map(|text| files.add(path, text)))
     };
     let config = term::Config::default();
-    let mut out: Vec<u8> = Vec::new();
     for d in diags {
         let sev = match d.severity {
             Severity::Error => cd::Severity::Error,
@@ -96,16 +106,26 @@ pub fn to_string(
         }
         cdiag = cdiag.with_labels(labels).with_notes(notes);
         if color {
-            let mut buf = term::termcolor::Buffer::ansi();
-            let _ = term::emit(&mut buf, &config, &files, &cdiag);
-            out.extend_from_slice(buf.as_slice());
+            term::emit(
+                &mut term::termcolor::Ansi::new(&mut *out),
+                &config,
+                &files,
+                &cdiag,
+            )
         } else {
-            let mut buf = term::termcolor::Buffer::no_color();
-            let _ = term::emit(&mut buf, &config, &files, &cdiag);
-            out.extend_from_slice(buf.as_slice());
+            term::emit(
+                &mut term::termcolor::NoColor::new(&mut *out),
+                &config,
+                &files,
+                &cdiag,
+            )
         }
+        .map_err(|e| match e {
+            codespan_reporting::files::Error::Io(e) => e,
+            e => std::io::Error::other(e.to_string()),
+        })?;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(())
 }
 
 /// Keeps a span inside its text and on character boundaries, so rendering never panics.

@@ -304,11 +304,48 @@ impl Analysis {
         Arc::new(self.with_waivers(&w, (*raw).clone(), None))
     }
 
-    /// Evaluates the entities on every core, each thread with its own handle
-    /// on the database (salsa shares the memos, and a thread waits for a query
-    /// another is computing). The sequential pass that follows only collects.
-    /// Worth it only for big workspaces.
+    /// [`Analysis::diagnostics`] for a run that asks once (`hegui check`):
+    /// the files are evaluated a chunk at a time, in the list's order, and
+    /// the memos a chunk leaves (its parse trees and findings) are shed
+    /// before the next ([`db::shed`]), so the peak holds the findings once
+    /// (the list) and not also the memos. The same list as `diagnostics()`;
+    /// what was shed is recomputed if asked again.
+    pub fn diagnostics_once(&mut self) -> Vec<Diagnostic> {
+        self.diagnostics_shedding(64)
+    }
+
+    /// [`Analysis::diagnostics_once`] with chunks of `files_per_chunk` files
+    /// (the tests shed after every file).
+    #[doc(hidden)]
+    pub fn diagnostics_shedding(&mut self, files_per_chunk: usize) -> Vec<Diagnostic> {
+        db::track_for_shedding(&mut self.db);
+        let mut files: Vec<SourceFile> = self.ws.files(&self.db).clone();
+        files.sort_by(|a, b| a.path(&self.db).cmp(b.path(&self.db)));
+        let mut raw = Vec::new();
+        for chunk in files.chunks(files_per_chunk.max(1)) {
+            self.prewarm_files(chunk);
+            for f in chunk {
+                raw.extend(db::file_diagnostics(&self.db, self.ws, *f));
+            }
+            db::shed(&mut self.db);
+        }
+        let w = self.waivers();
+        if w.list.is_empty() && w.diagnostics.is_empty() {
+            return raw;
+        }
+        self.with_waivers(&w, raw, None)
+    }
+
     fn prewarm(&self) {
+        let files: Vec<SourceFile> = self.files.values().copied().collect();
+        self.prewarm_files(&files);
+    }
+
+    /// Evaluates the entities of `files` on every core, each thread with its
+    /// own handle on the database (salsa shares the memos, and a thread waits
+    /// for a query another is computing). The sequential pass that follows
+    /// only collects. Worth it only for big workspaces.
+    fn prewarm_files(&self, files: &[SourceFile]) {
         const MIN_ENTITIES_PER_THREAD: usize = 512;
         let index = self.entity_index();
         let threads = std::thread::available_parallelism()
@@ -321,7 +358,6 @@ impl Analysis {
         // The definitions and their checks are shared by every entity's work.
         db::def_checks(&self.db, self.ws);
         // Stripes of files (the grain of evaluation), each thread its own.
-        let files: Vec<SourceFile> = self.files.values().copied().collect();
         std::thread::scope(|scope| {
             for t in 0..threads {
                 let db = self.db.clone();

@@ -411,7 +411,7 @@ pub type FileFindings = Vec<(Arc<str>, Arc<Vec<Diagnostic>>)>;
 /// pass: the date-free derived facts it computes are kept for the pass in a
 /// plain table (`eval::SharedFacts`), and the query records every entity,
 /// group and table they read, so an edit re-runs the files that read it.
-#[salsa::tracked(returns(clone))]
+#[salsa::tracked(returns(clone), lru = 0)]
 pub fn file_findings<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<FileFindings> {
     let ws = key.ws(db);
     let index = entity_index(db, ws);
@@ -628,6 +628,27 @@ pub fn workspace_diagnostics(db: &dyn Db, ws: Workspace) -> Arc<Vec<Diagnostic>>
         out.extend(file_diagnostics(db, ws, f));
     }
     Arc::new(out)
+}
+
+/// A one-shot run (`hegui check`, [`crate::Analysis::diagnostics_once`])
+/// reads each file's findings once, copies them out and never asks again, so
+/// after each chunk of files it sheds the memos that dominate the peak: the
+/// findings and all but a few parse trees (each ~20 bytes per byte of text;
+/// the lowered entities are kept: other files read them). Salsa evicts only
+/// values whose use it tracked: [`track_for_shedding`] goes first. Eviction
+/// drops values, not dependencies: a later read recomputes them, equal to
+/// what a fresh analysis gives. The language server never calls these (its
+/// `file_findings` is not LRU-bounded: `lru = 0`).
+pub fn track_for_shedding(db: &mut Database) {
+    file_findings::set_lru_capacity(db, usize::MAX);
+}
+
+/// See [`track_for_shedding`].
+pub fn shed(db: &mut Database) {
+    use salsa::Database as _;
+    parse_file::set_lru_capacity(db, 8);
+    file_findings::set_lru_capacity(db, 1);
+    db.trigger_lru_eviction();
 }
 
 /// The evaluator's view of the database.

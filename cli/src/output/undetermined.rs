@@ -8,8 +8,14 @@ use crate::render;
 use hegui_lang::diag::{Diagnostic, Lang, Location, Severity, Status, Text};
 use std::collections::BTreeMap;
 
-/// Renders `open` (undetermined findings): one note per missing fact.
-pub fn render(open: &[Diagnostic], sources: &Sources, lang: Lang, color: bool) -> String {
+/// Renders `open` (undetermined findings) into `w`: one note per missing fact.
+pub fn write(
+    w: &mut dyn std::io::Write,
+    open: &[&Diagnostic],
+    sources: &Sources,
+    lang: Lang,
+    color: bool,
+) -> std::io::Result<()> {
     let groups = group(open);
     let mut out = Vec::new();
     for ((entity, field), (location, members)) in &groups {
@@ -60,17 +66,17 @@ pub fn render(open: &[Diagnostic], sources: &Sources, lang: Lang, color: bool) -
         out.push(d);
     }
     // An undetermined finding that names no fact (none should) is shown as is.
-    out.extend(open.iter().filter(|d| d.missing.is_empty()).cloned());
-    render::to_string(&out, sources, lang, color)
+    let as_is = open.iter().copied().filter(|d| d.missing.is_empty());
+    render::write(w, out.iter().chain(as_is), sources, lang, color)
 }
 
 type Groups<'a> = BTreeMap<(String, String), (Location, Vec<&'a Diagnostic>)>;
 
 /// The findings under each missing fact (a finding waiting for two facts is
 /// under both).
-fn group(open: &[Diagnostic]) -> Groups<'_> {
+fn group<'a>(open: &[&'a Diagnostic]) -> Groups<'a> {
     let mut groups: Groups = BTreeMap::new();
-    for d in open {
+    for &d in open {
         for m in &d.missing {
             groups
                 .entry((m.entity.clone(), m.field.clone()))
