@@ -17,7 +17,7 @@ use crate::syntax::ast::{AggKind, BinOp, Unit};
 use jiff::civil::Date;
 use plan::{LazyRange, PlanKey, RangeTable};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Evaluation steps one rule (or one derived fact, or constant) may take for
@@ -89,22 +89,56 @@ impl EntityHead {
     }
 }
 
-/// The date-free derived facts computed in one evaluation pass (a file's
-/// subjects, or one group's tables): per entity, a slot per fact id
-/// (`Defs::fact_ids`). Computed apart from any subject, so they are the same
+/// The entities one evaluation pass (a file's subjects, or one group's
+/// tables) has read, each by a small id given on its first read: its data
+/// and its date-free derived facts, a slot per fact id (`Defs::fact_ids`).
+/// Those facts are computed apart from any subject, so they are the same
 /// whichever subject reads them; a plain table, dropped with the pass — the
 /// pass's own query records what they read.
+///
+/// A name is found by its `Arc`'s address (the IR's names, the index lists'
+/// and the tables' are read again and again as the same `Arc`), by its text
+/// only when that `Arc` is first met: no string hashed per field read. Every
+/// `Arc` keyed by address is held in `held`, so no other name can take its
+/// address while the pass lives.
 #[derive(Default)]
 pub struct SharedFacts {
-    by_entity: FxHashMap<Arc<str>, Vec<Option<Arc<Derived>>>>,
+    by_ptr: FxHashMap<usize, u32>,
+    by_name: FxHashMap<Arc<str>, u32>,
+    held: Vec<Arc<str>>,
+    data: Vec<Option<Arc<EntityData>>>,
+    facts: Vec<Vec<Option<Arc<Derived>>>>,
 }
 
 impl SharedFacts {
-    fn get(&self, entity: &str, id: u32) -> Option<Arc<Derived>> {
-        self.by_entity.get(entity)?.get(id as usize)?.clone()
+    /// The id of the entity of that name, read from the world the first time.
+    fn id(&mut self, world: &dyn World, name: &Arc<str>) -> u32 {
+        let at = Arc::as_ptr(name) as *const u8 as usize;
+        if let Some(&id) = self.by_ptr.get(&at) {
+            return id;
+        }
+        let id = match self.by_name.get(&**name) {
+            Some(&id) => id,
+            None => {
+                let id = self.data.len() as u32;
+                self.data.push(world.entity(name));
+                self.facts.push(Vec::new());
+                self.by_name.insert(name.clone(), id);
+                id
+            }
+        };
+        self.by_ptr.insert(at, id);
+        self.held.push(name.clone());
+        id
     }
-    fn insert(&mut self, entity: &Arc<str>, id: u32, d: Arc<Derived>) {
-        let slots = self.by_entity.entry(entity.clone()).or_default();
+    fn data(&self, entity: u32) -> Option<&Arc<EntityData>> {
+        self.data[entity as usize].as_ref()
+    }
+    fn get(&self, entity: u32, id: u32) -> Option<Arc<Derived>> {
+        self.facts[entity as usize].get(id as usize)?.clone()
+    }
+    fn insert(&mut self, entity: u32, id: u32, d: Arc<Derived>) {
+        let slots = &mut self.facts[entity as usize];
         if slots.len() <= id as usize {
             slots.resize(id as usize + 1, None);
         }
@@ -175,14 +209,14 @@ pub struct Evaluator<'w> {
     /// Index of the first local visible in the current frame.
     frame: usize,
     /// Derived facts computed for the current subject (those that read the
-    /// date included), with the entities their aggregates summed.
-    derived: FxHashMap<Arc<str>, FxHashMap<&'w str, Arc<Derived>>>,
-    /// Date-free facts, kept for every subject of the pass.
+    /// date included), with the entities their aggregates summed; by entity id.
+    derived: FxHashMap<u32, FxHashMap<&'w str, Arc<Derived>>>,
+    /// The entities read and their date-free facts, kept for every subject
+    /// of the pass.
     shared: SharedFacts,
     /// (entity or `const`, fact or constant) under evaluation: a cycle guard.
     in_progress: FxHashSet<(Arc<str>, &'w str)>,
     consts: FxHashMap<Arc<str>, Value>,
-    entities: FxHashMap<Arc<str>, Option<Arc<EntityData>>>,
     /// (kind, fact) → its definition, built on first use and shared with the
     /// evaluations of date-free facts (`Defs::derives` is keyed by owned Strings).
     derives: Arc<DeriveIndex<'w>>,
@@ -220,7 +254,6 @@ impl<'w> Evaluator<'w> {
             shared: SharedFacts::default(),
             in_progress: FxHashSet::default(),
             consts: FxHashMap::default(),
-            entities: FxHashMap::default(),
             derives: Arc::default(),
             contributors: BTreeSet::new(),
             ranges: Vec::new(),
@@ -395,27 +428,25 @@ impl<'w> Evaluator<'w> {
         v
     }
 
-    /// An entity by name, remembered for the rest of this evaluation.
-    fn entity(&mut self, name: &str) -> Option<Arc<EntityData>> {
-        if let Some(e) = self.entities.get(name) {
-            return e.clone();
-        }
-        let e = self.world.entity(name);
-        self.entities.insert(Arc::from(name), e.clone());
-        e
+    /// An entity by name, remembered for the rest of this pass.
+    fn entity(&mut self, name: &Arc<str>) -> Option<&Arc<EntityData>> {
+        let id = self.shared.id(self.world, name);
+        self.shared.data(id)
     }
 
     /// `x.f` for every kind of value.
     pub fn field(&mut self, base: &Value, f: &str) -> Value {
         match base {
             Value::Entity(name) => {
-                let Some(e) = self.entity(name) else {
+                let id = self.shared.id(self.world, name);
+                let Some(e) = self.shared.data(id) else {
                     return Value::None;
                 };
                 if let Some(fd) = e.get(f) {
                     return fd.value.clone();
                 }
-                self.derived_fact(name, &e.kind, f)
+                let e = e.clone();
+                self.derived_fact(name, id, &e.kind, f)
             }
             Value::Member {
                 fields: Some(fs), ..
@@ -451,14 +482,14 @@ impl<'w> Evaluator<'w> {
         }
     }
 
-    fn derived_fact(&mut self, entity: &Arc<str>, kind: &str, f: &str) -> Value {
-        let local = self.derived.get(entity).and_then(|m| m.get(f)).cloned();
+    fn derived_fact(&mut self, entity: &Arc<str>, entity_id: u32, kind: &str, f: &str) -> Value {
+        let local = self.derived.get(&entity_id).and_then(|m| m.get(f)).cloned();
         let cached = match local {
             Some(d) => Some(d),
             // `explain` computes its own, to see the thresholds compared.
             None if self.record_facts => None,
             None => match self.defs().fact_ids.get(f) {
-                Some(&id) => self.shared_fact(entity, kind, f, id),
+                Some(&id) => self.shared_fact(entity, entity_id, kind, f, id),
                 None => None,
             },
         };
@@ -471,7 +502,7 @@ impl<'w> Evaluator<'w> {
                 let d = Arc::new(d);
                 if self.abort.is_none() {
                     self.derived
-                        .entry(entity.clone())
+                        .entry(entity_id)
                         .or_default()
                         .insert(name, d.clone());
                 }
@@ -501,26 +532,25 @@ impl<'w> Evaluator<'w> {
     fn shared_fact(
         &mut self,
         entity: &Arc<str>,
+        entity_id: u32,
         kind: &str,
         f: &str,
         id: u32,
     ) -> Option<Arc<Derived>> {
-        if let Some(d) = self.shared.get(entity, id) {
+        if let Some(d) = self.shared.get(entity_id, id) {
             return Some(d);
         }
         let mut sub = Evaluator::new(self.world);
         sub.derives = self.derive_index();
         sub.label_kind = Some(kind.to_string());
         sub.shared = std::mem::take(&mut self.shared);
-        sub.entities = std::mem::take(&mut self.entities);
         let d = sub.compute_derived(entity, kind, f);
         self.shared = std::mem::take(&mut sub.shared);
-        self.entities = std::mem::take(&mut sub.entities);
         let d = Arc::new(d?);
         if sub.abort.is_some() {
             return None;
         }
-        self.shared.insert(entity, id, d.clone());
+        self.shared.insert(entity_id, id, d.clone());
         Some(d)
     }
 
@@ -795,7 +825,7 @@ impl<'w> Evaluator<'w> {
         let mut best_unknown = false;
         let mut out: Vec<Value> = Vec::new();
         let mut out_unknown = false;
-        let mut seen: HashSet<Value> = HashSet::new();
+        let mut seen: FxHashSet<Value> = FxHashSet::default();
         for (item, member) in items {
             if self.abort.is_some() {
                 break;

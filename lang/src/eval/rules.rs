@@ -1,7 +1,7 @@
 //! Rules applied to one subject entity: which are in force, which apply, which
 //! are violated, and the finding each violation produces.
 
-use super::plan::LazyRange;
+use super::plan::{LazyRange, RangeTable};
 use super::{Abort, Decider, Evaluator, World};
 use crate::diag::{
     Diagnostic, Fix, Lang, Location, Message, MissingFact, ObligationDue, Severity, Text,
@@ -121,15 +121,20 @@ fn outcomes_with(
     ev.push_local(Value::Entity(subject));
     let listing = ev.record_facts;
     let undated = date_unknown(world, e, as_of);
-    let out = world
+    let rules: Vec<&RuleDef> = world
         .defs()
         .rules
         .values()
         .filter(|r| r.subject == e.kind)
         // Rules not in force only matter to `explain`, which lists them.
         .filter(|r| listing || r.in_force(date))
-        .map(|r| outcome(ev, r, e, date, undated))
         .collect();
+    // Sized first: an `Outcome` holds its finding, and growing a vector of
+    // them copied each one several times (4 % of a check's instructions).
+    let mut out = Vec::with_capacity(rules.len());
+    for r in rules {
+        out.push(outcome(ev, r, e, date, undated));
+    }
     ev.locals.truncate(base);
     out
 }
@@ -302,31 +307,59 @@ fn finding(ev: &mut Evaluator, rule: &RuleDef, e: &EntityData) -> Diagnostic {
     d
 }
 
+/// Rows `lo..hi` of a prefix-sum table.
+type Rows = (usize, usize);
+
 /// The entities other than `subject` that made up its sums (the scanned
 /// contributors and the rows that count in its prefix-sum ranges): the first
 /// [`MAX_LABELS`] by name, and how many there are. A range can hold most of a
-/// big exporter's flows, so one range alone is counted and named from its
-/// table's name index, without copying its names.
+/// big exporter's flows, so the ranges of one table are merged first (a
+/// table names each entity on one row at most) and, when they are all there
+/// is, counted and named from the table's name index without copying its
+/// names; only names from several sources are deduplicated through a set.
 fn contributors(ev: &Evaluator, subject: &str) -> (Vec<Arc<str>>, usize) {
     let mut ranges: Vec<&LazyRange> = ev.ranges.iter().filter(|r| r.hi > r.lo).collect();
     ranges.sort_by_key(|r| (Arc::as_ptr(&r.table) as usize, r.lo, r.hi));
-    ranges.dedup_by(|a, b| Arc::ptr_eq(&a.table, &b.table) && a.lo == b.lo && a.hi == b.hi);
-    if let ([r], true) = (ranges.as_slice(), ev.contributors.is_empty()) {
-        let names = &r.table.names;
-        let rows = &r.table.rows;
+    // Per table, its row intervals, overlapping ones merged.
+    let mut tables: Vec<(&Arc<RangeTable>, Vec<Rows>)> = Vec::new();
+    for r in ranges {
+        match tables.last_mut() {
+            Some((t, spans)) if Arc::ptr_eq(t, &r.table) => match spans.last_mut() {
+                Some(last) if r.lo <= last.1 => last.1 = last.1.max(r.hi),
+                _ => spans.push((r.lo, r.hi)),
+            },
+            _ => tables.push((&r.table, vec![(r.lo, r.hi)])),
+        }
+    }
+    if let ([(table, spans)], true) = (tables.as_slice(), ev.contributors.is_empty()) {
+        let names = &table.names;
+        let rows = &table.rows;
+        let within = |i: usize| spans.iter().any(|&(lo, hi)| (lo..hi).contains(&i));
         let subject_counts = names
             .by_name
             .binary_search_by(|&i| (*rows[i as usize].3).cmp(subject))
-            .is_ok_and(|k| (r.lo..r.hi).contains(&(names.by_name[k] as usize)));
-        let total = r.count() - usize::from(subject_counts);
+            .is_ok_and(|k| within(names.by_name[k] as usize));
+        let c = &names.counting;
+        let counting: usize = spans.iter().map(|&(lo, hi)| (c[hi] - c[lo]) as usize).sum();
+        let total = counting - usize::from(subject_counts);
+        let span_rows: usize = spans.iter().map(|&(lo, hi)| hi - lo).sum();
         // A small part of a big table: sorting the part is cheaper than
         // walking the table's name order.
-        let first = if (r.hi - r.lo) * 8 < names.by_name.len() {
-            let mut part: Vec<&Arc<str>> = r.names().filter(|n| ***n != *subject).collect();
+        let first = if span_rows * 8 < names.by_name.len() {
+            let mut part: Vec<&Arc<str>> = spans
+                .iter()
+                .flat_map(|&(lo, hi)| rows[lo..hi].iter())
+                .filter(|r| r.1 != 0 && *r.3 != *subject)
+                .map(|r| &r.3)
+                .collect();
             part.sort();
             part.into_iter().take(MAX_LABELS).cloned().collect()
         } else {
-            r.names_sorted()
+            names
+                .by_name
+                .iter()
+                .filter(|&&i| within(i as usize))
+                .map(|&i| &rows[i as usize].3)
                 .filter(|n| ***n != *subject)
                 .take(MAX_LABELS)
                 .cloned()
@@ -334,9 +367,14 @@ fn contributors(ev: &Evaluator, subject: &str) -> (Vec<Arc<str>>, usize) {
         };
         return (first, total);
     }
-    let mut all: std::collections::HashSet<&Arc<str>> = ev.contributors.iter().collect();
-    for r in ranges {
-        all.extend(r.names());
+    // Names are deduplicated by text (one name can come from two tables);
+    // FxHash, not SipHash: the set can hold a table's names per finding, and
+    // its order is never seen (the names are sorted below).
+    let mut all: rustc_hash::FxHashSet<&Arc<str>> = ev.contributors.iter().collect();
+    for (table, spans) in &tables {
+        for &(lo, hi) in spans {
+            all.extend(table.rows[lo..hi].iter().filter(|r| r.1 != 0).map(|r| &r.3));
+        }
     }
     let mut all: Vec<&Arc<str>> = all.into_iter().filter(|n| ***n != *subject).collect();
     let total = all.len();

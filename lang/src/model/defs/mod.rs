@@ -58,7 +58,7 @@ pub struct Defs {
     pub date_free: BTreeSet<String>,
     /// Each date-free fact's id: its slot in an evaluation pass's table of
     /// shared facts (`eval::SharedFacts`).
-    pub fact_ids: std::collections::HashMap<String, u32>,
+    pub fact_ids: rustc_hash::FxHashMap<String, u32>,
     /// The prefix-sum plans of the resolved bodies, numbered, in sets.
     pub plans: crate::eval::plan::Plans,
     pub diagnostics: Vec<Diagnostic>,
