@@ -2,8 +2,10 @@
 //! incremental results must always equal a fresh database's.
 
 use hegui_lang::db::{EntityKey, FileKey};
+use hegui_lang::diag::Diagnostic;
 use hegui_lang::Analysis;
 use salsa::plumbing::AsId;
+use std::sync::Arc;
 
 const PARTIES: &str = r#"
 party h1 "医院一" { jurisdiction = "CN-SH" kind = hospital persons_processed = 10_000 }
@@ -257,6 +259,19 @@ fn a_blank_line_atop_a_policy_file_reevaluates_nothing() {
     assert_eq!(local(&after), 3);
 }
 
+/// Gives fb (h2's flow of d2, starting 2025-03-01) a PIA date, a field no
+/// aggregate reads; returns the new text, the diagnostics after it and the
+/// queries it executed (fb's entity among them, or the log is not fb's).
+fn edit_fbs_pia(a: &mut Analysis) -> (String, Arc<Vec<Diagnostic>>, Vec<String>) {
+    a.db.start_log();
+    let edited = flow_pia("fb", "h2", "d2", "2025-03-01", "2025-01-02");
+    a.set_file("b.hegui", &edited);
+    let after = a.diagnostics();
+    let log = a.db.take_log();
+    assert!(executed(a, &log, "entity_data", "fb"), "{log:#?}");
+    (edited, after, log)
+}
+
 /// A flow whose PIA date is `pia` (no cumulative sum reads it).
 fn flow_pia(name: &str, from: &str, data: &str, start: &str, pia: &str) -> String {
     flow(name, from, data, start).replace("pia = 2025-01-01", &format!("pia = {pia}"))
@@ -274,12 +289,7 @@ fn a_field_no_sum_reads_leaves_the_group_tables_alone() {
     let mut a = workspace();
     a.set_file("parties.hegui", &parties);
     a.diagnostics();
-    a.db.start_log();
-    let edited = flow_pia("fb", "h2", "d2", "2025-03-01", "2025-01-02");
-    a.set_file("b.hegui", &edited);
-    let after = a.diagnostics();
-    let log = a.db.take_log();
-    assert!(executed(&a, &log, "entity_data", "fb"), "{log:#?}");
+    let (edited, after, log) = edit_fbs_pia(&mut a);
     assert_eq!(count(&log, "group_tables"), 0, "{log:#?}");
     assert!(
         count(&log, "table_part") > 0,
@@ -330,12 +340,7 @@ fn a_flow_field_no_grouped_any_reads_leaves_the_parties_findings_alone() {
             .any(|d| d.code == "DSL-27" && d.subject.as_deref() == Some("h2")),
         "h2 processes important data (fb carries d2)"
     );
-    a.db.start_log();
-    let edited = flow_pia("fb", "h2", "d2", "2025-03-01", "2025-01-02");
-    a.set_file("b.hegui", &edited);
-    let after = a.diagnostics();
-    let log = a.db.take_log();
-    assert!(executed(&a, &log, "entity_data", "fb"), "{log:#?}");
+    let (edited, after, log) = edit_fbs_pia(&mut a);
     assert!(count(&log, "table_part") > 0, "{log:#?}");
     assert!(
         !executed_file(&a, &log, "file_findings", "parties.hegui"),
