@@ -118,6 +118,22 @@ fn main() {
             if identical { "yes" } else { "NO" },
         );
         if !identical {
+            for (name, v) in [
+                ("whole stdlib", &v_whole),
+                ("lower + eval", &v_lower),
+                ("regorus naive", &v_naive),
+                ("regorus by-year", &v_by_year),
+            ] {
+                let only_hegui: Vec<_> = v_mirrored.difference(v).take(5).collect();
+                let only_other: Vec<_> = v.difference(&v_mirrored).take(5).collect();
+                if !only_hegui.is_empty() || !only_other.is_empty() {
+                    eprintln!(
+                        "{n} flows, {name}: {} verdicts against hegui's {}; only hegui's (first 5): {only_hegui:?}; only {name}'s: {only_other:?}",
+                        v.len(),
+                        v_mirrored.len()
+                    );
+                }
+            }
             std::process::exit(1);
         }
     }

@@ -181,9 +181,18 @@ pub const MIRRORED_STDLIB: &[&str] = &[
     "stdlib/core/",
     "stdlib/gbt39725/categories.hegui",
     "stdlib/gbt39725/grades.hegui",
+    // GBT39725-7.p's record limit is declared here (`gbt_record_limit`).
+    "stdlib/gbt39725/use.hegui",
     "stdlib/cac/volumes.hegui",
     "stdlib/cac/mechanism.hegui",
     "stdlib/pipl/export.hegui",
+    // What those files read: the free-trade-zone facts, the NDSR date, the
+    // filing checklist and the important-data processor (without them the
+    // subset has unknown names; their own rules are evaluated too).
+    "stdlib/cac/zones.hegui",
+    "stdlib/cac/filing.hegui",
+    "stdlib/ndsr/ndsr.hegui",
+    "stdlib/dsl/dsl.hegui",
 ];
 
 /// Like `analysis_of`, with only the stdlib files of the mirrored rules, and

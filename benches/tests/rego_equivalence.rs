@@ -47,6 +47,22 @@ fn assert_same(label: &str, g: &Generated) -> usize {
     hegui.len()
 }
 
+/// The ratio benchmark (`examples/rego_ratio.rs`) times hegui with only the
+/// stdlib files of the mirrored rules: that subset must stand alone (no
+/// unknown names) and give the whole stdlib's verdicts, or the ratio compares
+/// different work.
+#[test]
+fn the_mirrored_stdlib_subset_gives_the_whole_stdlibs_verdicts() {
+    let g = hegui_bench::generate(1_000, 10, 42);
+    let same = hegui_bench::analysis_same_rules(&g);
+    let errors = hegui_bench::language_errors(&same);
+    assert!(errors.is_empty(), "mirrored subset has errors: {errors:#?}");
+    let whole = hegui_bench::hegui_verdicts(&hegui_bench::analysis_of(&g));
+    let subset = hegui_bench::hegui_verdicts(&same);
+    assert!(!whole.is_empty());
+    assert_eq!(subset, whole);
+}
+
 #[test]
 fn same_verdicts_on_the_benchmark_workspaces() {
     for flows in [200, 1_000] {
