@@ -113,7 +113,7 @@ fn explain_lists_the_input_errors_it_may_have_read() {
         "the explanation is still shown: {out}"
     );
     assert!(err.contains("type-mismatch"), "{err}");
-    assert!(err.contains("1 input errors"), "{err}");
+    assert!(err.contains("1 input error:"), "{err}");
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn check_each_on_a_folder_without_subfolders_checks_it_as_one_workspace() {
     let (code, out, err) = run(&["check", "--each", p, "--lang", "en"]);
     assert_eq!(code, 1, "S1's findings");
     assert!(out.contains(&format!("== {p} ==")), "{out}");
-    assert!(out.contains("checked 1 files"), "{out}");
+    assert!(out.contains("checked 1 file ("), "{out}");
     assert!(err.contains("checked as one workspace"), "{err}");
     let (_, _, err) = run(&["check", "--each", p, "--lang", "zh"]);
     assert!(err.contains("按一个工作区检查"), "{err}");

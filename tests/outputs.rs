@@ -148,7 +148,7 @@ fn summary(l: &str) -> Summary {
         None => (head.to_string(), ""),
         Some((w, inner)) => match inner.split_once("; ") {
             Some((files, tally)) => (format!("{w} {files}"), tally),
-            None if w.contains(" workspaces") => (format!("{w} {inner}"), ""),
+            None if w.contains(" workspace") => (format!("{w} {inner}"), ""),
             None => (w.to_string(), inner),
         },
     };

@@ -248,7 +248,7 @@ fn hegui_toml_gives_the_defaults_and_options_win() {
     let (_, out, _) = hegui(&["check", p]);
     assert!(out.contains("检查了"), "{out}");
     let (_, out, _) = hegui(&["check", p, "--lang", "en"]);
-    assert!(out.contains("checked 1 files"), "{out}");
+    assert!(out.contains("checked 1 file ("), "{out}");
 }
 
 #[test]

@@ -174,8 +174,9 @@ pub fn print(from: &Side, to: &Side, lang: Lang, as_json: bool) -> bool {
     s.push_str(&match lang {
         Lang::Zh => format!("{f} → {t}：{} 个对象的 {n} 项结论发生变化\n", all.len()),
         Lang::En => format!(
-            "{f} → {t}: {n} findings changed for {} subjects\n",
-            all.len()
+            "{f} → {t}: {} changed for {}\n",
+            hegui_lang::english::count(n, "finding", "findings"),
+            hegui_lang::english::count(all.len(), "subject", "subjects")
         ),
     });
     crate::output::emit(&s);

@@ -706,7 +706,8 @@ fn explain_exit(analysis: &Analysis, load: &files::Loaded, name: &str, lang: Lan
             match lang {
                 Lang::Zh => format!("工作区有 {broken} 个输入错误：以上解释可能不完整"),
                 Lang::En => format!(
-                    "the workspace has {broken} input errors: the explanation above may be incomplete"
+                    "the workspace has {}: the explanation above may be incomplete",
+                    hegui_lang::english::count(broken, "input error", "input errors")
                 ),
             }
         );

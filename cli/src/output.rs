@@ -11,6 +11,7 @@ mod undetermined;
 use crate::files::Loaded;
 use crate::render::{self, SourceLookup};
 use hegui_lang::diag::{Diagnostic, Lang, Severity, Status as DiagStatus};
+use hegui_lang::english::count;
 use hegui_lang::eval::rules::Status;
 use hegui_lang::syntax::ast::Span;
 use hegui_lang::Analysis;
@@ -252,10 +253,18 @@ impl Counts {
             }
             (Lang::Zh, None) => format!("检查了 {workspaces} 个工作区（{files} 个文件）：{held}\n"),
             (Lang::En, Some(t)) => {
-                format!("checked {workspaces} workspaces ({files} files; {t}): {held}\n")
+                format!(
+                    "checked {} ({}; {t}): {held}\n",
+                    ws_en(workspaces),
+                    files_en(files)
+                )
             }
             (Lang::En, None) => {
-                format!("checked {workspaces} workspaces ({files} files): {held}\n")
+                format!(
+                    "checked {} ({}): {held}\n",
+                    ws_en(workspaces),
+                    files_en(files)
+                )
             }
         }
     }
@@ -268,8 +277,8 @@ impl Counts {
         match (lang, tally) {
             (Lang::Zh, Some(t)) => format!("检查了 {files} 个文件（{t}）：{held}\n"),
             (Lang::Zh, None) => format!("检查了 {files} 个文件：{held}\n"),
-            (Lang::En, Some(t)) => format!("checked {files} files ({t}): {held}\n"),
-            (Lang::En, None) => format!("checked {files} files: {held}\n"),
+            (Lang::En, Some(t)) => format!("checked {} ({t}): {held}\n", files_en(files)),
+            (Lang::En, None) => format!("checked {}: {held}\n", files_en(files)),
         }
     }
 
@@ -306,10 +315,23 @@ impl Counts {
                 format!("{e} 个错误，{w} 个警告，{i} 个提示，{u} 项无法判定，{waived} 项已豁免")
             }
             Lang::En => {
-                format!("{e} errors, {w} warnings, {i} infos, {u} undetermined, {waived} waived")
+                format!(
+                    "{}, {}, {}, {u} undetermined, {waived} waived",
+                    count(e, "error", "errors"),
+                    count(w, "warning", "warnings"),
+                    count(i, "info", "infos")
+                )
             }
         }
     }
+}
+
+fn files_en(n: usize) -> String {
+    count(n, "file", "files")
+}
+
+fn ws_en(n: usize) -> String {
+    count(n, "workspace", "workspaces")
 }
 
 /// Prints the check of one workspace in `format`; returns the exit code and the counts.
@@ -653,11 +675,17 @@ fn explain_to(
                     folded.join(", ")
                 ),
                 Lang::En if other > 0 => format!(
-                    "{other} more rules did not fire and {not_in_force} are not in force (drop --fired to see them): {}",
+                    "{} did not fire and {not_in_force} {} not in force (drop --fired to see them): {}",
+                    count(other, "more rule", "more rules"),
+                    if not_in_force == 1 { "is" } else { "are" },
                     folded.join(", ")
                 ),
                 Lang::Zh => format!("{not_in_force} 条规则未生效：{}", folded.join(", ")),
-                Lang::En => format!("{not_in_force} rules not in force: {}", folded.join(", ")),
+                Lang::En => format!(
+                    "{} not in force: {}",
+                    count(not_in_force, "rule", "rules"),
+                    folded.join(", ")
+                ),
             }
         );
     }

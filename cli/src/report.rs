@@ -390,8 +390,8 @@ fn write(
                     header.input_errors.len()
                 ),
                 Lang::En => format!(
-                    "Incomplete report: the workspace has {} input errors; the conclusions below leave those inputs out.",
-                    header.input_errors.len()
+                    "Incomplete report: the workspace has {}; the conclusions below leave those inputs out.",
+                    hegui_lang::english::count(header.input_errors.len(), "input error", "input errors")
                 ),
             },
             &header.input_errors,
@@ -439,7 +439,10 @@ fn write(
     };
     sink.para(&match lang {
         Lang::Zh => format!("{counts}{errors} 项缺失（错误）；适用法律日期：{as_of}。"),
-        Lang::En => format!("{counts}{errors} missing items (errors); judged as of: {as_of}."),
+        Lang::En => format!(
+            "{counts}{} (errors); judged as of: {as_of}.",
+            hegui_lang::english::count(errors, "missing item", "missing items")
+        ),
     });
     // A summary table per kind: each subject's summary entries and missing items.
     for section in sections {

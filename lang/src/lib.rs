@@ -11,6 +11,7 @@ mod analysis;
 pub(crate) mod check;
 pub mod db;
 pub mod diag;
+pub mod english;
 pub mod eval;
 pub mod fmt;
 pub(crate) mod hir;

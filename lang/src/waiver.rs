@@ -291,7 +291,13 @@ pub fn problems(
                 Severity::Warning,
                 Text::new(
                     format!("此豁免已于 {until} 到期：{covered} 项发现重新生效"),
-                    format!("this waiver expired on {until}: {covered} findings are active again"),
+                    format!(
+                        "this waiver expired on {until}: {} active again",
+                        match covered {
+                            1 => "1 finding is".to_string(),
+                            n => format!("{n} findings are"),
+                        }
+                    ),
                 ),
             ));
         }

@@ -157,7 +157,12 @@ fn install(s: &mut State, token: u64, dir: &Path, mut root: Root, done: usize, t
         let files: usize = s.roots.iter().map(|r| r.analysis.user_paths().len()).sum();
         s.progress(Progress::End(match s.options.fallback_lang {
             hegui_lang::diag::Lang::Zh => format!("已加载 {files} 个文件"),
-            hegui_lang::diag::Lang::En => format!("{files} files loaded"),
+            hegui_lang::diag::Lang::En => {
+                format!(
+                    "{} loaded",
+                    hegui_lang::english::count(files, "file", "files")
+                )
+            }
         }));
     }
 }
