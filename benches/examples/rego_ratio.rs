@@ -9,8 +9,9 @@
 //! - hegui eval: rule evaluation over lowered entities — `workspace_diagnostics`
 //!   on the calling thread, after parsing every file, merging and checking the
 //!   definitions and lowering every entity (`hegui_bench::prepared`). With the
-//!   stdlib files of the mirrored rules (`MIRRORED_STDLIB`), and with the whole
-//!   stdlib (every rule on every entity: more work than Rego is asked for).
+//!   stdlib files of the mirrored rules and of what they read (`MIRRORED_STDLIB`;
+//!   their other rules run too), and with the whole stdlib (every rule on every
+//!   entity: more work than Rego is asked for).
 //! - hegui lower + eval: the same, the entities lowered inside the clock too.
 //! - regorus eval: `set_input` + evaluating `findings`, on an engine whose
 //!   policy was parsed and prepared (analysed, scheduled) on an empty input.
