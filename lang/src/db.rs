@@ -668,6 +668,14 @@ impl World for SalsaWorld<'_> {
     fn entity_head(&self, name: &str) -> Option<Arc<EntityHead>> {
         entity_head(self.db, EntityKey::new(self.db, self.ws, name))
     }
+    // Read only when a rule aborts (a cycle, the budget): only those findings
+    // depend on where the definitions are.
+    fn rule_origin(&self, id: &str) -> Option<crate::model::defs::Origin> {
+        def_positions(self.db, self.ws)
+            .rules
+            .get(id)
+            .map(|r| r.origin.clone())
+    }
     fn all_of_kind(&self, kind: &str) -> Arc<Vec<Arc<str>>> {
         Arc::new(
             entity_index(self.db, self.ws)

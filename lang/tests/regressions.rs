@@ -215,3 +215,25 @@ fn completion_after_a_multibyte_character() {
         }
     }
 }
+
+/// A rule that reads a cyclic derived fact is a `limit` finding on the
+/// subject, labelled at the rule: the evaluator's definitions carry no
+/// positions, so the label's position comes from the side table (it was the
+/// file's first byte).
+#[test]
+fn a_cycle_finding_labels_the_rule_where_it_is_defined() {
+    let text = format!(
+        "{WORLD}{}derive flow.loop_a = flow.loop_b + 1\nderive flow.loop_b = flow.loop_a + 1\n\
+         rule X-1 \"x\" \"x\" {{\n  for flow\n  when flow.loop_a > 3\n  require true\n}}\n",
+        flow(0)
+    );
+    let rule_at = text.find("X-1").expect("the rule's id");
+    let d = finishes(120, move || everything(text));
+    let limit = d
+        .iter()
+        .find(|d| d.code == "limit")
+        .unwrap_or_else(|| panic!("no limit finding: {:?}", codes(&d)));
+    let label = limit.labels.first().expect("a label at the rule");
+    assert_eq!(label.location.file, "x.hegui");
+    assert_eq!(label.location.span.start as usize, rule_at, "{limit:?}");
+}

@@ -35,6 +35,12 @@ pub trait World {
     fn entity_head(&self, name: &str) -> Option<Arc<EntityHead>> {
         self.entity(name).map(|e| Arc::new(EntityHead::of(&e)))
     }
+    /// Where a rule is defined, for a finding's label. The evaluator's table
+    /// may have no positions (`db::definitions` drops them so that moving
+    /// text re-runs nothing): a world that keeps them apart reads them here.
+    fn rule_origin(&self, id: &str) -> Option<crate::model::defs::Origin> {
+        self.defs().rules.get(id).map(|r| r.origin.clone())
+    }
     /// All entities of a kind, sorted by name.
     fn all_of_kind(&self, kind: &str) -> Arc<Vec<Arc<str>>>;
     /// Entities of `kind` whose `field` equals `key` or is unknown (those may
@@ -202,7 +208,7 @@ pub enum Abort {
 type DeriveIndex<'w> = FxHashMap<(&'w str, &'w str), (&'w str, &'w DeriveDef)>;
 
 pub struct Evaluator<'w> {
-    world: &'w dyn World,
+    pub(crate) world: &'w dyn World,
     fuel: u64,
     /// Values of the locals; a local's slot counts from `frame`.
     locals: Vec<Value>,

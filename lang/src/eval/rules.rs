@@ -191,7 +191,8 @@ fn outcome(
     if let Some(abort) = ev.abort.clone() {
         ev.locals.truncate(base);
         o.status = Status::Fired;
-        o.finding = Some(abort_diag(rule, e, &abort));
+        let origin = ev.world.rule_origin(&rule.id);
+        o.finding = Some(abort_diag(rule, e, &abort, origin));
         return o;
     }
     let unknown = match fires {
@@ -218,7 +219,12 @@ fn outcome(
     o
 }
 
-fn abort_diag(rule: &RuleDef, e: &EntityData, abort: &Abort) -> Diagnostic {
+fn abort_diag(
+    rule: &RuleDef,
+    e: &EntityData,
+    abort: &Abort,
+    origin: Option<crate::model::defs::Origin>,
+) -> Diagnostic {
     let msg = match abort {
         Abort::OutOfFuel => Text::new(
             format!("规则 {} 的计算超出了步数上限，结果未知", rule.id),
@@ -237,9 +243,10 @@ fn abort_diag(rule: &RuleDef, e: &EntityData, abort: &Abort) -> Diagnostic {
     };
     let mut d = Diagnostic::error("limit", &e.file, e.name_span, msg);
     d.subject = Some(e.name.clone());
+    let origin = origin.unwrap_or_else(|| rule.origin.clone());
     d.with_label(
-        &rule.origin.file,
-        rule.origin.span,
+        &origin.file,
+        origin.span,
         Text::new("规则定义于此", "rule defined here"),
     )
 }
