@@ -4,8 +4,8 @@
 //! Generates a workspace (`generate(FLOWS, 10, 42)`: 10,000 flows in 1,000
 //! files, plus parties and datasets), starts `hegui lsp` on it (UTF-16, work-
 //! done progress offered), opens four flow files (three holding the most
-//! flows of the largest exporter, one holding the most flows of small exporters, edited only at those),
-//! and times:
+//! flows of the largest exporter, one holding the most flows of small
+//! exporters, edited only at those), and times:
 //! - loading: `initialized` → the loading's `$/progress` end, and → the
 //!   first diagnostics of every open file;
 //! - EDITS keystrokes, one incremental `didChange` each, round-robin over
