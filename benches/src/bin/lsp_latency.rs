@@ -4,8 +4,8 @@
 //! Generates a workspace (`generate(FLOWS, 10, 42)`: 10,000 flows in 1,000
 //! files, plus parties and datasets), starts `hegui lsp` on it (UTF-16, work-
 //! done progress offered), opens four flow files (three holding the most
-//! flows of the largest exporter, one whose flows are of small exporters),
-//! and times:
+//! flows of the largest exporter, one holding the most flows of small
+//! exporters, edited only at those), and times:
 //! - loading: `initialized` → the loading's `$/progress` end, and → the
 //!   first diagnostics of every open file;
 //! - EDITS keystrokes, one incremental `didChange` each, round-robin over
@@ -182,11 +182,18 @@ fn main() {
     by_largest
         .sort_by_key(|(_, _, fl)| std::cmp::Reverse(fl.iter().filter(|f| f.1 == largest).count()));
     let mut open: Vec<FlowFile> = by_largest[..3].to_vec();
-    if let Some(f) = flows_in
+    // No file need hold only small exporters' flows (none does at 10,000
+    // flows): the one with the most of them, edited only at those flows.
+    let of_small = |fl: &[(String, String)]| -> Vec<(String, String)> {
+        fl.iter().filter(|(_, h)| small(h)).cloned().collect()
+    };
+    if let Some((path, text, fl)) = flows_in
         .iter()
-        .find(|(_, _, fl)| fl.iter().all(|(_, h)| small(h)))
+        .filter(|(p, _, _)| !open.iter().any(|o| &o.0 == p))
+        .max_by_key(|(_, _, fl)| of_small(fl).len())
+        .filter(|(_, _, fl)| !of_small(fl).is_empty())
     {
-        open.push(f.clone());
+        open.push((path.clone(), text.clone(), of_small(fl)));
     }
     let smallest = of_exporter
         .iter()
