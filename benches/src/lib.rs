@@ -152,7 +152,10 @@ pub fn split_entity_files(g: &mut Generated, per_file: usize) {
         for line in text.split_inclusive('\n') {
             let starts = line.starts_with("party ") || line.starts_with("dataset ");
             if starts && count == per_file {
-                files.push((format!("{dir}/{:05}.hegui", files.len()), std::mem::take(&mut part)));
+                files.push((
+                    format!("{dir}/{:05}.hegui", files.len()),
+                    std::mem::take(&mut part),
+                ));
                 count = 0;
             }
             count += usize::from(starts);

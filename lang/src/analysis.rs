@@ -373,7 +373,10 @@ impl Analysis {
                         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             for f in chunk.iter().skip(t).step_by(threads) {
                                 for name in index.by_file.get(f.path(&db)).into_iter().flatten() {
-                                    db::entity_data(&db, db::EntityKey::new(&db, ws, name.as_str()));
+                                    db::entity_data(
+                                        &db,
+                                        db::EntityKey::new(&db, ws, name.as_str()),
+                                    );
                                 }
                             }
                         }));

@@ -565,7 +565,9 @@ pub fn group_tables<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<Grou
         })
         .collect();
     plan::share_layouts(&mut tables);
-    Some(Arc::new(tables.into_iter().map(|t| t.map(Arc::new)).collect()))
+    Some(Arc::new(
+        tables.into_iter().map(|t| t.map(Arc::new)).collect(),
+    ))
 }
 
 #[salsa::tracked(returns(clone))]

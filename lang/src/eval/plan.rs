@@ -108,8 +108,7 @@ pub fn share_layouts(tables: &mut [Option<RangeTable>]) {
         let Some(t) = &tables[i] else { continue };
         let same = seen.iter().copied().find(|&j| {
             tables[j].as_ref().is_some_and(|u| {
-                u.rows.len() == t.rows.len()
-                    && u.rows.iter().zip(&t.rows).all(|(a, b)| a.3 == b.3)
+                u.rows.len() == t.rows.len() && u.rows.iter().zip(&t.rows).all(|(a, b)| a.3 == b.3)
             })
         });
         let layout = match same {

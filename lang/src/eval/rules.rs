@@ -342,11 +342,20 @@ fn contributors(ev: &Evaluator, subject: &str) -> (Vec<Arc<str>>, usize) {
             return by_layout(&tables, &ev.contributors, subject);
         }
     }
+    by_set(&tables, &ev.contributors, subject)
+}
+
+/// [`contributors`] through a set of names: for tables of several layouts.
+fn by_set(
+    tables: &[(&Arc<RangeTable>, Vec<Rows>)],
+    scanned: &std::collections::BTreeSet<Arc<str>>,
+    subject: &str,
+) -> (Vec<Arc<str>>, usize) {
     // Names are deduplicated by text (one name can come from two tables);
     // FxHash, not SipHash: the set can hold a table's names per finding, and
     // its order is never seen (the names are sorted below).
-    let mut all: rustc_hash::FxHashSet<&Arc<str>> = ev.contributors.iter().collect();
-    for (table, spans) in &tables {
+    let mut all: rustc_hash::FxHashSet<&Arc<str>> = scanned.iter().collect();
+    for (table, spans) in tables {
         for &(lo, hi) in spans {
             all.extend(table.rows[lo..hi].iter().filter(|r| r.1 != 0).map(|r| &r.3));
         }
@@ -451,6 +460,78 @@ fn by_layout(
     first.dedup();
     first.truncate(MAX_LABELS);
     (first.into_iter().cloned().collect(), total)
+}
+
+#[cfg(test)]
+mod contributor_paths {
+    use super::{by_layout, by_set, Rows};
+    use crate::eval::plan::{share_layouts, RangeTable};
+    use crate::model::Value;
+    use std::sync::Arc;
+
+    /// Tables sharing a layout are counted and named by row position as the
+    /// set of their names would count and name them.
+    #[test]
+    fn by_layout_answers_what_the_set_answers() {
+        let mut seed = 5u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for case in 0..300 {
+            let len = 1 + next(if case % 3 == 0 { 400 } else { 40 });
+            let names: Vec<Arc<str>> = (0..len)
+                .map(|i| Arc::from(format!("f{}", i * 7 % 1000)))
+                .collect();
+            let n_tables = 1 + next(3);
+            let mut tables: Vec<Option<RangeTable>> = (0..n_tables)
+                .map(|_| {
+                    let rows = names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (Value::Int(i as i64), next(3) as i64, n.clone()))
+                        .collect();
+                    Some(RangeTable::from_rows(rows))
+                })
+                .collect();
+            share_layouts(&mut tables);
+            let tables: Vec<Arc<RangeTable>> = tables.into_iter().flatten().map(Arc::new).collect();
+            let spans: Vec<(&Arc<RangeTable>, Vec<Rows>)> = tables
+                .iter()
+                .map(|t| {
+                    let a = next(len + 1);
+                    let b = a + next(len + 1 - a);
+                    let c = b + next(len + 1 - b);
+                    let d = c + next(len + 1 - c);
+                    (
+                        t,
+                        vec![(a, b), (c, d)]
+                            .into_iter()
+                            .filter(|(x, y)| y > x)
+                            .collect(),
+                    )
+                })
+                .collect();
+            let spans: Vec<_> = spans
+                .into_iter()
+                .filter(|(_, s): &(_, Vec<Rows>)| !s.is_empty())
+                .collect();
+            if spans.is_empty() {
+                continue;
+            }
+            let scanned = (0..next(4))
+                .map(|_| Arc::from(format!("f{}", next(1500))))
+                .collect();
+            let subject = format!("f{}", next(len) * 7 % 1000);
+            assert_eq!(
+                by_layout(&spans, &scanned, &subject),
+                by_set(&spans, &scanned, &subject),
+                "case {case}"
+            );
+        }
+    }
 }
 
 /// `1,000,000`: digits grouped by three, as the law's thresholds are read.
