@@ -131,6 +131,43 @@ pub fn generate(flows: usize, per_file: usize, seed: u64) -> Generated {
     Generated { files, flows }
 }
 
+/// The same workspace with its parties and datasets files cut into files of
+/// at most `per_file` entities (the same entities in the same order, under
+/// `parties/` and `datasets/`): at 1,000,000 flows the seeded datasets file
+/// is ~86 MB, over the 16 MiB an input file may have (`syntax::limits`), so
+/// every flow would name unknown datasets.
+pub fn split_entity_files(g: &mut Generated, per_file: usize) {
+    let per_file = per_file.max(1);
+    let mut files = Vec::with_capacity(g.files.len());
+    for (name, text) in std::mem::take(&mut g.files) {
+        let dir = match name.as_str() {
+            "parties.hegui" => "parties",
+            "datasets.hegui" => "datasets",
+            _ => {
+                files.push((name, text));
+                continue;
+            }
+        };
+        let (mut part, mut count) = (String::new(), 0);
+        for line in text.split_inclusive('\n') {
+            let starts = line.starts_with("party ") || line.starts_with("dataset ");
+            if starts && count == per_file {
+                files.push((
+                    format!("{dir}/{:05}.hegui", files.len()),
+                    std::mem::take(&mut part),
+                ));
+                count = 0;
+            }
+            count += usize::from(starts);
+            part.push_str(line);
+        }
+        if !part.is_empty() {
+            files.push((format!("{dir}/{:05}.hegui", files.len()), part));
+        }
+    }
+    g.files = files;
+}
+
 /// Writes a generated workspace under `dir`.
 pub fn write(g: &Generated, dir: &std::path::Path) -> std::io::Result<()> {
     for (name, text) in &g.files {

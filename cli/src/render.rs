@@ -36,15 +36,52 @@ pub fn write<'d, 's>(
     lang: Lang,
     color: bool,
 ) -> std::io::Result<()> {
-    // The files' texts are borrowed from `sources`, not copied.
-    let mut files: SimpleFiles<&'d str, &'s str> = SimpleFiles::new();
-    let mut ids: HashMap<&'d str, Option<usize>> = HashMap::new();
-    let mut id_of = |path: &'d str, files: &mut SimpleFiles<&'d str, &'s str>| -> Option<usize> {
-        *ids.entry(path)
-            .or_insert_with(|| sources.text_of(path).map(|text| files.add(path, text)))
-    };
-    let config = term::Config::default();
+    let mut r = Renderer::new(sources, lang, color);
     for d in diags {
+        r.write(out, d)?;
+    }
+    Ok(())
+}
+
+/// Renders diagnostics one at a time with one table of the files shown (each
+/// file's lines indexed once), so that a caller can build each diagnostic
+/// just before it is shown and drop it after.
+pub struct Renderer<'s> {
+    // The files' texts are borrowed from `sources`, not copied.
+    files: SimpleFiles<String, &'s str>,
+    ids: HashMap<String, Option<usize>>,
+    sources: &'s dyn SourceLookup,
+    lang: Lang,
+    color: bool,
+    config: term::Config,
+}
+
+impl<'s> Renderer<'s> {
+    pub fn new(sources: &'s dyn SourceLookup, lang: Lang, color: bool) -> Renderer<'s> {
+        Renderer {
+            files: SimpleFiles::new(),
+            ids: HashMap::new(),
+            sources,
+            lang,
+            color,
+            config: term::Config::default(),
+        }
+    }
+
+    fn id_of(&mut self, path: &str) -> Option<usize> {
+        if let Some(&id) = self.ids.get(path) {
+            return id;
+        }
+        let id = self
+            .sources
+            .text_of(path)
+            .map(|text| self.files.add(path.to_string(), text));
+        self.ids.insert(path.to_string(), id);
+        id
+    }
+
+    pub fn write(&mut self, out: &mut dyn std::io::Write, d: &Diagnostic) -> std::io::Result<()> {
+        let (lang, color, sources) = (self.lang, self.color, self.sources);
         let sev = match d.severity {
             Severity::Error => cd::Severity::Error,
             Severity::Warning => cd::Severity::Warning,
@@ -67,14 +104,14 @@ pub fn write<'d, 's>(
             .with_code(d.code.clone())
             .with_message(message);
         let mut labels = Vec::new();
-        if let Some(id) = id_of(&d.location.file, &mut files) {
+        if let Some(id) = self.id_of(&d.location.file) {
             labels.push(cd::Label::primary(
                 id,
                 clamp(d.location.span, sources.text_of(&d.location.file)),
             ));
         }
         for l in &d.labels {
-            if let Some(id) = id_of(&l.location.file, &mut files) {
+            if let Some(id) = self.id_of(&l.location.file) {
                 labels.push(
                     cd::Label::secondary(
                         id,
@@ -108,24 +145,23 @@ pub fn write<'d, 's>(
         if color {
             term::emit(
                 &mut term::termcolor::Ansi::new(&mut *out),
-                &config,
-                &files,
+                &self.config,
+                &self.files,
                 &cdiag,
             )
         } else {
             term::emit(
                 &mut term::termcolor::NoColor::new(&mut *out),
-                &config,
-                &files,
+                &self.config,
+                &self.files,
                 &cdiag,
             )
         }
         .map_err(|e| match e {
             codespan_reporting::files::Error::Io(e) => e,
             e => std::io::Error::other(e.to_string()),
-        })?;
+        })
     }
-    Ok(())
 }
 
 /// Keeps a span inside its text and on character boundaries, so rendering never panics.

@@ -321,19 +321,70 @@ impl Analysis {
         db::track_for_shedding(&mut self.db);
         let mut files: Vec<SourceFile> = self.ws.files(&self.db).clone();
         files.sort_by(|a, b| a.path(&self.db).cmp(b.path(&self.db)));
-        let mut raw = Vec::new();
+        self.lower_shedding(&files, files_per_chunk.max(1));
+        // Kept per chunk and joined once at the size known: a list grown by
+        // doubling holds up to twice its findings, and both buffers while it grows.
+        let mut parts: Vec<Vec<Diagnostic>> = Vec::new();
         for chunk in files.chunks(files_per_chunk.max(1)) {
             self.prewarm_files(chunk);
+            let mut part = Vec::new();
             for f in chunk {
-                raw.extend(db::file_diagnostics(&self.db, self.ws, *f));
+                part.extend(db::file_diagnostics(&self.db, self.ws, *f));
             }
+            part.shrink_to_fit();
+            parts.push(part);
             db::shed(&mut self.db);
+        }
+        let mut raw = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            raw.extend(part);
         }
         let w = self.waivers();
         if w.list.is_empty() && w.diagnostics.is_empty() {
             return raw;
         }
         self.with_waivers(&w, raw, None)
+    }
+
+    /// Every file's entity headers, then every entity lowered, a chunk of
+    /// files at a time with the parse trees shed in between: the first table
+    /// reads every member of its group, which would otherwise hold every
+    /// file's tree at once (the largest memos). Costs a parse per file more.
+    fn lower_shedding(&mut self, files: &[SourceFile], files_per_chunk: usize) {
+        for chunk in files.chunks(files_per_chunk) {
+            for f in chunk {
+                db::file_entities(&self.db, *f);
+            }
+            db::shed(&mut self.db);
+        }
+        let index = self.entity_index();
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(index.by_name.len() / 512)
+            .max(1);
+        for chunk in files.chunks(files_per_chunk) {
+            std::thread::scope(|scope| {
+                for t in 0..threads {
+                    let db = self.db.clone();
+                    let (ws, index) = (self.ws, &index);
+                    scope.spawn(move || {
+                        // As in `prewarm_files`: a failed thread only loses its head start.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            for f in chunk.iter().skip(t).step_by(threads) {
+                                for name in index.by_file.get(f.path(&db)).into_iter().flatten() {
+                                    db::entity_data(
+                                        &db,
+                                        db::EntityKey::new(&db, ws, name.as_str()),
+                                    );
+                                }
+                            }
+                        }));
+                    });
+                }
+            });
+            db::shed(&mut self.db);
+        }
     }
 
     fn prewarm(&self) {

@@ -556,15 +556,18 @@ pub fn group_tables<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<Grou
             PartKey::new(db, ws, file, key.set(db), key.group(db).clone()),
         )?);
     }
-    let tables = (0..set.plans.len())
+    let mut tables: Vec<Option<RangeTable>> = (0..set.plans.len())
         .map(|at| {
             let plan = defs.plans.plans.get(*set.plans.get(at)? as usize)?;
             let of_plan: Option<Vec<&TablePart>> =
                 parts.iter().map(|p| p.get(at)?.as_ref()).collect();
-            plan::merge_parts(plan, &of_plan?).map(Arc::new)
+            plan::merge_parts(plan, &of_plan?)
         })
         .collect();
-    Some(Arc::new(tables))
+    plan::share_layouts(&mut tables);
+    Some(Arc::new(
+        tables.into_iter().map(|t| t.map(Arc::new)).collect(),
+    ))
 }
 
 #[salsa::tracked(returns(clone))]

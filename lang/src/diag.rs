@@ -335,5 +335,51 @@ impl Diagnostic {
 }
 
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| a.cmp_order(b));
+    // A stable sort of a big list needs scratch space for half of it; its
+    // order is found on indices instead, then applied in place (the same
+    // order: a stable sort has one answer).
+    if diags.len() < 1024 {
+        diags.sort_by(|a, b| a.cmp_order(b));
+        return;
+    }
+    let mut order: Vec<u32> = (0..diags.len() as u32).collect();
+    order.sort_by(|&a, &b| diags[a as usize].cmp_order(&diags[b as usize]));
+    permute(diags, &mut order);
+}
+
+/// Puts `items[order[i]]` at `i`, following each cycle of the permutation
+/// (`order` is consumed: visited places are marked with their own index).
+fn permute<T>(items: &mut [T], order: &mut [u32]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] as usize != start {
+            let from = order[at] as usize;
+            items.swap(at, from);
+            order[at] = at as u32;
+            at = from;
+        }
+        order[at] = at as u32;
+    }
+}
+
+#[cfg(test)]
+mod permute_tests {
+    #[test]
+    fn permute_places_each_item_where_the_order_says() {
+        let mut seed = 11u64;
+        for len in [0usize, 1, 2, 3, 10, 100, 1000] {
+            let mut order: Vec<u32> = (0..len as u32).collect();
+            for i in (1..len).rev() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                order.swap(i, (seed % (i as u64 + 1)) as usize);
+            }
+            let items: Vec<usize> = (0..len).map(|i| i * 7 + 3).collect();
+            let want: Vec<usize> = order.iter().map(|&i| items[i as usize]).collect();
+            let mut got = items.clone();
+            super::permute(&mut got, &mut order.clone());
+            assert_eq!(got, want);
+        }
+    }
 }

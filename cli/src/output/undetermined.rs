@@ -17,7 +17,9 @@ pub fn write(
     color: bool,
 ) -> std::io::Result<()> {
     let groups = group(open);
-    let mut out = Vec::new();
+    // Each group's note is built, shown and dropped in turn: together they
+    // hold a label and a note per open finding (150 MiB at 100,000 flows).
+    let mut r = render::Renderer::new(sources, lang, color);
     for ((entity, field), (location, members)) in &groups {
         let n = members.len();
         let message = Text::new(
@@ -63,11 +65,13 @@ pub fn write(
                 ),
             );
         }
-        out.push(d);
+        r.write(w, &d)?;
     }
     // An undetermined finding that names no fact (none should) is shown as is.
-    let as_is = open.iter().copied().filter(|d| d.missing.is_empty());
-    render::write(w, out.iter().chain(as_is), sources, lang, color)
+    for d in open.iter().filter(|d| d.missing.is_empty()) {
+        r.write(w, d)?;
+    }
+    Ok(())
 }
 
 type Groups<'a> = BTreeMap<(String, String), (Location, Vec<&'a Diagnostic>)>;

@@ -16,6 +16,8 @@
 //! perhaps: an unknown row), so that a member's edit to a field the aggregate
 //! does not read leaves its file's part equal (see `db::table_part`).
 
+pub mod layout;
+
 use super::{compare, Evaluator};
 use crate::hir::expr::walk;
 use crate::hir::{reads_local, Aggregate, Expr};
@@ -90,6 +92,39 @@ pub struct RangeTable {
     /// them precede each row: a finding names the first few contributors of
     /// its range and counts the rest without copying the range's names.
     pub names: Arc<NameIndex>,
+    /// Its row order, shared with the tables of its plan set and group that
+    /// hold the same entities on the same rows ([`share_layouts`]), and its
+    /// place among them (a bit of [`layout::Layout`]'s table sets).
+    pub layout: Arc<layout::Layout>,
+    pub slot: u32,
+}
+
+/// Tables of one set and group (by position) with the same entity on every
+/// row share one layout, so a finding that reads several of them counts and
+/// names their entities by row position.
+pub fn share_layouts(tables: &mut [Option<RangeTable>]) {
+    let mut seen: Vec<usize> = Vec::new();
+    for i in 0..tables.len().min(64) {
+        let Some(t) = &tables[i] else { continue };
+        let same = seen.iter().copied().find(|&j| {
+            tables[j].as_ref().is_some_and(|u| {
+                u.rows.len() == t.rows.len() && u.rows.iter().zip(&t.rows).all(|(a, b)| a.3 == b.3)
+            })
+        });
+        let layout = match same {
+            Some(j) => tables[j].as_ref().map(|u| u.layout.clone()),
+            None => {
+                seen.push(i);
+                None
+            }
+        };
+        if let Some(t) = tables[i].as_mut() {
+            t.slot = i as u32;
+            if let Some(l) = layout {
+                t.layout = l;
+            }
+        }
+    }
 }
 
 /// The counting rows of a table by name (see [`RangeTable::names`]); derived
@@ -229,6 +264,8 @@ impl RangeTable {
             unknown,
             tainted: FactSet::EMPTY,
             distinct: None,
+            layout: Arc::default(),
+            slot: 0,
         }
     }
 
@@ -958,6 +995,8 @@ fn merge_distinct(parts: &[&TablePart]) -> Option<RangeTable> {
         unknown: Vec::new(),
         tainted,
         distinct: Some(Arc::new(DistinctIndex::new(elements, values))),
+        layout: Arc::default(),
+        slot: 0,
     })
 }
 

@@ -320,10 +320,10 @@ type Rows = (usize, usize);
 /// The entities other than `subject` that made up its sums (the scanned
 /// contributors and the rows that count in its prefix-sum ranges): the first
 /// [`MAX_LABELS`] by name, and how many there are. A range can hold most of a
-/// big exporter's flows, so the ranges of one table are merged first (a
-/// table names each entity on one row at most) and, when they are all there
-/// is, counted and named from the table's name index without copying its
-/// names; only names from several sources are deduplicated through a set.
+/// big exporter's flows, and each of its findings asks: when the tables share
+/// a row order (one layout: see `plan::layout`) the rows are counted and
+/// named from the layout's indices without visiting them; otherwise names
+/// are deduplicated through a set.
 fn contributors(ev: &Evaluator, subject: &str) -> (Vec<Arc<str>>, usize) {
     let mut ranges: Vec<&LazyRange> = ev.ranges.iter().filter(|r| r.hi > r.lo).collect();
     ranges.sort_by_key(|r| (Arc::as_ptr(&r.table) as usize, r.lo, r.hi));
@@ -338,47 +338,31 @@ fn contributors(ev: &Evaluator, subject: &str) -> (Vec<Arc<str>>, usize) {
             _ => tables.push((&r.table, vec![(r.lo, r.hi)])),
         }
     }
-    if let ([(table, spans)], true) = (tables.as_slice(), ev.contributors.is_empty()) {
-        let names = &table.names;
-        let rows = &table.rows;
-        let within = |i: usize| spans.iter().any(|&(lo, hi)| (lo..hi).contains(&i));
-        let subject_counts = names
-            .by_name
-            .binary_search_by(|&i| (*rows[i as usize].3).cmp(subject))
-            .is_ok_and(|k| within(names.by_name[k] as usize));
-        let c = &names.counting;
-        let counting: usize = spans.iter().map(|&(lo, hi)| (c[hi] - c[lo]) as usize).sum();
-        let total = counting - usize::from(subject_counts);
-        let span_rows: usize = spans.iter().map(|&(lo, hi)| hi - lo).sum();
-        // A small part of a big table: sorting the part is cheaper than
-        // walking the table's name order.
-        let first = if span_rows * 8 < names.by_name.len() {
-            let mut part: Vec<&Arc<str>> = spans
-                .iter()
-                .flat_map(|&(lo, hi)| rows[lo..hi].iter())
-                .filter(|r| r.1 != 0 && *r.3 != *subject)
-                .map(|r| &r.3)
-                .collect();
-            part.sort();
-            part.into_iter().take(MAX_LABELS).cloned().collect()
-        } else {
-            names
-                .by_name
-                .iter()
-                .filter(|&&i| within(i as usize))
-                .map(|&i| &rows[i as usize].3)
-                .filter(|n| ***n != *subject)
-                .take(MAX_LABELS)
-                .cloned()
-                .collect()
-        };
-        return (first, total);
+    if let Some(((first, _), rest)) = tables.split_first() {
+        let mut slots = 1u64 << first.slot;
+        let shared = rest.iter().all(|(t, _)| {
+            let fresh = slots & (1 << t.slot) == 0;
+            slots |= 1 << t.slot;
+            fresh && Arc::ptr_eq(&t.layout, &first.layout) && t.rows.len() == first.rows.len()
+        });
+        if shared {
+            return by_layout(&tables, &ev.contributors, subject);
+        }
     }
+    by_set(&tables, &ev.contributors, subject)
+}
+
+/// [`contributors`] through a set of names: for tables of several layouts.
+fn by_set(
+    tables: &[(&Arc<RangeTable>, Vec<Rows>)],
+    scanned: &std::collections::BTreeSet<Arc<str>>,
+    subject: &str,
+) -> (Vec<Arc<str>>, usize) {
     // Names are deduplicated by text (one name can come from two tables);
     // FxHash, not SipHash: the set can hold a table's names per finding, and
     // its order is never seen (the names are sorted below).
-    let mut all: rustc_hash::FxHashSet<&Arc<str>> = ev.contributors.iter().collect();
-    for (table, spans) in &tables {
+    let mut all: rustc_hash::FxHashSet<&Arc<str>> = scanned.iter().collect();
+    for (table, spans) in tables {
         for &(lo, hi) in spans {
             all.extend(table.rows[lo..hi].iter().filter(|r| r.1 != 0).map(|r| &r.3));
         }
@@ -391,6 +375,170 @@ fn contributors(ev: &Evaluator, subject: &str) -> (Vec<Arc<str>>, usize) {
     }
     all.sort();
     (all.into_iter().cloned().collect(), total)
+}
+
+/// [`contributors`] for tables of one layout: the rows are cut where a
+/// table's spans start or end, so that in each segment one set of tables
+/// counts; a row counts if one of them gives it a value. Equal to the set's
+/// answer: a name is on one row of each table, the same row in all of them.
+fn by_layout(
+    tables: &[(&Arc<RangeTable>, Vec<Rows>)],
+    scanned: &std::collections::BTreeSet<Arc<str>>,
+    subject: &str,
+) -> (Vec<Arc<str>>, usize) {
+    use super::plan::layout::Part;
+    let rows = &tables[0].0.rows;
+    let layout = &tables[0].0.layout;
+    let mut cuts: Vec<usize> = tables
+        .iter()
+        .flat_map(|(_, spans)| spans.iter().flat_map(|&(lo, hi)| [lo, hi]))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    // (lo, hi, the tables counting there by position in `tables`, their slots)
+    let mut segments: Vec<(usize, usize, Vec<usize>, u64)> = Vec::new();
+    for w in cuts.windows(2) {
+        let (lo, hi) = (w[0], w[1]);
+        let on: Vec<usize> = (0..tables.len())
+            .filter(|&t| tables[t].1.iter().any(|&(a, b)| a <= lo && hi <= b))
+            .collect();
+        if !on.is_empty() {
+            let mask = on.iter().fold(0, |m, &t| m | 1u64 << tables[t].0.slot);
+            segments.push((lo, hi, on, mask));
+        }
+    }
+    let counts_in = |on: &[usize], i: usize| on.iter().any(|&t| tables[t].0.rows[i].1 != 0);
+    let mut total: usize = 0;
+    for (lo, hi, on, mask) in &segments {
+        total += match on.as_slice() {
+            [t] => {
+                let c = &tables[*t].0.names.counting;
+                (c[*hi] - c[*lo]) as usize
+            }
+            _ => layout.count_any(*mask, rows.len(), *lo, *hi, |i| counts_in(on, i)),
+        };
+    }
+    // Whether a name counts in the tables' rows: its row (found in the name
+    // index of a table where it counts) lies in a segment of that table.
+    let in_tables = |name: &str| {
+        tables.iter().enumerate().any(|(t, (table, _))| {
+            let names = &table.names;
+            names
+                .by_name
+                .binary_search_by(|&i| (*table.rows[i as usize].3).cmp(name))
+                .is_ok_and(|k| {
+                    let row = names.by_name[k] as usize;
+                    segments
+                        .iter()
+                        .any(|(lo, hi, on, _)| (*lo..*hi).contains(&row) && on.contains(&t))
+                })
+        })
+    };
+    if in_tables(subject) {
+        total -= 1;
+    }
+    let extra: Vec<&Arc<str>> = scanned
+        .iter()
+        .filter(|n| ***n != *subject && !in_tables(n))
+        .collect();
+    total += extra.len();
+    let counts: Vec<Box<dyn Fn(usize) -> bool + '_>> = segments
+        .iter()
+        .map(|(_, _, on, _)| Box::new(move |i| counts_in(on, i)) as Box<dyn Fn(usize) -> bool>)
+        .collect();
+    let parts: Vec<Part> = segments
+        .iter()
+        .zip(&counts)
+        .map(|((lo, hi, _, _), c)| Part {
+            lo: *lo,
+            hi: *hi,
+            counts: &**c,
+        })
+        .collect();
+    // One more than shown: the subject may be among them.
+    let mut first: Vec<&Arc<str>> = layout
+        .first_by_name(rows.len(), |i| &rows[i].3, &parts, MAX_LABELS + 1)
+        .into_iter()
+        .map(|i| &rows[i].3)
+        .chain(extra)
+        .filter(|n| ***n != *subject)
+        .collect();
+    first.sort();
+    first.dedup();
+    first.truncate(MAX_LABELS);
+    (first.into_iter().cloned().collect(), total)
+}
+
+#[cfg(test)]
+mod contributor_paths {
+    use super::{by_layout, by_set, Rows};
+    use crate::eval::plan::{share_layouts, RangeTable};
+    use crate::model::Value;
+    use std::sync::Arc;
+
+    /// Tables sharing a layout are counted and named by row position as the
+    /// set of their names would count and name them.
+    #[test]
+    fn by_layout_answers_what_the_set_answers() {
+        let mut seed = 5u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        for case in 0..300 {
+            let len = 1 + next(if case % 3 == 0 { 400 } else { 40 });
+            let names: Vec<Arc<str>> = (0..len)
+                .map(|i| Arc::from(format!("f{}", i * 7 % 1000)))
+                .collect();
+            let n_tables = 1 + next(3);
+            let mut tables: Vec<Option<RangeTable>> = (0..n_tables)
+                .map(|_| {
+                    let rows = names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (Value::Int(i as i64), next(3) as i64, n.clone()))
+                        .collect();
+                    Some(RangeTable::from_rows(rows))
+                })
+                .collect();
+            share_layouts(&mut tables);
+            let tables: Vec<Arc<RangeTable>> = tables.into_iter().flatten().map(Arc::new).collect();
+            let spans: Vec<(&Arc<RangeTable>, Vec<Rows>)> = tables
+                .iter()
+                .map(|t| {
+                    let a = next(len + 1);
+                    let b = a + next(len + 1 - a);
+                    let c = b + next(len + 1 - b);
+                    let d = c + next(len + 1 - c);
+                    (
+                        t,
+                        vec![(a, b), (c, d)]
+                            .into_iter()
+                            .filter(|(x, y)| y > x)
+                            .collect(),
+                    )
+                })
+                .collect();
+            let spans: Vec<_> = spans
+                .into_iter()
+                .filter(|(_, s): &(_, Vec<Rows>)| !s.is_empty())
+                .collect();
+            if spans.is_empty() {
+                continue;
+            }
+            let scanned = (0..next(4))
+                .map(|_| Arc::from(format!("f{}", next(1500))))
+                .collect();
+            let subject = format!("f{}", next(len) * 7 % 1000);
+            assert_eq!(
+                by_layout(&spans, &scanned, &subject),
+                by_set(&spans, &scanned, &subject),
+                "case {case}"
+            );
+        }
+    }
 }
 
 /// `1,000,000`: digits grouped by three, as the law's thresholds are read.
