@@ -40,8 +40,8 @@ impl Names for TestNames {
     fn kind_of(&self, name: &str) -> Option<String> {
         self.0.get(name).cloned()
     }
-    fn names(&self) -> Vec<String> {
-        self.0.keys().cloned().collect()
+    fn near<'a>(&'a self, _: &str) -> Vec<&'a str> {
+        self.0.keys().map(|s| s.as_str()).collect()
     }
 }
 

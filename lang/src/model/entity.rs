@@ -188,7 +188,7 @@ impl Names for NoNames {
     fn kind_of(&self, _: &str) -> Option<String> {
         None
     }
-    fn names(&self) -> Vec<String> {
+    fn near<'a>(&'a self, _: &str) -> Vec<&'a str> {
         Vec::new()
     }
 }
@@ -257,15 +257,41 @@ impl EntityData {
 /// test's own entities).
 pub trait Names {
     fn kind_of(&self, name: &str) -> Option<String>;
-    fn names(&self) -> Vec<String>;
+    /// The names a "did you mean" for the unknown `wrong` compares against.
+    fn near<'a>(&'a self, wrong: &str) -> Vec<&'a str>;
 }
+
+/// Up to this many names, an unknown name is compared with every one; in a
+/// larger workspace only with this many on each side of it in name order
+/// (those sharing its longest prefixes), so that each unknown reference costs
+/// the same however many entities there are — with every name compared, a
+/// workspace of unknown references was quadratic (a resource bound, like the
+/// input limits; a misspelt first letter then goes without a suggestion).
+const NEAR_NAMES: usize = 2048;
 
 impl Names for EntityIndex {
     fn kind_of(&self, name: &str) -> Option<String> {
         self.by_name.get(name).map(|l| l.kind.clone())
     }
-    fn names(&self) -> Vec<String> {
-        self.by_name.keys().cloned().collect()
+    fn near<'a>(&'a self, wrong: &str) -> Vec<&'a str> {
+        if self.by_name.len() <= 2 * NEAR_NAMES {
+            return self.by_name.keys().map(|s| s.as_str()).collect();
+        }
+        use std::ops::Bound::{Excluded, Included, Unbounded};
+        let before = self
+            .by_name
+            .range::<str, _>((Unbounded, Excluded(wrong)))
+            .rev()
+            .take(NEAR_NAMES);
+        let after = self
+            .by_name
+            .range::<str, _>((Included(wrong), Unbounded))
+            .take(NEAR_NAMES);
+        // In name order, as the whole list is: ties go to the same name.
+        let mut near: Vec<&str> = before.map(|(s, _)| s.as_str()).collect();
+        near.reverse();
+        near.extend(after.map(|(s, _)| s.as_str()));
+        near
     }
 }
 
@@ -607,10 +633,8 @@ impl Cx<'_> {
                                 format!("no {kind} named `{}`", n.text),
                             ),
                         );
-                        let names = self.names.names();
-                        d = d.did_you_mean(
-                            suggest(&n.text, names.iter().map(|s| s.as_str())).as_deref(),
-                        );
+                        let names = self.names.near(&n.text);
+                        d = d.did_you_mean(suggest(&n.text, names.into_iter()).as_deref());
                         self.diags.push(d);
                         self.invalid()
                     }
@@ -688,6 +712,40 @@ mod tests {
     use super::*;
     use crate::model::defs::{self, SourceRef};
     use crate::syntax::ast::ItemKind;
+
+    fn index_of(n: usize) -> EntityIndex {
+        let mut by_name = BTreeMap::new();
+        for i in 0..n {
+            let loc = EntityLoc {
+                kind: "dataset".into(),
+                file: "d.hegui".into(),
+                file_index: 0,
+                item: i,
+            };
+            by_name.insert(format!("d{i:07}"), loc);
+        }
+        EntityIndex {
+            by_name,
+            by_kind: BTreeMap::new(),
+            by_file: BTreeMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A misspelt name is compared with every name of a small workspace, and
+    /// of a large one only with those beside it in name order (a bounded
+    /// cost), which still hold the one that differs in its last letter.
+    #[test]
+    fn an_unknown_name_is_compared_with_a_bounded_neighbourhood() {
+        let small = index_of(100);
+        assert_eq!(small.near("zzz").len(), 100);
+        let large = index_of(200_000);
+        let near = large.near("d012345x");
+        assert!(near.len() <= 2 * NEAR_NAMES, "{}", near.len());
+        assert!(near.contains(&"d0123450"));
+        assert!(near.windows(2).all(|w| w[0] < w[1]), "in name order");
+        assert!(crate::model::suggest("d012345x", near.into_iter()).is_some());
+    }
 
     /// Defaults are read from the kind's table, not stored in each entity;
     /// fields written, and the unknowns of deciding fields left out, are.
