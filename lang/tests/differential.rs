@@ -4,16 +4,20 @@
 //! the syntax, whole items deleted or inserted, flows moved between files,
 //! a flow's `start` or `from` or a dataset's `subjects` changed, files removed
 //! and restored); after every edit the incremental database's diagnostics must
-//! equal those of a fresh `Analysis` over the same texts.
+//! equal those of a fresh `Analysis` over the same texts, and what
+//! `changed_diagnostics` reports must be the difference between two fresh
+//! analyses, before and after, over every file.
 //!
 //! A fresh analysis re-parses and re-checks its stdlib (seconds in a debug
 //! build), so both sides use the part of the stdlib the export volumes live in
 //! (core + CAC + the category tree). Budget: `HEGUI_DIFF_CASES` cases (default 48) of up to 12 edits.
 
-use hegui_lang::Analysis;
+use hegui_lang::diag::Diagnostic;
+use hegui_lang::{Analysis, FileChange};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::strategy::ValueTree;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 fn stdlib() -> Vec<(&'static str, &'static str)> {
@@ -407,20 +411,86 @@ fn fresh(ws: &Ws, std: &[(&str, &str)]) -> Analysis {
     a
 }
 
-/// `shed`: every list is taken as `hegui check` takes it (the memos shed
-/// after each file), so the edits after it run on a database with values
-/// evicted: both must still equal a fresh analysis.
-fn run(sc: &Scenario, std: &[(&str, &str)], shed: bool) -> Result<(), TestCaseError> {
+/// How the incremental side takes its diagnostics after each edit.
+#[derive(Clone, Copy, PartialEq)]
+enum Take {
+    /// `Analysis::diagnostics`.
+    Whole,
+    /// As `hegui check` takes them: the memos shed after each file, so the
+    /// edits after it run on a database with values evicted.
+    Shedding,
+    /// `Analysis::changed_diagnostics`: what an edit changed, anywhere.
+    Changed,
+}
+
+/// Each file's diagnostics in a fresh analysis (files without any absent).
+fn per_file(a: &Analysis) -> BTreeMap<String, Vec<Diagnostic>> {
+    a.all_paths()
+        .into_iter()
+        .map(|p| (p.clone(), a.file_diagnostics(&p)))
+        .filter(|(_, d)| !d.is_empty())
+        .collect()
+}
+
+/// `a` minus `b` as multisets, in `a`'s order.
+fn minus(a: &[Diagnostic], b: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut left: Vec<Option<&Diagnostic>> = b.iter().map(Some).collect();
+    a.iter()
+        .filter(
+            |d| match left.iter_mut().find(|x| x.is_some_and(|x| x == *d)) {
+                Some(slot) => {
+                    *slot = None;
+                    false
+                }
+                None => true,
+            },
+        )
+        .cloned()
+        .collect()
+}
+
+/// The changes `changed_diagnostics` must report between two fresh states:
+/// every file whose diagnostics differ, with what was added and removed.
+fn fresh_changes(
+    before: &BTreeMap<String, Vec<Diagnostic>>,
+    after: &BTreeMap<String, Vec<Diagnostic>>,
+) -> Vec<FileChange> {
+    let empty = Vec::new();
+    let paths: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let (b, a) = (
+                before.get(p).unwrap_or(&empty),
+                after.get(p).unwrap_or(&empty),
+            );
+            (a != b).then(|| FileChange {
+                path: p.clone(),
+                diagnostics: Arc::new(a.clone()),
+                added: minus(a, b),
+                removed: minus(b, a),
+            })
+        })
+        .collect()
+}
+
+fn run(sc: &Scenario, std: &[(&str, &str)], how: Take) -> Result<(), TestCaseError> {
     let mut ws = Ws {
         files: sc.files.iter().cloned().map(Some).collect(),
     };
     let mut inc = fresh(&ws, std);
-    let take = |a: &mut Analysis| match shed {
-        true => Arc::new(a.diagnostics_shedding(1)),
-        false => a.diagnostics(),
+    let take = |a: &mut Analysis| match how {
+        Take::Shedding => Arc::new(a.diagnostics_shedding(1)),
+        Take::Whole | Take::Changed => a.diagnostics(),
     };
-    let first = take(&mut inc);
-    prop_assert!(*first == *fresh(&ws, std).diagnostics());
+    let mut before = per_file(&fresh(&ws, std));
+    if how == Take::Changed {
+        let got = inc.changed_diagnostics();
+        prop_assert_eq!(got, fresh_changes(&BTreeMap::new(), &before));
+    } else {
+        let first = take(&mut inc);
+        prop_assert!(*first == *fresh(&ws, std).diagnostics());
+    }
     let mut next_flow = 0;
     for (k, e) in sc.edits.iter().enumerate() {
         for f in apply(&mut ws, e, &mut next_flow) {
@@ -428,6 +498,21 @@ fn run(sc: &Scenario, std: &[(&str, &str)], shed: bool) -> Result<(), TestCaseEr
                 Some(t) => inc.set_file(&path(f), t),
                 None => inc.remove_file(&path(f)),
             }
+        }
+        if how == Take::Changed {
+            // Compared with a fresh analysis of every file, not only the
+            // edited ones: a narrowed set of files asked must not miss any.
+            let after = per_file(&fresh(&ws, std));
+            let got = inc.changed_diagnostics();
+            let want = fresh_changes(&before, &after);
+            prop_assert!(
+                got == want,
+                "after edit {k} ({e:?}) the changed diagnostics differ from two fresh analyses'\n\
+                 files: {:#?}\nreported: {got:#?}\nfresh: {want:#?}",
+                ws.files,
+            );
+            before = after;
+            continue;
         }
         let got = take(&mut inc);
         let want = fresh(&ws, std).diagnostics();
@@ -460,13 +545,19 @@ proptest! {
     #[test]
     fn incremental_equals_fresh_after_every_edit(sc in scenario()) {
         let std = stdlib();
-        run(&sc, &std, false)?;
+        run(&sc, &std, Take::Whole)?;
     }
 
     #[test]
     fn a_shedding_check_equals_fresh_and_edits_after_it_too(sc in scenario()) {
         let std = stdlib();
-        run(&sc, &std, true)?;
+        run(&sc, &std, Take::Shedding)?;
+    }
+
+    #[test]
+    fn changed_diagnostics_equal_the_difference_of_fresh_analyses(sc in scenario()) {
+        let std = stdlib();
+        run(&sc, &std, Take::Changed)?;
     }
 }
 
