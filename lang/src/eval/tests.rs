@@ -40,8 +40,12 @@ impl Names for TestNames {
     fn kind_of(&self, name: &str) -> Option<String> {
         self.0.get(name).cloned()
     }
-    fn near<'a>(&'a self, _: &str) -> Vec<&'a str> {
-        self.0.keys().map(|s| s.as_str()).collect()
+    fn near<'a>(&'a self, _: &str, kind: &str) -> Vec<&'a str> {
+        self.0
+            .iter()
+            .filter(|(_, k)| *k == kind)
+            .map(|(n, _)| n.as_str())
+            .collect()
     }
 }
 

@@ -188,7 +188,7 @@ impl Names for NoNames {
     fn kind_of(&self, _: &str) -> Option<String> {
         None
     }
-    fn near<'a>(&'a self, _: &str) -> Vec<&'a str> {
+    fn near<'a>(&'a self, _: &str, _: &str) -> Vec<&'a str> {
         Vec::new()
     }
 }
@@ -257,41 +257,32 @@ impl EntityData {
 /// test's own entities).
 pub trait Names {
     fn kind_of(&self, name: &str) -> Option<String>;
-    /// The names a "did you mean" for the unknown `wrong` compares against.
-    fn near<'a>(&'a self, wrong: &str) -> Vec<&'a str>;
+    /// The names of `kind` a "did you mean" for the unknown `wrong` compares
+    /// against.
+    fn near<'a>(&'a self, wrong: &str, kind: &str) -> Vec<&'a str>;
 }
 
-/// Up to this many names, an unknown name is compared with every one; in a
-/// larger workspace only with this many on each side of it in name order
-/// (those sharing its longest prefixes), so that each unknown reference costs
+/// An unknown reference is compared with the names of the kind it expects,
+/// at most this many on each side of it in name order (those sharing its
+/// longest prefixes; every name of a smaller workspace), so that each costs
 /// the same however many entities there are — with every name compared, a
 /// workspace of unknown references was quadratic (a resource bound, like the
-/// input limits; a misspelt first letter then goes without a suggestion).
+/// input limits; a misspelt first letter may then go without a suggestion).
 const NEAR_NAMES: usize = 2048;
 
 impl Names for EntityIndex {
     fn kind_of(&self, name: &str) -> Option<String> {
         self.by_name.get(name).map(|l| l.kind.clone())
     }
-    fn near<'a>(&'a self, wrong: &str) -> Vec<&'a str> {
-        if self.by_name.len() <= 2 * NEAR_NAMES {
-            return self.by_name.keys().map(|s| s.as_str()).collect();
-        }
-        use std::ops::Bound::{Excluded, Included, Unbounded};
-        let before = self
-            .by_name
-            .range::<str, _>((Unbounded, Excluded(wrong)))
-            .rev()
-            .take(NEAR_NAMES);
-        let after = self
-            .by_name
-            .range::<str, _>((Included(wrong), Unbounded))
-            .take(NEAR_NAMES);
-        // In name order, as the whole list is: ties go to the same name.
-        let mut near: Vec<&str> = before.map(|(s, _)| s.as_str()).collect();
-        near.reverse();
-        near.extend(after.map(|(s, _)| s.as_str()));
-        near
+    fn near<'a>(&'a self, wrong: &str, kind: &str) -> Vec<&'a str> {
+        let Some(names) = self.by_kind.get(kind) else {
+            return Vec::new();
+        };
+        // Sorted by name: a window around where `wrong` would be.
+        let at = names.partition_point(|n| &**n < wrong);
+        let from = at.saturating_sub(NEAR_NAMES);
+        let to = (at + NEAR_NAMES).min(names.len());
+        names[from..to].iter().map(|n| &**n).collect()
     }
 }
 
@@ -633,7 +624,7 @@ impl Cx<'_> {
                                 format!("no {kind} named `{}`", n.text),
                             ),
                         );
-                        let names = self.names.near(&n.text);
+                        let names = self.names.near(&n.text, kind);
                         d = d.did_you_mean(suggest(&n.text, names.into_iter()).as_deref());
                         self.diags.push(d);
                         self.invalid()
@@ -714,33 +705,30 @@ mod tests {
     use crate::syntax::ast::ItemKind;
 
     fn index_of(n: usize) -> EntityIndex {
-        let mut by_name = BTreeMap::new();
-        for i in 0..n {
-            let loc = EntityLoc {
-                kind: "dataset".into(),
-                file: "d.hegui".into(),
-                file_index: 0,
-                item: i,
-            };
-            by_name.insert(format!("d{i:07}"), loc);
-        }
+        let names: Vec<Arc<str>> = (0..n).map(|i| Arc::from(format!("d{i:07}"))).collect();
+        let flows: Vec<Arc<str>> = (0..n).map(|i| Arc::from(format!("f{i:07}"))).collect();
         EntityIndex {
-            by_name,
-            by_kind: BTreeMap::new(),
+            by_name: BTreeMap::new(),
+            by_kind: BTreeMap::from([("dataset".into(), names), ("flow".into(), flows)]),
             by_file: BTreeMap::new(),
             diagnostics: Vec::new(),
         }
     }
 
-    /// A misspelt name is compared with every name of a small workspace, and
-    /// of a large one only with those beside it in name order (a bounded
-    /// cost), which still hold the one that differs in its last letter.
+    /// A misspelt name is compared with every name of the expected kind in a
+    /// small workspace, and in a large one only with those beside it in name
+    /// order (a bounded cost), which still hold the one that differs in its
+    /// last letter.
     #[test]
     fn an_unknown_name_is_compared_with_a_bounded_neighbourhood() {
         let small = index_of(100);
-        assert_eq!(small.near("zzz").len(), 100);
+        assert_eq!(small.near("zzz", "dataset").len(), 100);
+        assert!(small
+            .near("d0000001", "flow")
+            .iter()
+            .all(|n| n.starts_with('f')));
         let large = index_of(200_000);
-        let near = large.near("d012345x");
+        let near = large.near("d012345x", "dataset");
         assert!(near.len() <= 2 * NEAR_NAMES, "{}", near.len());
         assert!(near.contains(&"d0123450"));
         assert!(near.windows(2).all(|w| w[0] < w[1]), "in name order");
