@@ -358,29 +358,11 @@ impl Analysis {
             db::shed(&mut self.db);
         }
         let index = self.entity_index();
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(index.by_name.len() / 512)
-            .max(1);
+        let threads = self.threads_for(&index).max(1);
         for chunk in files.chunks(files_per_chunk) {
-            std::thread::scope(|scope| {
-                for t in 0..threads {
-                    let db = self.db.clone();
-                    let (ws, index) = (self.ws, &index);
-                    scope.spawn(move || {
-                        // As in `prewarm_files`: a failed thread only loses its head start.
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            for f in chunk.iter().skip(t).step_by(threads) {
-                                for name in index.by_file.get(f.path(&db)).into_iter().flatten() {
-                                    db::entity_data(
-                                        &db,
-                                        db::EntityKey::new(&db, ws, name.as_str()),
-                                    );
-                                }
-                            }
-                        }));
-                    });
+            self.in_stripes(chunk, threads, |db, ws, f| {
+                for name in index.by_file.get(f.path(db)).into_iter().flatten() {
+                    db::entity_data(db, db::EntityKey::new(db, ws, name.as_str()));
                 }
             });
             db::shed(&mut self.db);
@@ -397,30 +379,45 @@ impl Analysis {
     /// for a query another is computing). The sequential pass that follows
     /// only collects. Worth it only for big workspaces.
     fn prewarm_files(&self, files: &[SourceFile]) {
-        const MIN_ENTITIES_PER_THREAD: usize = 512;
-        let index = self.entity_index();
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
-        let threads = threads.min(index.by_name.len() / MIN_ENTITIES_PER_THREAD);
+        let threads = self.threads_for(&self.entity_index());
         if threads < 2 {
             return;
         }
         // The definitions and their checks are shared by every entity's work.
         db::def_checks(&self.db, self.ws);
-        // Stripes of files (the grain of evaluation), each thread its own.
+        self.in_stripes(files, threads, |db, ws, file| {
+            db::file_findings(db, db::FileKey::new(db, ws, file));
+        });
+    }
+
+    /// The threads worth starting for work over the entities: the cores, but
+    /// none for fewer than 512 entities each.
+    fn threads_for(&self, index: &EntityIndex) -> usize {
+        const MIN_ENTITIES_PER_THREAD: usize = 512;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        threads.min(index.by_name.len() / MIN_ENTITIES_PER_THREAD)
+    }
+
+    /// `work` on every file, in stripes of files (the grain of evaluation),
+    /// each thread its own on a clone of the database.
+    fn in_stripes(
+        &self,
+        files: &[SourceFile],
+        threads: usize,
+        work: impl Fn(&db::Database, Workspace, SourceFile) + Sync,
+    ) {
         std::thread::scope(|scope| {
             for t in 0..threads {
                 let db = self.db.clone();
-                let ws = self.ws;
-                let mine: Vec<SourceFile> =
-                    files.iter().skip(t).step_by(threads).copied().collect();
+                let (ws, work) = (self.ws, &work);
                 scope.spawn(move || {
                     // A cancelled or panicking thread only loses its head start:
                     // the sequential pass recomputes whatever is missing.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        for file in mine {
-                            db::file_findings(&db, db::FileKey::new(&db, ws, file));
+                        for file in files.iter().skip(t).step_by(threads) {
+                            work(&db, ws, *file);
                         }
                     }));
                 });
