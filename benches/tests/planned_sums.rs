@@ -76,11 +76,7 @@ fn compare(label: &str, g: &hegui_bench::Generated) -> (usize, usize, usize) {
         let mut values = Vec::new();
         for planned in [true, false] {
             let world = Probe {
-                inner: SalsaWorld {
-                    db: &a.db,
-                    ws: a.ws,
-                    defs: defs.clone(),
-                },
+                inner: SalsaWorld::new(&a.db, a.ws, defs.clone()),
                 planned,
                 tables: Cell::new(0),
             };

@@ -140,11 +140,7 @@ fn subject(
     name: &Arc<str>,
     lang: Lang,
 ) -> Option<SubjectReport> {
-    let world = SalsaWorld {
-        db: &analysis.db,
-        ws: analysis.ws,
-        defs: analysis.defs(),
-    };
+    let world = SalsaWorld::new(&analysis.db, analysis.ws, analysis.defs());
     let as_of = analysis.ws.as_of(&analysis.db);
     let broken = diags
         .iter()

@@ -1,6 +1,7 @@
 //! The API the CLI and the language server share: a workspace of texts (the
 //! embedded stdlib plus the user's files) over the incremental database.
 
+use crate::affected::{self, Before, Readers};
 use crate::db::{self, Database, EntityKey, SourceFile, Workspace};
 use crate::diag::Diagnostic;
 use crate::eval::rules::{self, Outcome};
@@ -23,6 +24,14 @@ pub struct Analysis {
     /// Each file's diagnostics as [`Analysis::changed_diagnostics`] last
     /// returned them (files without any are absent).
     reported: BTreeMap<String, Arc<Vec<Diagnostic>>>,
+    /// Who read what, as of the last `changed_diagnostics` (`None` before
+    /// the first): which files an edit can change ([`crate::affected`]).
+    readers: Option<Readers>,
+    /// What the files edited since then looked like to their readers before.
+    before: Vec<(SourceFile, Before)>,
+    /// A change since then that the readers do not cover (a file added or
+    /// removed, the dates, the waivers switched): every file is asked again.
+    everything: bool,
 }
 
 /// One file whose diagnostics an edit changed.
@@ -102,6 +111,9 @@ impl Analysis {
             files,
             waivers_on: true,
             reported: BTreeMap::new(),
+            readers: None,
+            before: Vec::new(),
+            everything: false,
         };
         a.sync_file_list();
         a
@@ -119,6 +131,9 @@ impl Analysis {
             waivers_on: self.waivers_on,
             // What was reported is the writer's: a snapshot reports from scratch.
             reported: BTreeMap::new(),
+            readers: None,
+            before: Vec::new(),
+            everything: false,
         }
     }
 
@@ -137,9 +152,10 @@ impl Analysis {
     pub fn set_files<'a>(&mut self, files: impl IntoIterator<Item = (&'a str, &'a str)>) {
         let mut added = false;
         for (path, text) in files {
-            match self.files.get(path) {
+            match self.files.get(path).copied() {
                 Some(f) => {
                     if &**f.text(&self.db) != text {
+                        self.keep_before(f);
                         f.set_text(&mut self.db).to(Arc::from(text));
                     }
                 }
@@ -153,8 +169,22 @@ impl Analysis {
             }
         }
         if added {
+            self.everything = true;
             self.sync_file_list();
         }
+    }
+
+    /// Keeps what `file`'s readers saw of it, before its first edit since
+    /// the last `changed_diagnostics`.
+    fn keep_before(&mut self, file: SourceFile) {
+        let Some(readers) = &self.readers else {
+            return;
+        };
+        if self.everything || self.before.iter().any(|(f, _)| *f == file) {
+            return;
+        }
+        let b = Before::take(&self.db, self.ws, file, readers);
+        self.before.push((file, b));
     }
 
     /// Adds or replaces a user file.
@@ -165,12 +195,14 @@ impl Analysis {
     pub fn remove_file(&mut self, path: &str) {
         if self.files.get(path).is_some_and(|f| !f.stdlib(&self.db)) {
             self.files.remove(path);
+            self.everything = true;
             self.sync_file_list();
         }
     }
 
     pub fn set_as_of(&mut self, as_of: Option<Date>) {
         if self.ws.as_of(&self.db) != as_of {
+            self.everything = true;
             self.ws.set_as_of(&mut self.db).to(as_of);
         }
     }
@@ -179,6 +211,7 @@ impl Analysis {
     /// Policy reads it as `today` (what is overdue).
     pub fn set_today(&mut self, today: Option<Date>) {
         if self.ws.today(&self.db) != today {
+            self.everything = true;
             self.ws.set_today(&mut self.db).to(today);
         }
     }
@@ -190,6 +223,7 @@ impl Analysis {
 
     /// Whether waivers are applied (`--no-waivers` turns them off).
     pub fn set_waivers_enabled(&mut self, on: bool) {
+        self.everything |= self.waivers_on != on;
         self.waivers_on = on;
     }
 
@@ -438,48 +472,94 @@ impl Analysis {
     /// (the first call: every file that has any), by path, each with all its
     /// diagnostics now and what was added and removed. Removed files come
     /// back with no diagnostics. The diagnostics of all files put together
-    /// are [`Analysis::diagnostics`]'s.
+    /// are [`Analysis::diagnostics`]'s. After the first call, only the edited
+    /// files and the readers of what the edits changed are asked again
+    /// ([`crate::affected`]), when that is known.
     pub fn changed_diagnostics(&mut self) -> Vec<FileChange> {
-        // The first call evaluates every file: spread it over the cores as a
-        // full check does (later calls re-run only what an edit changed).
-        if self.reported.is_empty() {
-            self.prewarm();
-        }
         let w = self.waivers();
         let waived = !(w.list.is_empty() && w.diagnostics.is_empty());
-        let mut now: BTreeMap<String, Arc<Vec<Diagnostic>>> = BTreeMap::new();
-        for (path, f) in &self.files {
-            let raw = file_diagnostics_memo(&self.db, self.ws, *f);
+        let before = std::mem::take(&mut self.before);
+        let narrowed = match &self.readers {
             // A waiver's own diagnostics (unused, expired) read findings of
             // any file: with waivers, every file's are applied afresh.
+            Some(readers) if !waived && !self.everything => {
+                affected::affected(&self.db, self.ws, &before, readers)
+            }
+            _ => None,
+        };
+        self.everything = false;
+        let asked: Vec<SourceFile> = match narrowed {
+            Some(files) => files.into_iter().collect(),
+            None => {
+                // The first call evaluates every file: spread it over the
+                // cores as a full check does.
+                if self.readers.is_none() {
+                    self.prewarm();
+                }
+                self.readers = Some(Readers::default());
+                self.files.values().copied().collect()
+            }
+        };
+        let everything = asked.len() == self.files.len();
+        let mut now: BTreeMap<String, Arc<Vec<Diagnostic>>> = BTreeMap::new();
+        for f in &asked {
+            let raw = file_diagnostics_memo(&self.db, self.ws, *f);
+            let path = f.path(&self.db);
             let d = if waived {
                 Arc::new(self.with_waivers(&w, (*raw).clone(), Some(path)))
             } else {
                 raw
             };
-            if !d.is_empty() {
-                now.insert(path.clone(), d);
+            now.insert(path.clone(), d);
+            let reads = db::file_findings(&self.db, db::FileKey::new(&self.db, self.ws, *f))
+                .reads
+                .clone();
+            if let Some(r) = &mut self.readers {
+                r.set(*f, reads);
             }
         }
         let mut changes = Vec::new();
         let empty = Arc::new(Vec::new());
-        let paths: std::collections::BTreeSet<&String> =
-            now.keys().chain(self.reported.keys()).collect();
-        for path in paths {
-            let after = now.get(path).unwrap_or(&empty);
-            let before = self.reported.get(path).unwrap_or(&empty);
-            if Arc::ptr_eq(before, after) || before == after {
-                continue;
+        // Files gone since the last call are reported empty (only when every
+        // file was asked: a removal always asks every file).
+        let gone: Vec<String> = if everything {
+            self.reported
+                .keys()
+                .filter(|p| !now.contains_key(*p))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for path in gone {
+            if let Some(before) = self.reported.remove(&path) {
+                let (added, removed) = difference(&before, &empty);
+                changes.push(FileChange {
+                    path,
+                    diagnostics: empty.clone(),
+                    added,
+                    removed,
+                });
             }
-            let (added, removed) = difference(before, after);
-            changes.push(FileChange {
-                path: path.clone(),
-                diagnostics: after.clone(),
-                added,
-                removed,
-            });
         }
-        self.reported = now;
+        for (path, after) in now {
+            let before = self.reported.get(&path).unwrap_or(&empty);
+            if !(Arc::ptr_eq(before, &after) || *before == after) {
+                let (added, removed) = difference(before, &after);
+                changes.push(FileChange {
+                    path: path.clone(),
+                    diagnostics: after.clone(),
+                    added,
+                    removed,
+                });
+            }
+            if after.is_empty() {
+                self.reported.remove(&path);
+            } else {
+                self.reported.insert(path, after);
+            }
+        }
+        changes.sort_by(|a, b| a.path.cmp(&b.path));
         changes
     }
 
@@ -498,11 +578,7 @@ impl Analysis {
     /// Each rule's outcome for one entity: for `hegui explain` and hover.
     pub fn explain(&self, name: &str) -> Option<(Arc<EntityData>, Vec<Outcome>)> {
         let e = self.entity(name)?;
-        let world = db::SalsaWorld {
-            db: &self.db,
-            ws: self.ws,
-            defs: self.defs(),
-        };
+        let world = db::SalsaWorld::new(&self.db, self.ws, self.defs());
         let out = rules::outcomes(&world, &e, self.ws.as_of(&self.db));
         Some((e, out))
     }

@@ -4,6 +4,7 @@
 //! re-lowers that flow and re-evaluates its file, and only the files whose
 //! aggregates read it (through `group_index` and `group_tables`).
 
+use crate::affected::{ReadLog, Reads};
 use crate::check;
 use crate::diag::Diagnostic;
 use crate::eval::plan::{self, PlanKey, RangeTable, TablePart};
@@ -404,8 +405,13 @@ pub struct FileKey<'db> {
 }
 
 /// Each entity of a file (by name, sorted) with its lowering diagnostics and
-/// rule findings.
-pub type FileFindings = Vec<(Arc<str>, Arc<Vec<Diagnostic>>)>;
+/// rule findings, and what the evaluation read of other entities, groups and
+/// tables (for [`crate::affected`]).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FileFindings {
+    pub entities: Vec<(Arc<str>, Arc<Vec<Diagnostic>>)>,
+    pub reads: Arc<Reads>,
+}
 
 /// The findings of every entity declared in one file, from one evaluation
 /// pass: the date-free derived facts it computes are kept for the pass in a
@@ -416,13 +422,9 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<FileFinding
     let ws = key.ws(db);
     let index = entity_index(db, ws);
     let Some(names) = index.by_file.get(key.file(db).path(db)) else {
-        return Arc::new(Vec::new());
+        return Arc::default();
     };
-    let world = SalsaWorld {
-        db,
-        ws,
-        defs: definitions(db, ws),
-    };
+    let world = SalsaWorld::new(db, ws, definitions(db, ws));
     let as_of = ws.as_of(db);
     let mut ev = Evaluator::new(&world);
     let mut out = Vec::with_capacity(names.len());
@@ -434,7 +436,11 @@ pub fn file_findings<'db>(db: &'db dyn Db, key: FileKey<'db>) -> Arc<FileFinding
         found.extend(findings_in_pass(&mut ev, &world, &e, as_of));
         out.push((Arc::from(name.as_str()), Arc::new(found)));
     }
-    Arc::new(out)
+    drop(ev);
+    Arc::new(FileFindings {
+        entities: out,
+        reads: world.reads.finish(),
+    })
 }
 
 /// Lowering diagnostics and rule findings of one entity: its part of its
@@ -449,8 +455,11 @@ pub fn entity_findings<'db>(db: &'db dyn Db, key: EntityKey<'db>) -> Arc<Vec<Dia
         return Arc::new(Vec::new());
     };
     let all = file_findings(db, FileKey::new(db, ws, *file));
-    match all.binary_search_by(|(n, _)| (**n).cmp(key.name(db).as_str())) {
-        Ok(i) => all[i].1.clone(),
+    match all
+        .entities
+        .binary_search_by(|(n, _)| (**n).cmp(key.name(db).as_str()))
+    {
+        Ok(i) => all.entities[i].1.clone(),
         Err(_) => Arc::new(Vec::new()),
     }
 }
@@ -514,7 +523,7 @@ pub fn table_part<'db>(db: &'db dyn Db, key: PartKey<'db>) -> Option<Arc<FileTab
         .map(|(_, n)| n.clone())
         .collect();
     members.sort();
-    let world = SalsaWorld { db, ws, defs };
+    let world = SalsaWorld::new(db, ws, defs);
     let mut ev = Evaluator::new(&world);
     let parts = set
         .plans
@@ -537,11 +546,7 @@ pub fn group_tables<'db>(db: &'db dyn Db, key: TableKey<'db>) -> Option<Arc<Grou
     let ws = key.ws(db);
     let defs = definitions(db, ws);
     let set = defs.plans.sets.get(key.set(db) as usize)?.clone();
-    let world = SalsaWorld {
-        db,
-        ws,
-        defs: defs.clone(),
-    };
+    let world = SalsaWorld::new(db, ws, defs.clone());
     let members = world.group_by(&set.kind, &set.eq_field, key.group(db));
     let index = entity_index(db, ws);
     let files: BTreeSet<usize> = members
@@ -613,7 +618,10 @@ pub fn file_diagnostics(db: &dyn Db, ws: Workspace, file: SourceFile) -> Vec<Dia
             .filter(|d| d.location.file == *path)
             .cloned(),
     );
-    for (_, found) in file_findings(db, FileKey::new(db, ws, file)).iter() {
+    for (_, found) in file_findings(db, FileKey::new(db, ws, file))
+        .entities
+        .iter()
+    {
         out.extend(found.iter().filter(|d| d.location.file == *path).cloned());
     }
     crate::diag::sort(&mut out);
@@ -654,11 +662,24 @@ pub fn shed(db: &mut Database) {
     db.trigger_lru_eviction();
 }
 
-/// The evaluator's view of the database.
+/// The evaluator's view of the database. It logs what it reads of other
+/// entities, groups and tables (`file_findings` keeps the log).
 pub struct SalsaWorld<'db> {
     pub db: &'db dyn Db,
     pub ws: Workspace,
     pub defs: Arc<Defs>,
+    reads: ReadLog,
+}
+
+impl<'db> SalsaWorld<'db> {
+    pub fn new(db: &'db dyn Db, ws: Workspace, defs: Arc<Defs>) -> SalsaWorld<'db> {
+        SalsaWorld {
+            db,
+            ws,
+            defs,
+            reads: ReadLog::default(),
+        }
+    }
 }
 
 impl World for SalsaWorld<'_> {
@@ -666,9 +687,11 @@ impl World for SalsaWorld<'_> {
         &self.defs
     }
     fn entity(&self, name: &str) -> Option<Arc<EntityData>> {
+        self.reads.data(name);
         entity_data(self.db, EntityKey::new(self.db, self.ws, name))
     }
     fn entity_head(&self, name: &str) -> Option<Arc<EntityHead>> {
+        self.reads.head(name);
         entity_head(self.db, EntityKey::new(self.db, self.ws, name))
     }
     // Read only when a rule aborts (a cycle, the budget): only those findings
@@ -692,11 +715,13 @@ impl World for SalsaWorld<'_> {
         if key.is_unknown() {
             return self.all_of_kind(kind);
         }
+        let value = group_value(key);
+        self.reads.group(kind, field, &value);
         let groups = group_index(
             self.db,
             GroupKey::new(self.db, self.ws, kind.to_string(), field.to_string()),
         );
-        let known = groups.get(&group_value(key)).cloned().unwrap_or_default();
+        let known = groups.get(&value).cloned().unwrap_or_default();
         // Entities whose key is unknown may belong to this group too.
         match groups.get(&unknown_group()) {
             None => known,
@@ -712,10 +737,9 @@ impl World for SalsaWorld<'_> {
     }
     fn range_table(&self, plan: &PlanKey, key: &Value) -> Option<Arc<RangeTable>> {
         let (set, at) = self.defs.plans.locate(plan)?;
-        let tables = group_tables(
-            self.db,
-            TableKey::new(self.db, self.ws, set, group_value(key)),
-        )?;
+        let value = group_value(key);
+        self.reads.table(set, &value);
+        let tables = group_tables(self.db, TableKey::new(self.db, self.ws, set, value))?;
         tables.get(at)?.clone()
     }
 }

@@ -7,6 +7,7 @@
 //! CLI and the language server share; `diag` is shared by all. The resolved IR
 //! (`hir`) and the checker are private; the modules still public are those
 //! outside callers reach into (ARCHITECTURE.md, "Layers", says who and why).
+mod affected;
 mod analysis;
 pub(crate) mod check;
 pub mod db;

@@ -21,11 +21,7 @@ pub fn derived_facts(a: &Analysis, entity: &str, only: Option<&[&str]>) -> Vec<F
     let Some(e) = a.entity(entity) else {
         return Vec::new();
     };
-    let world = SalsaWorld {
-        db: &a.db,
-        ws: a.ws,
-        defs: a.defs(),
-    };
+    let world = SalsaWorld::new(&a.db, a.ws, a.defs());
     let mut ev = Evaluator::new(&world);
     ev.as_of = judgement_date(&world, &e, a.ws.as_of(&a.db));
     let subject = Value::Entity(Arc::from(entity));
