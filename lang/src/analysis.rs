@@ -8,11 +8,12 @@ use crate::eval::rules::{self, Outcome};
 use crate::eval::tests::{self as policy_tests, TestResult};
 use crate::model::defs::Defs;
 use crate::model::{EntityData, EntityIndex};
+use crate::shared_tables::Stale;
 use crate::syntax::Parsed;
 use crate::waiver::{self, Waivers};
 use jiff::civil::Date;
 use salsa::{Durability, Setter};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub struct Analysis {
@@ -32,6 +33,12 @@ pub struct Analysis {
     /// A change since then that the readers do not cover (a file added or
     /// removed, the dates, the waivers switched): every file is asked again.
     everything: bool,
+    /// The user files being typed in ([`Analysis::set_editing`]): their
+    /// texts have low durability, every other user file's medium.
+    editing: BTreeSet<String>,
+    /// What changed since the workspace's shared tables were made equal to
+    /// the files ([`crate::shared_tables`]): shared after every change.
+    stale: Stale,
 }
 
 /// One file whose diagnostics an edit changed.
@@ -104,7 +111,11 @@ impl Analysis {
                 .new(&db);
             files.insert(path.to_string(), f);
         }
-        let ws = Workspace::new(&db, Vec::new(), None, None);
+        // Medium, as the user's files not being typed in: what every entity
+        // reads of the workspace changes only when they do.
+        let ws = Workspace::builder(Vec::new(), None, None, None, None)
+            .durability(Durability::MEDIUM)
+            .new(&db);
         let mut a = Analysis {
             db,
             ws,
@@ -114,8 +125,11 @@ impl Analysis {
             readers: None,
             before: Vec::new(),
             everything: false,
+            editing: BTreeSet::new(),
+            stale: Stale::all(),
         };
         a.sync_file_list();
+        a.stale.share(&mut a.db, a.ws);
         a
     }
 
@@ -134,6 +148,9 @@ impl Analysis {
             readers: None,
             before: Vec::new(),
             everything: false,
+            editing: self.editing.clone(),
+            // The writer keeps the shared tables up to date; a snapshot never writes.
+            stale: Stale::No,
         }
     }
 
@@ -156,12 +173,13 @@ impl Analysis {
                 Some(f) => {
                     if &**f.text(&self.db) != text {
                         self.keep_before(f);
+                        self.stale.text_changing(&self.db, f);
                         f.set_text(&mut self.db).to(Arc::from(text));
                     }
                 }
                 None => {
                     let f = SourceFile::builder(path.to_string(), Arc::from(text), false)
-                        .durability(Durability::LOW)
+                        .durability(self.durability_of(path))
                         .new(&self.db);
                     self.files.insert(path.to_string(), f);
                     added = true;
@@ -171,7 +189,47 @@ impl Analysis {
         if added {
             self.everything = true;
             self.sync_file_list();
+            self.stale.files_changed(&mut self.db, self.ws);
         }
+        self.stale.share(&mut self.db, self.ws);
+    }
+
+    /// Low for the files being typed in, medium for the other user files
+    /// (the stdlib's are high).
+    fn durability_of(&self, path: &str) -> Durability {
+        if self.editing.contains(path) {
+            Durability::LOW
+        } else {
+            Durability::MEDIUM
+        }
+    }
+
+    /// Marks a user file as being typed in (an editor opened it). Salsa then
+    /// verifies a memo that read only the other user files by its durability
+    /// alone, instead of walking its dependencies on every keystroke: an
+    /// edit costs what read the file, not the workspace. The first analysis
+    /// after this recomputes what read the file (a value that became less
+    /// durable is never reused as unchanged), so call it when a file is
+    /// opened, not per edit. The results are the same either way.
+    pub fn set_editing(&mut self, path: &str) {
+        if !self.editing.insert(path.to_string()) {
+            return;
+        }
+        let Some(f) = self.files.get(path).copied() else {
+            return;
+        };
+        if f.stdlib(&self.db) {
+            return;
+        }
+        // Everything that read the file is recomputed now, not at its first
+        // edit: every file is asked at the next analysis.
+        self.everything = true;
+        self.stale.text_changing(&self.db, f);
+        let text = f.text(&self.db).clone();
+        f.set_text(&mut self.db)
+            .with_durability(Durability::LOW)
+            .to(text);
+        self.stale.share(&mut self.db, self.ws);
     }
 
     /// Keeps what `file`'s readers saw of it, before its first edit since
@@ -197,6 +255,7 @@ impl Analysis {
             self.files.remove(path);
             self.everything = true;
             self.sync_file_list();
+            self.stale.files_changed(&mut self.db, self.ws);
         }
     }
 
@@ -352,6 +411,7 @@ impl Analysis {
     /// (the tests shed after every file).
     #[doc(hidden)]
     pub fn diagnostics_shedding(&mut self, files_per_chunk: usize) -> Vec<Diagnostic> {
+        self.stale.share(&mut self.db, self.ws);
         db::track_for_shedding(&mut self.db);
         let mut files: Vec<SourceFile> = self.ws.files(&self.db).clone();
         files.sort_by(|a, b| a.path(&self.db).cmp(b.path(&self.db)));
@@ -476,6 +536,7 @@ impl Analysis {
     /// files and the readers of what the edits changed are asked again
     /// ([`crate::affected`]), when that is known.
     pub fn changed_diagnostics(&mut self) -> Vec<FileChange> {
+        self.stale.share(&mut self.db, self.ws);
         let w = self.waivers();
         let waived = !(w.list.is_empty() && w.diagnostics.is_empty());
         let before = std::mem::take(&mut self.before);

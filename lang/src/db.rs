@@ -42,6 +42,17 @@ pub struct Workspace {
     /// `--today`: the evaluation date, read by policy as `today` (overdue).
     #[returns(copy)]
     pub today: Option<Date>,
+    /// The definitions and the entity index, copied here from
+    /// [`definitions_of_files`] and [`index_of_files`] by
+    /// `Analysis::share_workspace_tables` when they change (`None` until then,
+    /// and after files are added). Every entity's lowering reads both; read
+    /// through queries over every file, each would take the lowest
+    /// durability of any file, so one file being typed in would leave salsa
+    /// to verify every memo of every file on each keystroke.
+    #[returns(clone)]
+    pub shared_defs: Option<Arc<Defs>>,
+    #[returns(clone)]
+    pub shared_index: Option<Arc<EntityIndex>>,
 }
 
 #[salsa::interned(debug)]
@@ -194,8 +205,15 @@ pub fn def_positions(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
 /// (`defs::without_positions`), equal (so backdated) after an edit that only
 /// moves text, so that no entity is lowered or evaluated again for it.
 #[salsa::tracked(returns(clone))]
-pub fn definitions(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
+pub fn definitions_of_files(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
     Arc::new(defs::without_positions(&def_positions(db, ws)))
+}
+
+/// The definitions the evaluator reads: the workspace's shared copy when it
+/// is set (always equal to [`definitions_of_files`]), else that query.
+pub fn definitions(db: &dyn Db, ws: Workspace) -> Arc<Defs> {
+    ws.shared_defs(db)
+        .unwrap_or_else(|| definitions_of_files(db, ws))
 }
 
 /// A file's entities: (name, kind, item position, name span). The span moves
@@ -239,8 +257,15 @@ pub fn file_entities(db: &dyn Db, file: SourceFile) -> Arc<ast::SourceAst> {
     Arc::new(ast::SourceAst { items })
 }
 
-#[salsa::tracked(returns(clone))]
+/// Where every entity is: the workspace's shared copy when it is set (always
+/// equal to [`index_of_files`]), else that query.
 pub fn entity_index(db: &dyn Db, ws: Workspace) -> Arc<EntityIndex> {
+    ws.shared_index(db)
+        .unwrap_or_else(|| index_of_files(db, ws))
+}
+
+#[salsa::tracked(returns(clone))]
+pub fn index_of_files(db: &dyn Db, ws: Workspace) -> Arc<EntityIndex> {
     let heads: Vec<(String, Arc<ast::SourceAst>)> = ws
         .files(db)
         .iter()

@@ -18,6 +18,7 @@ pub mod fmt;
 pub(crate) mod hir;
 pub mod ide;
 pub mod model;
+mod shared_tables;
 pub mod stdlib;
 pub mod syntax;
 pub mod waiver;

@@ -46,6 +46,8 @@ pub fn did_open(s: &mut State, doc: lsp::TextDocumentItem) {
     // Stdlib documents are read-only: their text stays the embedded one.
     let r = &mut s.roots[i];
     r.files.set_text(&mut r.analysis, &path, &doc.text);
+    // Typed in from now on: each keystroke then costs what read this file.
+    r.analysis.set_editing(&path);
     s.edited.insert(path.clone());
     s.open.insert(
         path,

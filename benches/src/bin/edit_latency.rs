@@ -1,5 +1,5 @@
-//! `cargo run -p hegui-bench --release --bin edit_latency -- [FLOWS] [EDITS] [LARGEST] [CHECK_EVERY]`
-//! (defaults 10000, 500, 60, 50): the time from an edit of one flow to every
+//! `cargo run -p hegui-bench --release --bin edit_latency -- [FLOWS] [EDITS] [LARGEST] [CHECK_EVERY] [OPEN]`
+//! (defaults 10000, 500, 60, 50, 0): the time from an edit of one flow to every
 //! diagnostic that changed anywhere in the workspace, through
 //! `Analysis::apply_edit` (set the file's new text, then every file whose
 //! diagnostics changed, with what was added and removed). Only that call is
@@ -21,6 +21,10 @@
 //! Per kind, EDITS edits go round-robin over the exporters (every exporter
 //! gets its turn before any gets a second), then LARGEST more on flows of the
 //! largest exporter, reported apart. Edits accumulate (none is undone).
+//!
+//! With OPEN = 1, each edited file is first opened as an editor opens it
+//! (`Analysis::set_editing`, then `changed_diagnostics`), outside the clock;
+//! the opening's own time is reported in its column. With 0 no file is.
 /// The same allocator as the CLI.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -183,6 +187,7 @@ fn main() {
     };
     let (n_flows, edits, largest_edits, check_every) =
         (arg(1, 10_000), arg(2, 500), arg(3, 60), arg(4, 50).max(1));
+    let open_first = arg(5, 0) == 1;
     let g = hegui_bench::generate(n_flows, 10, 42);
     let mut files = g.files.clone();
     let flows = flows_of(&files);
@@ -221,10 +226,16 @@ fn main() {
     );
 
     println!();
-    println!("| edit | edits | median (ms) | p90 (ms) | max (ms) | files changed: median / max | diagnostics changed: median / max | largest exporter: edits | largest exporter: median (ms) | largest exporter: max (ms) |");
-    println!("|---|---:|---:|---:|---:|---|---|---:|---:|---:|");
+    println!(
+        "edited files opened first (outside the clock): {}",
+        if open_first { "yes" } else { "no" }
+    );
+    println!("| edit | edits | median (ms) | p90 (ms) | max (ms) | files changed: median / max | diagnostics changed: median / max | largest exporter: edits | largest exporter: median (ms) | largest exporter: max (ms) | opening: median (ms) |");
+    println!("|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|");
     let (mut checks, mut done) = (0, 0usize);
-    for kind in ["pia", "start", "from"] {
+    // `HEGUI_EDIT_KINDS=pia,start` runs only those (for profiling one kind).
+    let kinds = std::env::var("HEGUI_EDIT_KINDS").unwrap_or_else(|_| "pia,start,from".into());
+    for kind in kinds.split(',') {
         // Round-robin over the exporters, then the largest exporter's flows.
         let mut order: Vec<(usize, bool)> = Vec::new();
         let groups: Vec<&Vec<usize>> = by_exporter.values().collect();
@@ -249,6 +260,7 @@ fn main() {
         }
         let (mut spread, mut big_t) = (Vec::new(), Vec::new());
         let (mut n_files, mut n_diags) = (Vec::new(), Vec::new());
+        let mut opening = Vec::new();
         for (n, (fi, is_big)) in order.iter().enumerate() {
             let f = &flows[*fi];
             let new = edit(&files[f.file].1, &f.name, kind, exporters, n);
@@ -256,6 +268,16 @@ fn main() {
             done += 1;
             let check = done.is_multiple_of(check_every) || n + 1 == order.len();
             let fresh_before = check.then(|| fresh(&files));
+            if open_first {
+                let t = Instant::now();
+                a.set_editing(&path);
+                let none = a.changed_diagnostics();
+                opening.push(t.elapsed());
+                assert!(
+                    none.is_empty(),
+                    "edit {done}: opening {path} changed diagnostics"
+                );
+            }
             let t = Instant::now();
             let changes = std::hint::black_box(a.apply_edit(&path, &new));
             let took = t.elapsed();
@@ -307,7 +329,7 @@ fn main() {
         n_files.sort();
         n_diags.sort();
         println!(
-            "| {kind} | {} | {:.1} | {:.1} | {:.1} | {} / {} | {} / {} | {} | {:.1} | {:.1} |",
+            "| {kind} | {} | {:.1} | {:.1} | {:.1} | {} / {} | {} / {} | {} | {:.1} | {:.1} | {:.1} |",
             spread.len(),
             pct(&mut spread, 0.5),
             pct(&mut spread, 0.9),
@@ -319,6 +341,7 @@ fn main() {
             big_t.len(),
             pct(&mut big_t, 0.5),
             pct(&mut big_t, 1.0),
+            pct(&mut opening, 0.5),
         );
     }
     println!();
