@@ -69,8 +69,7 @@ pub fn rediscover(s: &mut State, worker: &Worker, touched: &BTreeSet<PathBuf>) {
     for ((path, text), was) in open.into_iter().zip(before) {
         let i = s.root_for_new(&path);
         if s.roots[i].dir != was {
-            let r = &mut s.roots[i];
-            r.files.set_text(&mut r.analysis, &path, &text);
+            s.roots[i].set_open_text(&path, &text);
             s.edited.insert(path);
         }
     }
@@ -137,7 +136,7 @@ fn install(s: &mut State, token: u64, dir: &Path, mut root: Root, done: usize, t
         }
     }
     for (path, text) in open {
-        r.files.set_text(&mut r.analysis, &path, &text);
+        r.set_open_text(&path, &text);
         // Its open documents' diagnostics come first.
         s.edited.insert(path);
     }

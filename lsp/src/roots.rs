@@ -168,6 +168,14 @@ impl Root {
         out
     }
 
+    /// Puts an open document's text into this root: typed in from now on,
+    /// so each keystroke costs what read this file
+    /// (`Analysis::set_editing`).
+    pub fn set_open_text(&mut self, path: &str, text: &str) {
+        self.files.set_text(&mut self.analysis, path, text);
+        self.analysis.set_editing(path);
+    }
+
     /// The text a file's diagnostics are shown against.
     pub fn text_of(&self, path: &str) -> Option<String> {
         match self.files.shown_text(path) {

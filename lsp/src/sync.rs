@@ -33,8 +33,7 @@ pub fn open_texts(s: &State) -> Vec<(String, String)> {
 pub fn reopen(s: &mut State, open: Vec<(String, String)>) {
     for (path, text) in open {
         let i = s.root_for_new(&path);
-        let r = &mut s.roots[i];
-        r.files.set_text(&mut r.analysis, &path, &text);
+        s.roots[i].set_open_text(&path, &text);
         s.edited.insert(path);
     }
     s.dirty = true;
@@ -44,10 +43,7 @@ pub fn did_open(s: &mut State, doc: lsp::TextDocumentItem) {
     let path = s.paths.path_of(&doc.uri);
     let i = s.root_for_new(&path);
     // Stdlib documents are read-only: their text stays the embedded one.
-    let r = &mut s.roots[i];
-    r.files.set_text(&mut r.analysis, &path, &doc.text);
-    // Typed in from now on: each keystroke then costs what read this file.
-    r.analysis.set_editing(&path);
+    s.roots[i].set_open_text(&path, &doc.text);
     s.edited.insert(path.clone());
     s.open.insert(
         path,

@@ -230,8 +230,8 @@ fn main() {
         "edited files opened first (outside the clock): {}",
         if open_first { "yes" } else { "no" }
     );
-    println!("| edit | edits | median (ms) | p90 (ms) | max (ms) | files changed: median / max | diagnostics changed: median / max | largest exporter: edits | largest exporter: median (ms) | largest exporter: max (ms) | opening: median (ms) |");
-    println!("|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|");
+    println!("| edit | edits | files edited | median (ms) | p90 (ms) | max (ms) | files changed: median / max | diagnostics changed: median / max | largest exporter: edits | largest exporter: median (ms) | largest exporter: max (ms) | opening: median (ms) |");
+    println!("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|");
     let (mut checks, mut done) = (0, 0usize);
     // `HEGUI_EDIT_KINDS=pia,start` runs only those (for profiling one kind).
     let kinds = std::env::var("HEGUI_EDIT_KINDS").unwrap_or_else(|_| "pia,start,from".into());
@@ -261,10 +261,12 @@ fn main() {
         let (mut spread, mut big_t) = (Vec::new(), Vec::new());
         let (mut n_files, mut n_diags) = (Vec::new(), Vec::new());
         let mut opening = Vec::new();
+        let mut edited_files = std::collections::BTreeSet::new();
         for (n, (fi, is_big)) in order.iter().enumerate() {
             let f = &flows[*fi];
             let new = edit(&files[f.file].1, &f.name, kind, exporters, n);
             let path = files[f.file].0.clone();
+            edited_files.insert(f.file);
             done += 1;
             let check = done.is_multiple_of(check_every) || n + 1 == order.len();
             let fresh_before = check.then(|| fresh(&files));
@@ -329,8 +331,9 @@ fn main() {
         n_files.sort();
         n_diags.sort();
         println!(
-            "| {kind} | {} | {:.1} | {:.1} | {:.1} | {} / {} | {} / {} | {} | {:.1} | {:.1} | {:.1} |",
+            "| {kind} | {} | {} | {:.1} | {:.1} | {:.1} | {} / {} | {} / {} | {} | {:.1} | {:.1} | {:.1} |",
             spread.len(),
+            edited_files.len(),
             pct(&mut spread, 0.5),
             pct(&mut spread, 0.9),
             pct(&mut spread, 1.0),
