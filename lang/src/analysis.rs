@@ -126,7 +126,7 @@ impl Analysis {
             before: Vec::new(),
             everything: false,
             editing: BTreeSet::new(),
-            stale: Stale::all(),
+            stale: Stale::All,
         };
         a.sync_file_list();
         a.stale.share(&mut a.db, a.ws);
@@ -148,8 +148,9 @@ impl Analysis {
             readers: None,
             before: Vec::new(),
             everything: false,
-            editing: self.editing.clone(),
-            // The writer keeps the shared tables up to date; a snapshot never writes.
+            // The writer keeps durabilities and the shared tables; a snapshot
+            // never writes (and is taken per request: nothing is copied).
+            editing: BTreeSet::new(),
             stale: Stale::No,
         }
     }

@@ -43,12 +43,12 @@ pub struct Workspace {
     #[returns(copy)]
     pub today: Option<Date>,
     /// The definitions and the entity index, copied here from
-    /// [`definitions_of_files`] and [`index_of_files`] by
-    /// `Analysis::share_workspace_tables` when they change (`None` until then,
-    /// and after files are added). Every entity's lowering reads both; read
-    /// through queries over every file, each would take the lowest
-    /// durability of any file, so one file being typed in would leave salsa
-    /// to verify every memo of every file on each keystroke.
+    /// [`definitions_of_files`] and [`index_of_files`] by `shared_tables`
+    /// when they change (`None` from a file being added or removed until the
+    /// next analysis). Every entity's lowering reads both; read through
+    /// queries over every file, each would take the lowest durability of any
+    /// file, so one file being typed in would leave salsa to verify every
+    /// memo of every file on each keystroke.
     #[returns(clone)]
     pub shared_defs: Option<Arc<Defs>>,
     #[returns(clone)]

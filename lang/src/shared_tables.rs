@@ -23,10 +23,6 @@ pub(crate) enum Stale {
 }
 
 impl Stale {
-    pub(crate) fn all() -> Stale {
-        Stale::All
-    }
-
     /// Called before `file`'s text is set: keeps what the tables read of it.
     pub(crate) fn text_changing(&mut self, db: &Database, file: SourceFile) {
         match self {
